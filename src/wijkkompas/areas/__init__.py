@@ -1,0 +1,1 @@
+"""Area hierarchy (gemeente > wijk > buurt), custom areas and boundaries."""

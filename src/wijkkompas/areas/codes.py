@@ -1,0 +1,53 @@
+"""CBS area codes: ``NL00``, ``GM0599``, ``WK059901``, ``BU05990110``.
+
+    >>> level_of("WK059901"), parent_of("BU05990110"), municipality_of("BU05990110")
+    ('district', 'WK059901', 'GM0599')
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+CODE_RE = re.compile(r"^(NL0[01]|GM\d{4}|WK\d{6}|BU\d{8})$")
+_PREFIX_LEVEL = {"NL": "country", "GM": "municipality", "WK": "district", "BU": "neighbourhood"}
+LEVEL_ORDER = {"country": 0, "municipality": 1, "district": 2, "neighbourhood": 3, "custom": 4}
+
+
+def is_cbs_code(code: str) -> bool:
+    return bool(CODE_RE.match(code))
+
+
+def level_of(code: str) -> str:
+    return _PREFIX_LEVEL[code[:2]]
+
+
+def parent_of(code: str) -> str | None:
+    if code.startswith("BU"):
+        return "WK" + code[2:8]
+    if code.startswith("WK"):
+        return "GM" + code[2:6]
+    return None
+
+
+def municipality_of(code: str) -> str | None:
+    if code[:2] in ("BU", "WK", "GM"):
+        return "GM" + code[2:6]
+    return None
+
+
+def clean_codes(raw: pd.Series) -> pd.Series:
+    """Strip the space padding StatLine adds and upper-case the prefix."""
+    return raw.astype("string").str.strip().str.upper().fillna("")
+
+
+def invalid_codes(codes: pd.Series) -> np.ndarray:
+    """Positions of codes that are not valid CBS area codes."""
+    ok = codes.str.fullmatch(CODE_RE.pattern).fillna(False).to_numpy(dtype=bool)
+    return np.flatnonzero(~ok)
+
+
+def levels(codes: pd.Series) -> pd.Series:
+    return codes.str[:2].map(_PREFIX_LEVEL)

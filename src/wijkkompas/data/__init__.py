@@ -1,0 +1,1 @@
+"""Indicator catalogue, observations and importers."""

@@ -1,0 +1,333 @@
+"""Reader for CBS Kerncijfers Wijken en Buurten in every form CBS publishes it.
+
+Forms (detected from the column names):
+
+``statline``  StatLine CSV export: ``;``, quoted, space-padded codes, UTF-8 with BOM,
+              column titles with topic paths ("Bevolking/Aantal inwoners (aantal)")
+``kwb``       the kwb-YYYY tables (CSV or Excel) with short names (``gwb_code_10``, ``a_inw``)
+``odata``     OData JSON (``{"value": [...]}``, ``{"value": {id: {...}}}`` or ``{code: {...}}``)
+              or CSV with keys such as ``AantalInwoners_5``
+``wbk``       attribute tables of the wijk- en buurtkaart (``BU_CODE``, ``AANT_INW``; CSV, DBF,
+              shapefile or GeoPackage)
+``pdok``      PDOK wijkenbuurten shapefiles with truncated names (``buurtcode``, ``aantal_inw``)
+
+Every form ends up as :class:`~wijkkompas.data.parsed.ParsedData`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from wijkkompas.data.catalogue import Catalogue, load_catalogue, normalise_title
+from wijkkompas.data.parsed import (
+    ParsedData,
+    area_frame,
+    check_duplicates,
+    melt_columns,
+    prepare_codes,
+)
+from wijkkompas.data.sniff import read_table_text, read_text
+from wijkkompas.errors import DataError
+
+YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+PERIOD = re.compile(r"^\s*((?:19|20)\d{2})(?:JJ00)?\s*$")
+YEAR_COLUMNS = ("year", "jaar", "perioden", "jrstatcode")
+
+# Columns that describe the row rather than hold an indicator; never warned about.
+META = {
+    "kwb": {"gwb_code_10", "gwb_code_8", "gwb_code", "regio", "gm_naam", "recs", "ind_wbi",
+            "pst_mvp", "pst_dekp", "id", "vormenvanjeugdzorg", "wijken", "perioden", "year",
+            "gemeentenaam_18", "soortregio_19", "codering_20", "indelingswijzigingwijken_21",
+            "wk_code", "bu_code", "gm_code"},
+    "wbk": {"bu_code", "bu_naam", "wk_code", "wk_naam", "gm_code", "gm_naam", "ind_wbi", "h2o",
+            "water", "postcode", "dek_perc", "jrstatcode", "jaar", "shape_leng", "shape_area",
+            "geometry", "fid", "id"},
+    "pdok": {"id", "fid", "buurtcode", "buurtnaam", "wijkcode", "wijknaam", "gemeenteco",
+             "gemeentena", "indelingsw", "water", "meest_voor", "dekkingspe", "jaarstatco", "jaar",
+             "gml_id", "geometry"},
+    "odata": {"id", "wijkenenbuurten", "gemeentenaam", "soortregio", "codering",
+              "indelingswijzigingwijkenenbuurten", "indelingswijzigingwijkenbuurten",
+              "indelingswijzigingwijken", "indelingswijzigingbuurten", "perioden",
+              "meestvoorkomendepostcode", "dekkingspercentage",
+              "indelingswijzigingGemeenteWijkBuurt".lower()},
+    "statline": {"wijken en buurten", "regioaanduiding/gemeentenaam (naam)",
+                 "regioaanduiding/soort regio (omschrijving)", "regioaanduiding/codering (code)",
+                 "regioaanduiding/indelingswijziging gemeente, wijk, buurt (code)",
+                 "regioaanduiding/indelingswijziging wijken en buurten (code)",
+                 "regioaanduiding/meest voorkomende postcode (code)",
+                 "regioaanduiding/dekkingspercentage (code)", "perioden", "onderwerp"},
+}
+
+GEO_SUFFIXES = {".shp", ".dbf", ".gpkg", ".zip", ".geojson"}
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
+
+
+def year_from_name(path: Path) -> int | None:
+    m = YEAR_IN_NAME.search(path.stem)
+    return int(m.group(1)) if m else None
+
+
+def _line_of_csv(skip: int = 0):  # noqa: ANN202
+    return lambda pos: pos + 2 + skip
+
+
+def _line_of_record(pos: int) -> int:
+    return pos + 1
+
+
+def read_kwb(path: Path | str, *, year: int | None = None,
+             catalogue: Catalogue | None = None) -> ParsedData:
+    """Read a CBS KWB file in any supported form."""
+    path = Path(path)
+    if not path.exists():
+        raise DataError("bestand niet gevonden", file=str(path))
+    cat = catalogue or load_catalogue()
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        frame, line_of = _read_odata_json(path)
+    elif suffix in EXCEL_SUFFIXES:
+        frame, line_of = _read_excel(path)
+    elif suffix in GEO_SUFFIXES:
+        frame, line_of = _read_geo_attributes(path)
+    else:
+        tf = read_text(path)
+        frame = read_table_text(tf)
+        line_of = _line_of_csv()
+        _check_short_rows(frame, path, line_of)
+    if frame.empty:
+        raise DataError("het bestand bevat geen gegevensrijen", file=path.name)
+    form = detect_form(frame.columns, path)
+    return _parse_frame(frame, form, path, year, cat, line_of)
+
+
+def _check_short_rows(frame: pd.DataFrame, path: Path, line_of) -> None:  # noqa: ANN001
+    short = frame.isna().any(axis=1).to_numpy()
+    if short.any():
+        pos = int(short.nonzero()[0][0])
+        raise DataError(
+            f"rij heeft minder velden dan de kopregel ({frame.shape[1]}); is het bestand "
+            "afgebroken of is het scheidingsteken verkeerd?",
+            file=path.name,
+            row=line_of(pos),
+        )
+
+
+def detect_form(columns, path: Path) -> str:  # noqa: ANN001
+    low = {str(c).strip().lower() for c in columns}
+    if {"gwb_code_10", "gwb_code"} & low:
+        return "kwb"
+    if any(c.endswith("codering (code)") for c in low) or "wijken en buurten" in low:
+        return "statline"
+    if {"bu_code", "wk_code", "gm_code"} & low:
+        return "wbk"
+    if {"buurtcode", "wijkcode", "gemeenteco"} & low:
+        return "pdok"
+    if "wijkenenbuurten" in low or any(re.fullmatch(r"codering_\d+", c) for c in low):
+        return "odata"
+    raise DataError(
+        "onbekende vorm: geen kolom met CBS-gebiedscodes gevonden (gwb_code_10, "
+        "'Regioaanduiding/Codering (code)', BU_CODE/WK_CODE/GM_CODE, buurtcode of "
+        f"WijkenEnBuurten/Codering_N); kolommen: {', '.join(list(map(str, columns))[:8])}",
+        file=path.name,
+        row=1,
+    )
+
+
+def _pick(columns, *candidates: str) -> str | None:  # noqa: ANN001
+    by_low = {str(c).strip().lower(): c for c in columns}
+    for cand in candidates:
+        if cand in by_low:
+            return by_low[cand]
+    return None
+
+
+def _code_and_name(frame: pd.DataFrame, form: str, path: Path) -> tuple[str, str | None]:
+    cols = frame.columns
+    if form == "kwb":
+        return _pick(cols, "gwb_code_10", "gwb_code"), _pick(cols, "regio")
+    if form == "statline":
+        code = next((c for c in cols if normalise_title(c).endswith("codering (code)")), None)
+        if code is None:
+            raise DataError(
+                "StatLine-export zonder kolom met gebiedscodes: kies bij het exporteren ook "
+                "'Regioaanduiding/Codering (code)'; rijen alleen op naam koppelen is niet betrouwbaar",
+                file=path.name,
+                row=1,
+            )
+        return code, _pick(cols, "wijken en buurten")
+    if form == "wbk":
+        for level in ("bu", "wk", "gm"):
+            code = _pick(cols, f"{level}_code")
+            if code is not None:
+                return code, _pick(cols, f"{level}_naam")
+    if form == "pdok":
+        for code_col, name_col in (("buurtcode", "buurtnaam"), ("wijkcode", "wijknaam"),
+                                   ("gemeenteco", "gemeentena")):
+            code = _pick(cols, code_col)
+            if code is not None:
+                return code, _pick(cols, name_col)
+    if form == "odata":
+        code = next((c for c in cols if re.fullmatch(r"codering_\d+", str(c).lower())), None)
+        return code or _pick(cols, "wijkenenbuurten"), None
+    raise AssertionError(form)  # pragma: no cover
+
+
+def _years(frame: pd.DataFrame, path: Path, year: int | None, line_of) -> pd.Series:  # noqa: ANN001
+    col = _pick(frame.columns, *YEAR_COLUMNS)
+    from_name = year_from_name(path)
+    if col is not None:
+        raw = frame[col].astype("string").str.strip()
+        if col.lower() == "jrstatcode":
+            raw = raw.str[:4]
+        parsed = raw.str.extract(PERIOD)[0]
+        bad = parsed.isna().to_numpy()
+        if bad.any():
+            pos = int(bad.nonzero()[0][0])
+            raise DataError("geen geldig jaar", file=path.name, row=line_of(pos), column=col,
+                            value=frame[col].iloc[pos])
+        years = parsed.astype(int)
+        found = sorted(set(years))
+        if year is not None and found != [year]:
+            pos = int((years != year).to_numpy().nonzero()[0][0])
+            raise DataError(
+                f"jaar {year} opgegeven, maar het bestand zegt {', '.join(map(str, found))}",
+                file=path.name, row=line_of(pos), column=col, value=frame[col].iloc[pos],
+            )
+        if from_name is not None and len(found) == 1 and found[0] != from_name:
+            raise DataError(
+                f"de bestandsnaam zegt {from_name}, de kolom zegt {found[0]}; welk jaar klopt?",
+                file=path.name, row=line_of(0), column=col, value=frame[col].iloc[0],
+            )
+        return years.reset_index(drop=True)
+    if year is not None and from_name is not None and year != from_name:
+        raise DataError(
+            f"jaar {year} opgegeven, maar de bestandsnaam zegt {from_name}", file=path.name
+        )
+    chosen = year if year is not None else from_name
+    if chosen is None:
+        raise DataError(
+            "het jaar staat niet in het bestand of de bestandsnaam; geef het op met --year",
+            file=path.name,
+        )
+    return pd.Series([chosen] * len(frame), dtype="int64")
+
+
+def _parse_frame(frame: pd.DataFrame, form: str, path: Path, year: int | None, cat: Catalogue,
+                 line_of) -> ParsedData:  # noqa: ANN001
+    frame = frame.reset_index(drop=True)
+    warnings: list[str] = []
+    water = _pick(frame.columns, "h2o", "water") if form in ("wbk", "pdok") else None
+    if water is not None:
+        is_water = frame[water].astype("string").str.strip().str.upper().eq("JA").to_numpy()
+        if is_water.any():
+            warnings.append(f"{int(is_water.sum())} waterdelen (kolom {water} = JA) overgeslagen")
+            keep = (~is_water).nonzero()[0]
+            original_line = line_of
+            frame = frame.iloc[keep].reset_index(drop=True)
+            line_of = lambda pos, _k=keep, _l=original_line: _l(int(_k[pos]))  # noqa: E731
+    code_col, name_col = _code_and_name(frame, form, path)
+    codes = prepare_codes(frame, code_col, file=path, line_of=line_of)
+    years = _years(frame, path, year, line_of)
+    check_duplicates(codes, years, file=path, column=code_col, line_of=line_of)
+
+    lookup_form = form
+    meta = META[form]
+    mapping: dict[str, str] = {}
+    unknown: list[str] = []
+    for col in frame.columns:
+        low = str(col).strip().lower()
+        if col in (code_col, name_col) or low in meta:
+            continue
+        if form == "odata" and re.sub(r"_\d+$", "", low) in meta:
+            continue
+        if form == "statline" and normalise_title(col) in meta:
+            continue
+        code = cat.resolve(str(col), lookup_form)
+        if code is None and form == "wbk":
+            code = cat.resolve(str(col), "pdok")
+        if code is None:
+            unknown.append(str(col))
+        elif code in mapping.values():
+            other = next(k for k, v in mapping.items() if v == code)
+            raise DataError(
+                f"kolommen {other!r} en {col!r} zijn allebei indicator {code}",
+                file=path.name, row=1, column=str(col),
+            )
+        else:
+            mapping[col] = code
+    if not mapping:
+        raise DataError(
+            "geen enkele kolom hoort bij een indicator uit de catalogus "
+            f"(kolommen: {', '.join(unknown[:8])})",
+            file=path.name, row=1,
+        )
+    if unknown:
+        shown = ", ".join(unknown[:12]) + (" ..." if len(unknown) > 12 else "")
+        warnings.append(f"{len(unknown)} kolommen niet in de catalogus, overgeslagen: {shown}")
+    obs = melt_columns(frame, codes, years, mapping, file=path, line_of=line_of)
+    names = frame[name_col] if name_col is not None else None
+    areas = area_frame(codes, names, years)
+    return ParsedData(file=path, kind="cbs", form=form, observations=obs, areas=areas,
+                      warnings=warnings, source=f"CBS Kerncijfers wijken en buurten ({form})")
+
+
+# --- file-type specific readers ------------------------------------------------------------
+
+
+def _read_excel(path: Path) -> tuple[pd.DataFrame, object]:
+    try:
+        frame = pd.read_excel(path, dtype=str, keep_default_na=False)
+    except Exception as exc:  # noqa: BLE001 - openpyxl/xlrd raise many kinds
+        raise DataError(f"Excel-bestand is niet te lezen: {exc}", file=path.name) from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame, _line_of_csv()
+
+
+def _read_geo_attributes(path: Path) -> tuple[pd.DataFrame, object]:
+    import pyogrio
+
+    target = f"/vsizip/{path}" if path.suffix.lower() == ".zip" else str(path)
+    try:
+        frame = pyogrio.read_dataframe(target, read_geometry=False)
+    except Exception as exc:  # noqa: BLE001
+        raise DataError(f"geobestand is niet te lezen: {exc}", file=path.name) from None
+    frame = frame.astype(object).where(frame.notna(), "")
+    frame = frame.astype(str)
+    return frame, _line_of_record
+
+
+def _read_odata_json(path: Path) -> tuple[pd.DataFrame, object]:
+    text = path.read_bytes()
+    if not text.strip():
+        raise DataError("het bestand is leeg", file=path.name)
+    try:
+        data = json.loads(text.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise DataError("JSON moet UTF-8 zijn", file=path.name) from None
+    except json.JSONDecodeError as exc:
+        raise DataError(f"ongeldige JSON ({exc.msg}; afgebroken bestand?)", file=path.name,
+                        row=exc.lineno) from None
+    records = _odata_records(data, path)
+    frame = pd.DataFrame.from_records(records)
+    frame = frame.astype(object).where(frame.notna(), "").astype(str)
+    return frame, _line_of_record
+
+
+def _odata_records(data: object, path: Path) -> list[dict]:
+    if isinstance(data, dict) and "value" in data:
+        value = data["value"]
+        if isinstance(value, list):
+            return value
+        if isinstance(value, dict):
+            return list(value.values())
+    if isinstance(data, list) and all(isinstance(r, dict) for r in data):
+        return data
+    if isinstance(data, dict) and data and all(isinstance(v, dict) for v in data.values()):
+        # {code: {key: value}} as saved by many scripts.
+        return [{"WijkenEnBuurten": code, **rec} for code, rec in data.items()]
+    raise DataError("JSON heeft geen OData-vorm ({'value': [...]} of {code: {...}})",
+                    file=path.name)

@@ -1,0 +1,409 @@
+"""Write parsed data to the store: one transaction per import, with a report.
+
+Everything is checked before the first write; the write itself runs inside
+``engine.begin()``, so a failure anywhere leaves the database exactly as it was.
+Re-importing the same file changes nothing; a newer release of the same year replaces the
+values that differ and records each change in ``observation_changes``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, Engine, bindparam, insert, select, update
+
+from wijkkompas.areas.codes import LEVEL_ORDER, municipality_of, parent_of
+from wijkkompas.data.catalogue import Catalogue, load_catalogue
+from wijkkompas.data.parsed import ParsedData
+from wijkkompas.store.models import (
+    Area,
+    AreaYear,
+    ImportRun,
+    Indicator,
+    Observation,
+    ObservationChange,
+)
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class ImportReport:
+    """What an import did. ``skipped`` means the very same file was imported before."""
+
+    file: str
+    kind: str
+    form: str
+    checksum: str
+    run_id: int | None = None
+    regions: int = 0
+    indicators: int = 0
+    years: list[int] = field(default_factory=list)
+    values: int = 0
+    suppressed: int = 0
+    missing: int = 0
+    inserted: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    new_areas: int = 0
+    warnings: list[str] = field(default_factory=list)
+    skipped: bool = False
+    boundaries: int = 0
+
+    def as_dict(self) -> dict:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+    def summary(self) -> str:
+        if self.skipped:
+            return f"{self.file}: al eerder geïmporteerd (zelfde inhoud), niets veranderd"
+        years = ", ".join(map(str, self.years)) or "-"
+        return (
+            f"{self.file}: {self.regions} gebieden, {self.indicators} indicatoren, jaren {years}, "
+            f"{self.values} waarden ({self.suppressed} geheim, {self.missing} ontbrekend); "
+            f"{self.inserted} nieuw, {self.changed} gewijzigd, {self.unchanged} ongewijzigd"
+        )
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def previous_run(conn: Connection, checksum: str, kind: str) -> ImportRun | None:
+    row = conn.execute(
+        select(ImportRun.id, ImportRun.started_at)
+        .where(ImportRun.checksum == checksum, ImportRun.kind == kind)
+        .order_by(ImportRun.id)
+        .limit(1)
+    ).first()
+    return row
+
+
+def start_run(conn: Connection, *, kind: str, file_name: str, checksum: str, user: str,
+              source: str | None) -> int:
+    result = conn.execute(
+        insert(ImportRun).values(
+            kind=kind, file_name=file_name, checksum=checksum, started_at=_now(), user=user,
+            source=source, years=[], warnings=[], regions=0, indicators=0, values=0,
+            suppressed=0, missing=0, inserted=0, changed=0,
+        )
+    )
+    return int(result.inserted_primary_key[0])
+
+
+def finish_run(conn: Connection, run_id: int, report: ImportReport) -> None:
+    conn.execute(
+        update(ImportRun)
+        .where(ImportRun.id == run_id)
+        .values(
+            finished_at=_now(), years=report.years, regions=report.regions,
+            indicators=report.indicators, values=report.values, suppressed=report.suppressed,
+            missing=report.missing, inserted=report.inserted, changed=report.changed,
+            warnings=report.warnings,
+        )
+    )
+
+
+# --- areas ---------------------------------------------------------------------------------
+
+
+def ensure_areas(conn: Connection, areas: pd.DataFrame) -> tuple[dict[str, int], int, list[str]]:
+    """Create missing areas (and their CBS parents), record the years they exist in, and
+    update names from the newest year. ``areas`` has ``area_code``, ``name``, ``level``,
+    ``year``. Returns ``(code -> id, number created, warnings)``."""
+    warnings: list[str] = []
+    areas = areas.copy()
+    wanted = set(areas["area_code"])
+    # Parents implied by codes (buurt -> wijk -> gemeente) must exist for the hierarchy.
+    frontier = set(wanted)
+    while frontier:
+        parents = {p for p in (parent_of(c) for c in frontier) if p} - wanted
+        wanted |= parents
+        frontier = parents
+    existing = dict(
+        conn.execute(select(Area.code, Area.id).where(Area.code.in_(sorted(wanted)))).all()
+    ) if len(wanted) < 30000 else dict(conn.execute(select(Area.code, Area.id)).all())
+    latest = (
+        areas.dropna(subset=["name"]).sort_values("year").drop_duplicates("area_code", keep="last")
+        .set_index("area_code")["name"]
+    )
+    missing_codes = sorted(wanted - set(existing), key=lambda c: (LEVEL_ORDER.get(
+        _level(c), 9), c))
+    named = set(areas["area_code"])
+    implied = [c for c in missing_codes if c not in named]
+    if implied:
+        warnings.append(
+            f"{len(implied)} bovenliggende gebieden alleen uit de code afgeleid (naam volgt bij "
+            f"een latere import): {', '.join(implied[:6])}{' ...' if len(implied) > 6 else ''}"
+        )
+    for level in sorted({_level(c) for c in missing_codes}, key=lambda lv: LEVEL_ORDER[lv]):
+        rows = [
+            {
+                "code": c,
+                "name": latest.get(c) or c,
+                "level": level,
+                "parent_id": existing.get(parent_of(c)) if parent_of(c) else None,
+                "municipality_code": municipality_of(c),
+            }
+            for c in missing_codes
+            if _level(c) == level
+        ]
+        if rows:
+            conn.execute(insert(Area), rows)
+            existing.update(
+                dict(conn.execute(
+                    select(Area.code, Area.id).where(Area.code.in_([r["code"] for r in rows]))
+                ).all())
+            )
+    # Names: the newest year's name wins, unless an area already has a newer one.
+    if len(latest):
+        known_years = pd.DataFrame(
+            conn.execute(
+                select(AreaYear.area_id, AreaYear.year).where(
+                    AreaYear.area_id.in_([existing[c] for c in latest.index])
+                )
+            ).all(),
+            columns=["area_id", "year"],
+        )
+        newest = known_years.groupby("area_id")["year"].max().to_dict() if len(known_years) else {}
+        file_year = areas.groupby("area_code")["year"].max()
+        renames = [
+            {"b_id": existing[c], "b_name": name}
+            for c, name in latest.items()
+            if file_year[c] >= newest.get(existing[c], -1)
+        ]
+        if renames:
+            conn.execute(
+                update(Area).where(Area.id == bindparam("b_id")).values(name=bindparam("b_name")),
+                renames,
+            )
+    # Years in which the areas exist.
+    ay = areas.assign(area_id=areas["area_code"].map(existing))[["area_id", "year", "name"]]
+    have = set(
+        conn.execute(
+            select(AreaYear.area_id, AreaYear.year).where(
+                AreaYear.area_id.in_([int(i) for i in ay["area_id"].unique()]),
+                AreaYear.year.in_([int(y) for y in ay["year"].unique()]),
+            )
+        ).all()
+    )
+    new_rows = [
+        {"area_id": int(a), "year": int(y), "name": n}
+        for a, y, n in ay.itertuples(index=False)
+        if (int(a), int(y)) not in have
+    ]
+    if new_rows:
+        conn.execute(insert(AreaYear), new_rows)
+    return existing, len(missing_codes), warnings
+
+
+def _level(code: str) -> str:
+    return {"NL": "country", "GM": "municipality", "WK": "district", "BU": "neighbourhood"}.get(
+        code[:2], "custom"
+    )
+
+
+# --- indicators ----------------------------------------------------------------------------
+
+
+def ensure_indicators(conn: Connection, codes: list[str], catalogue: Catalogue | None = None,
+                      extra: list[dict] | None = None) -> dict[str, int]:
+    """Make sure the indicators exist; catalogue entries are copied in on first use.
+    ``extra`` holds definitions of user indicators (generic tables)."""
+    cat = catalogue or load_catalogue()
+    existing = dict(conn.execute(select(Indicator.code, Indicator.id)).all())
+    extra_by_code = {e["code"]: e for e in (extra or [])}
+    rows = []
+    for code in codes:
+        if code in existing:
+            continue
+        if code in cat:
+            rows.append(cat[code].as_record() | {"custom": False})
+        elif code in extra_by_code:
+            rows.append(extra_by_code[code] | {"custom": True})
+        else:  # pragma: no cover - readers only emit known or declared indicators
+            raise KeyError(code)
+    if rows:
+        conn.execute(insert(Indicator), rows)
+        existing = dict(conn.execute(select(Indicator.code, Indicator.id)).all())
+    return existing
+
+
+def sync_catalogue(conn: Connection, catalogue: Catalogue | None = None) -> int:
+    """Copy every catalogue indicator into the store (new ones inserted, labels refreshed)."""
+    cat = catalogue or load_catalogue()
+    existing = dict(conn.execute(select(Indicator.code, Indicator.id)).all())
+    new = [c for c in cat.indicators if c not in existing]
+    ensure_indicators(conn, new, cat)
+    updates = [
+        {"b_id": existing[c]} | {f"b_{k}": v for k, v in cat[c].as_record().items() if k != "code"}
+        for c in cat.indicators if c in existing
+    ]
+    if updates:
+        fields = [k for k in cat[next(iter(cat.indicators))].as_record() if k != "code"]
+        conn.execute(
+            update(Indicator).where(Indicator.id == bindparam("b_id")).values(
+                **{k: bindparam(f"b_{k}") for k in fields}
+            ),
+            updates,
+        )
+    return len(new)
+
+
+# --- observations --------------------------------------------------------------------------
+
+_CHUNK = 50_000
+
+
+def write_observations(conn: Connection, obs: pd.DataFrame, run_id: int,
+                       progress: Progress | None = None) -> tuple[int, int, int]:
+    """Insert new values, replace differing ones (recording each change), leave equal ones.
+
+    ``obs`` has ``area_id``, ``indicator_id``, ``year``, ``value``, ``status``.
+    Returns ``(inserted, changed, unchanged)``.
+    """
+    if obs.empty:
+        return 0, 0, 0
+    years = sorted(int(y) for y in obs["year"].unique())
+    ind_ids = sorted(int(i) for i in obs["indicator_id"].unique())
+    current = pd.read_sql(
+        select(
+            Observation.area_id, Observation.indicator_id, Observation.year,
+            Observation.value.label("old_value"), Observation.status.label("old_status"),
+        ).where(Observation.year.in_(years), Observation.indicator_id.in_(ind_ids)),
+        conn,
+    )
+    if current.empty:
+        fresh = obs
+        changed = pd.DataFrame()
+        unchanged = 0
+    else:
+        merged = obs.merge(current, on=["area_id", "indicator_id", "year"], how="left",
+                           indicator=True)
+        is_new = (merged["_merge"] == "left_only").to_numpy()
+        fresh = merged.loc[is_new, obs.columns]
+        old = merged.loc[~is_new]
+        same_status = old["status"].to_numpy() == old["old_status"].to_numpy()
+        a = old["value"].to_numpy(dtype=float)
+        b = old["old_value"].to_numpy(dtype=float)
+        same_value = np.isclose(a, b, rtol=1e-12, atol=0.0, equal_nan=True)
+        differs = ~(same_status & same_value)
+        changed = old.loc[differs]
+        unchanged = int((~differs).sum())
+    _bulk_insert(conn, fresh, run_id, progress)
+    if len(changed):
+        conn.execute(
+            update(Observation)
+            .where(
+                Observation.area_id == bindparam("b_area"),
+                Observation.indicator_id == bindparam("b_ind"),
+                Observation.year == bindparam("b_year"),
+            )
+            .values(value=bindparam("b_value"), status=bindparam("b_status"),
+                    import_run_id=run_id),
+            [
+                {"b_area": int(r.area_id), "b_ind": int(r.indicator_id), "b_year": int(r.year),
+                 "b_value": _num(r.value), "b_status": r.status}
+                for r in changed.itertuples(index=False)
+            ],
+        )
+        conn.execute(
+            insert(ObservationChange),
+            [
+                {"import_run_id": run_id, "area_id": int(r.area_id),
+                 "indicator_id": int(r.indicator_id), "year": int(r.year),
+                 "old_value": _num(r.old_value), "old_status": r.old_status,
+                 "new_value": _num(r.value), "new_status": r.status}
+                for r in changed.itertuples(index=False)
+            ],
+        )
+    return len(fresh), len(changed), unchanged
+
+
+def _num(v: float) -> float | None:
+    return None if v is None or (isinstance(v, float) and np.isnan(v)) else float(v)
+
+
+def _bulk_insert(conn: Connection, frame: pd.DataFrame, run_id: int,
+                 progress: Progress | None) -> None:
+    if frame.empty:
+        return
+    n = len(frame)
+    area = frame["area_id"].to_numpy(dtype=np.int64).tolist()
+    ind = frame["indicator_id"].to_numpy(dtype=np.int64).tolist()
+    year = frame["year"].to_numpy(dtype=np.int64).tolist()
+    vals = frame["value"].to_numpy(dtype=float)
+    value = np.where(np.isnan(vals), None, vals).tolist()
+    status = frame["status"].tolist()
+    dialect = conn.dialect.name
+    if dialect == "postgresql":
+        raw = conn.connection.driver_connection
+        with raw.cursor() as cur, cur.copy(
+            "COPY observations (area_id, indicator_id, year, value, status, import_run_id) "
+            "FROM STDIN"
+        ) as copy:
+            for i in range(n):
+                copy.write_row((area[i], ind[i], year[i], value[i], status[i], run_id))
+                if progress and i and i % 200_000 == 0:
+                    progress(f"{i:,} van {n:,} waarden geschreven")
+        return
+    sql = ("INSERT INTO observations (area_id, indicator_id, year, value, status, import_run_id) "
+           "VALUES (?, ?, ?, ?, ?, ?)")
+    rows = list(zip(area, ind, year, value, status, [run_id] * n, strict=True))
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        for start in range(0, n, _CHUNK * 4):
+            cursor.executemany(sql, rows[start : start + _CHUNK * 4])
+            if progress:
+                progress(f"{min(start + _CHUNK * 4, n):,} van {n:,} waarden geschreven")
+    finally:
+        cursor.close()
+
+
+def load_parsed(engine: Engine, parsed: ParsedData, *, checksum: str, user: str,
+                progress: Progress | None = None, catalogue: Catalogue | None = None
+                ) -> ImportReport:
+    """Write ``parsed`` in one transaction and return the report."""
+    obs = parsed.observations
+    report = ImportReport(
+        file=parsed.file.name, kind=parsed.kind, form=parsed.form, checksum=checksum,
+        regions=int(obs["area_code"].nunique()), indicators=int(obs["indicator"].nunique()),
+        years=parsed.years, values=int((obs["status"] == "ok").sum()),
+        suppressed=int((obs["status"] == "suppressed").sum()),
+        missing=int((obs["status"] == "missing").sum()), warnings=list(parsed.warnings),
+    )
+    with engine.begin() as conn:
+        prev = previous_run(conn, checksum, parsed.kind)
+        if prev is not None:
+            report.skipped = True
+            report.run_id = prev.id
+            return report
+        run_id = start_run(conn, kind=parsed.kind, file_name=parsed.file.name,
+                           checksum=checksum, user=user, source=parsed.source)
+        report.run_id = run_id
+        if progress:
+            progress("gebieden bijwerken")
+        area_ids, created, warns = ensure_areas(conn, parsed.areas)
+        report.new_areas = created
+        report.warnings.extend(warns)
+        ind_ids = ensure_indicators(conn, sorted(obs["indicator"].unique()), catalogue,
+                                    parsed.new_indicators)
+        frame = pd.DataFrame(
+            {
+                "area_id": obs["area_code"].map(area_ids).to_numpy(dtype=np.int64),
+                "indicator_id": obs["indicator"].map(ind_ids).to_numpy(dtype=np.int64),
+                "year": obs["year"].to_numpy(dtype=np.int64),
+                "value": obs["value"].to_numpy(dtype=float),
+                "status": obs["status"].to_numpy(dtype=object),
+            }
+        )
+        if progress:
+            progress(f"{len(frame):,} waarden vergelijken en schrijven")
+        report.inserted, report.changed, report.unchanged = write_observations(
+            conn, frame, run_id, progress
+        )
+        finish_run(conn, run_id, report)
+    return report

@@ -1,0 +1,119 @@
+"""Reading delimited text as users get it: detect the encoding and the delimiter."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from wijkkompas.errors import DataError
+
+DELIMITERS = (";", ",", "\t", "|")
+
+
+@dataclass(frozen=True)
+class TextFile:
+    path: Path
+    encoding: str
+    delimiter: str
+    text: str
+
+
+def checksum(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def decode(path: Path, data: bytes) -> tuple[str, str]:
+    """Decode bytes as UTF-8 (with or without BOM), else cp1252; refuse binary data."""
+    if not data.strip():
+        raise DataError("het bestand is leeg", file=path.name)
+    if data[:4] in (b"PK\x03\x04",) or b"\x00" in data[:4096]:
+        raise DataError(
+            "dit is geen tekstbestand (binair of gecomprimeerd); sla het op als CSV of "
+            "gebruik de Excel-import",
+            file=path.name,
+        )
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise DataError(
+            "onbekende tekenset (geen UTF-8 of Windows-1252)",
+            file=path.name,
+            row=line,
+            value=data[exc.start : exc.start + 8].hex(" "),
+        ) from None
+
+
+def sniff_delimiter(path: Path, text: str) -> str:
+    header = text.split("\n", 1)[0]
+    sample = "\n".join(text.split("\n", 20)[:20])
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters="".join(DELIMITERS))
+        if dialect.delimiter in DELIMITERS and header.count(dialect.delimiter) > 0:
+            return dialect.delimiter
+    except csv.Error:
+        pass
+    counts = {d: header.count(d) for d in DELIMITERS}
+    best = max(counts, key=lambda d: counts[d])
+    if counts[best] == 0:
+        raise DataError(
+            "geen scheidingsteken gevonden in de kopregel (verwacht ; , tab of |)",
+            file=path.name,
+            row=1,
+            value=header[:60],
+        )
+    return best
+
+
+def read_text(path: Path) -> TextFile:
+    data = path.read_bytes()
+    text, encoding = decode(path, data)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return TextFile(path, encoding, sniff_delimiter(path, text), text)
+
+
+def read_table_text(tf: TextFile, *, skiprows: int = 0) -> pd.DataFrame:
+    """Read delimited text into a frame of stripped strings; errors are located."""
+    try:
+        frame = pd.read_csv(
+            io.StringIO(tf.text),
+            sep=tf.delimiter,
+            dtype=str,
+            keep_default_na=False,
+            skiprows=skiprows,
+            skipinitialspace=False,
+            engine="c",
+        )
+    except pd.errors.ParserError as exc:
+        msg = str(exc)
+        row = None
+        if "line " in msg:
+            try:
+                row = int(msg.split("line ")[1].split(",")[0]) + skiprows
+            except ValueError:
+                row = None
+        raise DataError(
+            f"bestand is niet te lezen als tabel met scheidingsteken {tf.delimiter!r} "
+            f"(afgebroken of verkeerde kolommen?): {msg}",
+            file=tf.path.name,
+            row=row,
+        ) from None
+    except pd.errors.EmptyDataError:
+        raise DataError("het bestand bevat geen kopregel", file=tf.path.name) from None
+    frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
+    return frame

@@ -1,0 +1,79 @@
+"""Typed errors. The CLI turns them into one line and a non-zero exit; the web layer into one shape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class WijkkompasError(Exception):
+    """Base class of every error wijkkompas raises on purpose."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"error": type(self).__name__, "message": str(self)}
+
+
+class ConfigError(WijkkompasError):
+    """A setting or option is invalid."""
+
+
+class NotFound(WijkkompasError):
+    """Something asked for by name or code does not exist."""
+
+
+class DataError(WijkkompasError):
+    """Bad input data, located as precisely as possible.
+
+    ``row`` is the 1-based line number in the file as a user sees it in an editor
+    (header line included) where that is meaningful; for JSON or geodata it is the
+    record number.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        value: Any = None,
+    ) -> None:
+        self.message = message
+        self.file = file
+        self.row = row
+        self.column = column
+        self.value = value
+        super().__init__(self._format())
+
+    def _format(self) -> str:
+        where = []
+        if self.file:
+            where.append(f"{self.file}")
+        if self.row is not None:
+            where.append(f"rij {self.row}")
+        if self.column is not None:
+            where.append(f"kolom {self.column!r}")
+        if self.value is not None:
+            shown = str(self.value)
+            if len(shown) > 60:
+                shown = shown[:57] + "..."
+            where.append(f"waarde {shown!r}")
+        prefix = ", ".join(where)
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+    def to_dict(self) -> dict[str, Any]:
+        out = super().to_dict()
+        out.update(
+            file=self.file,
+            row=self.row,
+            column=self.column,
+            value=None if self.value is None else str(self.value),
+        )
+        return out
+
+    def located(self, **where: Any) -> DataError:
+        """Return a copy with missing location fields filled in."""
+        fields = {k: getattr(self, k) for k in ("file", "row", "column", "value")}
+        for key, val in where.items():
+            if fields.get(key) is None:
+                fields[key] = val
+        return DataError(self.message, **fields)

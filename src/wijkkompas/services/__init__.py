@@ -1,0 +1,1 @@
+"""Use cases: open the transaction, call the core, return a typed result."""
