@@ -73,11 +73,12 @@ def print_report(report: Any) -> None:
     table.add_row("gebieden", f"{report.regions} ({report.new_areas} nieuw)")
     if report.boundaries:
         table.add_row("grenzen", str(report.boundaries))
-    table.add_row("indicatoren", str(report.indicators))
     table.add_row("jaren", ", ".join(map(str, report.years)) or "-")
-    table.add_row("waarden", f"{report.values} gepubliceerd")
-    table.add_row("geheim (CBS)", str(report.suppressed))
-    table.add_row("ontbrekend", str(report.missing))
+    if report.kind != "boundaries":
+        table.add_row("indicatoren", str(report.indicators))
+        table.add_row("waarden", f"{report.values} gepubliceerd")
+        table.add_row("geheim (CBS)", str(report.suppressed))
+        table.add_row("ontbrekend", str(report.missing))
     table.add_row("geschreven", f"{report.inserted} nieuw, {report.changed} gewijzigd, "
                   f"{report.unchanged} ongewijzigd")
     table.add_row("importrun", f"#{report.run_id}")
@@ -117,6 +118,72 @@ def import_cbs(
     print_report(ws.import_cbs(path, year=year, progress=_progress_printer()))
 
 
+@import_app.command("boundaries")
+@handle_errors
+def import_boundaries(
+    path: Annotated[Path, typer.Argument(help="Grenzenbestand: GeoJSON, TopoJSON, GeoPackage "
+                                         "of (gezipte) shapefile.")],
+    year: Annotated[int | None, typer.Option("--year", help="Jaar van de grenzen, als het "
+                                              "niet in het bestand of de naam staat.")] = None,
+    level: Annotated[str | None, typer.Option("--level", help="Alleen dit niveau: gemeente, "
+                                               "wijk of buurt.")] = None,
+    code_field: Annotated[str | None, typer.Option("--code-field", help="Veld met de "
+                                                    "CBS-gebiedscode.")] = None,
+    name_field: Annotated[str | None, typer.Option("--name-field", help="Veld met de "
+                                                    "gebiedsnaam.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Importeer gebiedsgrenzen (wijk- en buurtkaart)."""
+    ws = _workspace(db)
+    print_report(ws.import_boundaries(path, year=year, level=level, code_field=code_field,
+                                      name_field=name_field, progress=_progress_printer()))
+
+
+@import_app.command("table")
+@handle_errors
+def import_table(
+    path: Annotated[Path, typer.Argument(help="Eigen tabel (CSV of Excel) met CBS-gebiedscodes, "
+                                         "of een Wijkprofiel-werkmap van Rotterdam.")],
+    layout: Annotated[str | None, typer.Option("--layout", help="wide (kolom per indicator) of "
+                                               "long (gebied, jaar, indicator, waarde); "
+                                               "standaard herkend.")] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Werkblad (naam of nummer vanaf "
+                                              "0); standaard het eerste.")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Jaar, als het niet in het "
+                                             "bestand of de naam staat.")] = None,
+    code_column: Annotated[str | None, typer.Option("--code-column", help="Kolom met de "
+                                                    "gebiedscodes.")] = None,
+    year_column: Annotated[str | None, typer.Option("--year-column", help="Kolom met het "
+                                                    "jaar.")] = None,
+    header_row: Annotated[int | None, typer.Option("--header-row", help="Aantal regels boven "
+                                                   "de kopregel.")] = None,
+    definitions: Annotated[Path | None, typer.Option("--definitions", help="YAML/JSON met per "
+                                                     "kolom code, label_nl, unit, theme, "
+                                                     "direction.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Importeer een eigen tabel (CSV/Excel, breed of lang) of het Wijkprofiel Rotterdam."""
+    ws = _workspace(db)
+    print_report(ws.import_table(path, layout=layout, sheet=sheet, year=year,
+                                 code_column=code_column, year_column=year_column,
+                                 header_row=header_row, definitions=definitions,
+                                 progress=_progress_printer()))
+
+
+@import_app.command("statline")
+@handle_errors
+def import_statline(
+    table_id: Annotated[str, typer.Argument(help="StatLine-tabel van Kerncijfers wijken en "
+                                            "buurten, bijv. 85984NED (2024).")],
+    gemeente: Annotated[list[str], typer.Option("--gemeente", help="Gemeentecode, bijv. "
+                                                "GM0599; herhaal voor meer gemeenten.")],
+    db: DbOption = None,
+) -> None:
+    """Importeer Kerncijfers Wijken en Buurten rechtstreeks van CBS StatLine (online)."""
+    ws = _workspace(db)
+    print_report(ws.import_statline(table_id, gemeente, progress=_progress_printer()))
+
+
 @app.command()
 @handle_errors
 def areas(
@@ -135,7 +202,7 @@ def areas(
         years = row["years"]
         shown = f"{years[0]}–{years[-1]} ({len(years)})" if years else "-"
         table.add_row(code, row["name"], LEVELS.get(row["level"], row["level"]),
-                      row["parent_code"] or "", shown)
+                      row["parent_code"] if isinstance(row["parent_code"], str) else "", shown)
     console.print(table)
     console.print(f"{len(frame)} gebieden")
 
@@ -155,3 +222,62 @@ def indicators(
         table.add_row(code, row["label_nl"], row["unit"], row["theme"],
                       arrows[row["direction"]], "ja" if row["sensitive"] else "")
     console.print(table)
+
+
+def _years_text(years: list[int]) -> str:
+    if not years:
+        return "-"
+    return f"{years[0]}–{years[-1]} ({len(years)} jaren)" if len(years) > 2 else \
+        ", ".join(map(str, years))
+
+
+@app.command()
+@handle_errors
+def demo(
+    db: Annotated[str | None, typer.Option("--db", help="Database voor de demo (standaard "
+                                           "demo.sqlite in de datamap).")] = None,
+    fresh: Annotated[bool, typer.Option("--fresh", help="Begin met een lege demo-database.")]
+    = False,
+) -> None:
+    """Bouw de demo-database (Rotterdam, Groningen, Enschede, Assen) en toon een overzicht."""
+    from wijkkompas.services.demo import build_demo, municipality_overview
+    from wijkkompas.settings import load_settings
+
+    settings = load_settings()
+    target = db or str(settings.data_dir / "demo.sqlite")
+    if fresh and "://" not in target:
+        for suffix in ("", "-wal", "-shm"):
+            Path(target + suffix).unlink(missing_ok=True)
+    ws = _workspace(target)
+    reports = build_demo(ws, progress=_progress_printer())
+    new = [r for r in reports if not r.skipped]
+    console.print(f"Demo-database: {target} ({len(new)} bestanden geïmporteerd, "
+                  f"{len(reports) - len(new)} waren er al)")
+    overview = municipality_overview(ws)
+    table = Table("code", "gemeente", "wijken", "buurten", "inwoners", "jaren met gegevens",
+                  "indicatoren", title="Demogemeenten", title_justify="left")
+    for code, row in overview.iterrows():
+        pop = f"{row['inwoners']:,}".replace(",", ".") + f" ({row['inwoners_jaar']})" \
+            if row["inwoners"] is not None else "-"
+        table.add_row(code, row["gemeente"], str(row["wijken"]), str(row["buurten"]), pop,
+                      _years_text(row["jaren"]), str(row["indicatoren"]))
+    console.print(table)
+    console.print("Bron: CBS (CC BY 4.0) en andere open data; zie de herkomst in "
+                  "wijkkompas/demo/data/PROVENANCE.md.")
+
+
+@app.command("custom-area")
+@handle_errors
+def custom_area(
+    code: Annotated[str, typer.Argument(help="Eigen code, bijv. focus-zuid.")],
+    name: Annotated[str, typer.Argument(help="Naam van het gebied.")],
+    members: Annotated[list[str], typer.Argument(help="Buurtcodes (een wijk- of gemeentecode "
+                                                 "staat voor al zijn buurten).")],
+    description: Annotated[str | None, typer.Option(help="Omschrijving.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Maak of wijzig een eigen gebied: een benoemde verzameling buurten."""
+    ws = _workspace(db)
+    ws.save_custom_area(code, name, members, description=description)
+    row = ws.custom_areas().loc[code]
+    console.print(f"Gebied {code} ({row['name']}): {len(row['members'])} buurten")

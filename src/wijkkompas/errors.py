@@ -16,8 +16,16 @@ class ConfigError(WijkkompasError):
     """A setting or option is invalid."""
 
 
+class FrameworkError(WijkkompasError):
+    """A framework definition (YAML) or a framework step is invalid; the message names the key."""
+
+
 class NotFound(WijkkompasError):
     """Something asked for by name or code does not exist."""
+
+
+class NetworkError(WijkkompasError):
+    """A remote service (CBS StatLine) could not be reached or gave no usable answer."""
 
 
 class DataError(WijkkompasError):

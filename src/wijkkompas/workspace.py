@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from sqlalchemy import Engine, select
@@ -21,7 +22,19 @@ from wijkkompas.data.load import ImportReport, Progress, sync_catalogue
 from wijkkompas.errors import ConfigError
 from wijkkompas.settings import Settings, as_database_url, load_settings
 from wijkkompas.store.engine import current_revision, make_engine, upgrade_schema
-from wijkkompas.store.models import Area, AreaYear, ImportRun, Indicator, Observation
+from wijkkompas.store.models import (
+    Area,
+    AreaMember,
+    AreaYear,
+    ImportRun,
+    Indicator,
+    Observation,
+)
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from wijkkompas.data.statline import StatLineClient
 
 OBS_INDEX = ["area_code", "indicator", "year"]
 
@@ -72,6 +85,43 @@ class Workspace:
 
         return import_cbs(self.engine, path, user=self.settings.user, year=year,
                           progress=progress)
+
+    def import_statline(self, table_id: str, municipalities: list[str], *,
+                        client: StatLineClient | None = None,
+                        progress: Progress | None = None) -> ImportReport:
+        """Import KWB table ``table_id`` (e.g. ``85984NED``) from CBS StatLine for the
+        municipalities (``["GM0599", ...]``) with their wijken and buurten. Without ``client``
+        the configured ``statline_url`` is used."""
+        from wijkkompas.data.statline import StatLineClient
+        from wijkkompas.services.imports import import_statline
+
+        own = client is None
+        active = client or StatLineClient(self.settings.statline_url)
+        try:
+            return import_statline(self.engine, table_id=table_id,
+                                   municipalities=municipalities, user=self.settings.user,
+                                   client=active, progress=progress)
+        finally:
+            if own:
+                active.close()
+
+    def import_table(self, path: str | Path, *, layout: str | None = None,
+                     sheet: str | int | None = None, year: int | None = None,
+                     code_column: str | None = None, year_column: str | None = None,
+                     header_row: int | None = None, indicators: dict[str, dict] | None = None,
+                     definitions: str | Path | None = None, source: str | None = None,
+                     wijkprofiel: bool | None = None, progress: Progress | None = None,
+                     **options: object) -> ImportReport:
+        """Import a local table (CSV/Excel, wide or long) or a Rotterdam Wijkprofiel workbook;
+        see :func:`wijkkompas.services.imports.import_table`."""
+        from wijkkompas.services.imports import import_table
+
+        given = dict(layout=layout, sheet=sheet, year=year, code_column=code_column,
+                     year_column=year_column, header_row=header_row, indicators=indicators,
+                     definitions=definitions, source=source)
+        given = {k: v for k, v in given.items() if v is not None} | options
+        return import_table(self.engine, path, user=self.settings.user, progress=progress,
+                            wijkprofiel=wijkprofiel, **given)
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -148,7 +198,77 @@ class Workspace:
         frame["value"] = frame["value"].astype(float)
         return frame.sort_values(OBS_INDEX).set_index(OBS_INDEX)
 
+    def save_custom_area(self, code: str, name: str, members: Iterable[str], *,
+                         description: str | None = None) -> None:
+        """Create or replace a custom area: a named set of buurten (a wijk or gemeente code
+        stands for all its buurten)."""
+        from wijkkompas.areas.custom import save_custom_area
+
+        with self.engine.begin() as conn:
+            save_custom_area(conn, code, name, members, description)
+
+    def custom_areas(self) -> pd.DataFrame:
+        """Custom areas indexed by code, with their member buurten."""
+        member = aliased(Area)
+        stmt = (
+            select(Area.code.label("area_code"), Area.name, Area.description,
+                   member.code.label("member"))
+            .join(AreaMember, AreaMember.area_id == Area.id)
+            .join(member, member.id == AreaMember.member_id)
+            .where(Area.level == "custom")
+            .order_by(Area.code, member.code)
+        )
+        with self.engine.connect() as conn:
+            frame = pd.read_sql(stmt, conn)
+        if frame.empty:
+            return pd.DataFrame(columns=["name", "description", "members"]).rename_axis(
+                "area_code")
+        return frame.groupby(["area_code", "name"], dropna=False).agg(
+            description=("description", "first"), members=("member", list)
+        ).reset_index(level="name")
+
     def import_runs(self) -> pd.DataFrame:
         with self.engine.connect() as conn:
             frame = pd.read_sql(select(ImportRun).order_by(ImportRun.id), conn)
         return frame.set_index("id")
+
+    # --- boundaries ------------------------------------------------------------------------
+
+    def import_boundaries(self, path: str | Path, *, year: int | None = None,
+                          level: str | None = None, code_field: str | None = None,
+                          name_field: str | None = None, progress: Progress | None = None
+                          ) -> ImportReport:
+        """Import area boundaries from GeoJSON, TopoJSON, GeoPackage or a (zipped) shapefile;
+        missing areas are created. See :mod:`wijkkompas.areas.boundaries`."""
+        from wijkkompas.services.imports import import_boundaries
+
+        return import_boundaries(self.engine, path, user=self.settings.user, year=year,
+                                 level=level, code_field=code_field, name_field=name_field,
+                                 progress=progress)
+
+    def boundaries(self, *, year: int | None = None, level: str | None = None,
+                   municipality: str | None = None, simplified: bool = True,
+                   crs: str = "EPSG:4326") -> gpd.GeoDataFrame:
+        """Boundaries indexed by ``area_code`` with ``name``, ``level``, ``year``, ``geometry``.
+
+        Parameters
+        ----------
+        year
+            Boundary year; None gives the newest stored boundary of each area.
+        level, municipality
+            Filters (``buurt``/``wijk``/``gemeente`` or English; ``GM0599``).
+        simplified
+            The simplified map copy (default) or the full geometry.
+        crs
+            Output CRS, e.g. ``"EPSG:28992"`` for areas in square metres.
+        """
+        from wijkkompas.areas.boundary_store import stored_boundaries
+
+        return stored_boundaries(self.engine, year=year, level=level,
+                                 municipality=municipality, simplified=simplified, crs=crs)
+
+    def boundary_years(self) -> list[int]:
+        """The years for which boundaries are stored."""
+        from wijkkompas.areas.boundary_store import stored_years
+
+        return stored_years(self.engine)

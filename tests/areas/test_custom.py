@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from tests.conftest import table_counts
 from wijkkompas.errors import DataError, NotFound
-
 
 
 @pytest.fixture

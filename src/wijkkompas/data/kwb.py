@@ -16,6 +16,8 @@ Every form ends up as :class:`~wijkkompas.data.parsed.ParsedData`.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from pathlib import Path
@@ -30,7 +32,7 @@ from wijkkompas.data.parsed import (
     melt_columns,
     prepare_codes,
 )
-from wijkkompas.data.sniff import read_table_text, read_text
+from wijkkompas.data.sniff import TextFile, read_table_text, read_text
 from wijkkompas.errors import DataError
 
 YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
@@ -71,6 +73,16 @@ def year_from_name(path: Path) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def years_in_name(path: Path) -> list[int]:
+    """Every distinct year the file name mentions, in order (``kwb_2021_2022`` -> both)."""
+    out: list[int] = []
+    for m in YEAR_IN_NAME.finditer(path.stem):
+        y = int(m.group(1))
+        if y not in out:
+            out.append(y)
+    return out
+
+
 def _line_of_csv(skip: int = 0):  # noqa: ANN202
     return lambda pos: pos + 2 + skip
 
@@ -96,24 +108,41 @@ def read_kwb(path: Path | str, *, year: int | None = None,
     else:
         tf = read_text(path)
         frame = read_table_text(tf)
-        line_of = _line_of_csv()
-        _check_short_rows(frame, path, line_of)
+        line_of = _check_rows(tf, frame)
     if frame.empty:
         raise DataError("het bestand bevat geen gegevensrijen", file=path.name)
     form = detect_form(frame.columns, path)
     return _parse_frame(frame, form, path, year, cat, line_of)
 
 
-def _check_short_rows(frame: pd.DataFrame, path: Path, line_of) -> None:  # noqa: ANN001
-    short = frame.isna().any(axis=1).to_numpy()
-    if short.any():
-        pos = int(short.nonzero()[0][0])
-        raise DataError(
-            f"rij heeft minder velden dan de kopregel ({frame.shape[1]}); is het bestand "
-            "afgebroken of is het scheidingsteken verkeerd?",
-            file=path.name,
-            row=line_of(pos),
-        )
+def _check_rows(tf: TextFile, frame: pd.DataFrame):  # noqa: ANN202
+    """Check that every data row has as many fields as the header and return ``line_of``.
+
+    pandas silently pads a short row with empty strings (which would read as "missing"), so
+    a truncated file or a wrong delimiter is caught here, with the csv module, which also
+    gives the true file line of every row (pandas skips blank lines).
+    """
+    n_cols = frame.shape[1]
+    lines: list[int] = []
+    start = 1
+    reader = csv.reader(io.StringIO(tf.text), delimiter=tf.delimiter)
+    for i, record in enumerate(reader):
+        line, start = start, reader.line_num + 1
+        if i == 0 or not record:
+            continue
+        if len(record) < n_cols:
+            raise DataError(
+                f"rij heeft {len(record)} {'veld' if len(record) == 1 else 'velden'}, de "
+                f"kopregel {n_cols}; is het bestand "
+                "afgebroken of is het scheidingsteken verkeerd?",
+                file=tf.path.name,
+                row=line,
+                value=tf.delimiter.join(record),
+            )
+        lines.append(line)
+    if len(lines) != len(frame):  # pragma: no cover - csv and pandas disagree; plain counting
+        return _line_of_csv()
+    return lambda pos, _lines=lines: _lines[pos]
 
 
 def detect_form(columns, path: Path) -> str:  # noqa: ANN001
@@ -177,8 +206,14 @@ def _code_and_name(frame: pd.DataFrame, form: str, path: Path) -> tuple[str, str
 
 
 def _years(frame: pd.DataFrame, path: Path, year: int | None, line_of) -> pd.Series:  # noqa: ANN001
+    """The year of every row: from a year column, else ``year``, else the file name.
+
+    A year column must agree with ``year`` (every row) and with the years the file name
+    mentions (every row's year must be one of them); a name that mentions several years is
+    not enough on its own.
+    """
     col = _pick(frame.columns, *YEAR_COLUMNS)
-    from_name = year_from_name(path)
+    named = years_in_name(path)
     if col is not None:
         raw = frame[col].astype("string").str.strip()
         if col.lower() == "jrstatcode":
@@ -189,7 +224,7 @@ def _years(frame: pd.DataFrame, path: Path, year: int | None, line_of) -> pd.Ser
             pos = int(bad.nonzero()[0][0])
             raise DataError("geen geldig jaar", file=path.name, row=line_of(pos), column=col,
                             value=frame[col].iloc[pos])
-        years = parsed.astype(int)
+        years = parsed.astype(int).reset_index(drop=True)
         found = sorted(set(years))
         if year is not None and found != [year]:
             pos = int((years != year).to_numpy().nonzero()[0][0])
@@ -197,18 +232,33 @@ def _years(frame: pd.DataFrame, path: Path, year: int | None, line_of) -> pd.Ser
                 f"jaar {year} opgegeven, maar het bestand zegt {', '.join(map(str, found))}",
                 file=path.name, row=line_of(pos), column=col, value=frame[col].iloc[pos],
             )
-        if from_name is not None and len(found) == 1 and found[0] != from_name:
+        if named:
+            off = (~years.isin(named)).to_numpy()
+            if off.any():
+                pos = int(off.nonzero()[0][0])
+                raise DataError(
+                    f"de bestandsnaam zegt {', '.join(map(str, named))}, de kolom zegt "
+                    f"{years.iloc[pos]}; welk jaar klopt?",
+                    file=path.name, row=line_of(pos), column=col, value=frame[col].iloc[pos],
+                )
+        return years
+    if year is not None:
+        if named and year not in named:
             raise DataError(
-                f"de bestandsnaam zegt {from_name}, de kolom zegt {found[0]}; welk jaar klopt?",
-                file=path.name, row=line_of(0), column=col, value=frame[col].iloc[0],
+                f"jaar {year} opgegeven, maar de bestandsnaam zegt "
+                f"{', '.join(map(str, named))}",
+                file=path.name,
             )
-        return years.reset_index(drop=True)
-    if year is not None and from_name is not None and year != from_name:
+        chosen = year
+    elif len(named) == 1:
+        chosen = named[0]
+    elif named:
         raise DataError(
-            f"jaar {year} opgegeven, maar de bestandsnaam zegt {from_name}", file=path.name
+            f"de bestandsnaam noemt meerdere jaren ({', '.join(map(str, named))}) en het "
+            "bestand heeft geen jaarkolom; geef het jaar op met --year",
+            file=path.name,
         )
-    chosen = year if year is not None else from_name
-    if chosen is None:
+    else:
         raise DataError(
             "het jaar staat niet in het bestand of de bestandsnaam; geef het op met --year",
             file=path.name,
@@ -284,7 +334,11 @@ def _read_excel(path: Path) -> tuple[pd.DataFrame, object]:
     except Exception as exc:  # noqa: BLE001 - openpyxl/xlrd raise many kinds
         raise DataError(f"Excel-bestand is niet te lezen: {exc}", file=path.name) from None
     frame.columns = [str(c).strip() for c in frame.columns]
-    return frame, _line_of_csv()
+    # Empty rows (formatted but blank cells) are skipped; line numbers stay those of the sheet.
+    filled = (frame.astype(str).apply(lambda col: col.str.strip()) != "").any(axis=1).to_numpy()
+    rows = filled.nonzero()[0]
+    frame = frame.iloc[rows].reset_index(drop=True)
+    return frame, lambda pos, _rows=rows: int(_rows[pos]) + 2
 
 
 def _read_geo_attributes(path: Path) -> tuple[pd.DataFrame, object]:
@@ -312,9 +366,33 @@ def _read_odata_json(path: Path) -> tuple[pd.DataFrame, object]:
         raise DataError(f"ongeldige JSON ({exc.msg}; afgebroken bestand?)", file=path.name,
                         row=exc.lineno) from None
     records = _odata_records(data, path)
+    return _records_frame(records), _line_of_record
+
+
+def _records_frame(records: list[dict]) -> pd.DataFrame:
+    """OData records as a frame of strings (``None`` becomes empty, i.e. missing)."""
     frame = pd.DataFrame.from_records(records)
-    frame = frame.astype(object).where(frame.notna(), "").astype(str)
-    return frame, _line_of_record
+    return frame.astype(object).where(frame.notna(), "").astype(str)
+
+
+def parse_odata_records(records: list[dict], *, source_name: str, year: int | None,
+                        catalogue: Catalogue | None = None) -> ParsedData:
+    """Parse OData records (as CBS StatLine serves them) exactly like an OData JSON file.
+
+    ``source_name`` names the source in messages and the report (there is no file);
+    ``year`` is the year of the table (KWB tables hold one year and have no period column).
+    """
+    path = Path(source_name)
+    if not records:
+        raise DataError("CBS StatLine gaf geen gegevensrijen terug", file=path.name)
+    if not all(isinstance(r, dict) for r in records):
+        raise DataError("OData-records moeten objecten zijn", file=path.name)
+    frame = _records_frame(records)
+    if detect_form(frame.columns, path) != "odata":
+        raise DataError("geen OData-records van Kerncijfers wijken en buurten", file=path.name,
+                        row=1)
+    return _parse_frame(frame, "odata", path, year, catalogue or load_catalogue(),
+                        _line_of_record)
 
 
 def _odata_records(data: object, path: Path) -> list[dict]:

@@ -31,10 +31,30 @@ def checksum(path: Path) -> str:
     return h.hexdigest()
 
 
+def _looks_utf16(head: bytes) -> bool:
+    """A UTF-16 BOM, or mostly-ASCII text with a zero byte in every other position."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    if len(head) < 8:
+        return False
+    even, odd = head[0::2], head[1::2]
+    mostly = 0.9
+    return (odd.count(0) >= mostly * len(odd) and even.count(0) <= (1 - mostly) * len(even)) or (
+        even.count(0) >= mostly * len(even) and odd.count(0) <= (1 - mostly) * len(odd)
+    )
+
+
 def decode(path: Path, data: bytes) -> tuple[str, str]:
     """Decode bytes as UTF-8 (with or without BOM), else cp1252; refuse binary data."""
     if not data.strip():
         raise DataError("het bestand is leeg", file=path.name)
+    head = data[:4096]
+    if _looks_utf16(head):
+        raise DataError(
+            "het bestand is UTF-16 gecodeerd (bijv. Excel 'Unicode-tekst'); sla het op als "
+            "'CSV UTF-8' of 'CSV (puntkomma-gescheiden)'",
+            file=path.name,
+        )
     if data[:4] in (b"PK\x03\x04",) or b"\x00" in data[:4096]:
         raise DataError(
             "dit is geen tekstbestand (binair of gecomprimeerd); sla het op als CSV of "
@@ -105,6 +125,12 @@ def read_table_text(tf: TextFile, *, skiprows: int = 0) -> pd.DataFrame:
         if "line " in msg:
             try:
                 row = int(msg.split("line ")[1].split(",")[0]) + skiprows
+            except ValueError:
+                row = None
+        elif "starting at row " in msg:
+            # "EOF inside string starting at row N": N counts rows from 0, header included.
+            try:
+                row = int(msg.split("starting at row ")[1].split()[0]) + 1 + skiprows
             except ValueError:
                 row = None
         raise DataError(

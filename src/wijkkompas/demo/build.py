@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import argparse
 import csv
-import io
 import json
 import shutil
-import zipfile
 from pathlib import Path
 
 import geopandas as gpd

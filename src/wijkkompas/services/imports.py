@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
 from wijkkompas.data.kwb import read_kwb
 from wijkkompas.data.load import ImportReport, Progress, load_parsed
 from wijkkompas.data.sniff import checksum
-from wijkkompas.errors import DataError
+from wijkkompas.errors import ConfigError, DataError
+
+if TYPE_CHECKING:
+    from wijkkompas.data.statline import StatLineClient
 
 
 def _existing(path: Path | str) -> Path:
@@ -29,3 +33,91 @@ def import_cbs(engine: Engine, path: Path | str, *, user: str, year: int | None 
         progress(f"{path.name} lezen")
     parsed = read_kwb(path, year=year)
     return load_parsed(engine, parsed, checksum=checksum(path), user=user, progress=progress)
+
+
+def import_statline(engine: Engine, *, table_id: str, municipalities: list[str], user: str,
+                    client: StatLineClient | None = None,
+                    progress: Progress | None = None) -> ImportReport:
+    """Import a KWB table from CBS StatLine (OData) for some municipalities, with their wijken
+    and buurten. Everything is fetched and checked before the single write transaction, so a
+    network or data error changes nothing; the same answer imported twice is skipped."""
+    from wijkkompas.data.statline import StatLineClient, fetch_statline, parse_statline
+
+    own = client is None
+    active = client or StatLineClient()
+    try:
+        result = fetch_statline(active, table_id, municipalities, progress=progress)
+    finally:
+        if own:
+            active.close()
+    parsed = parse_statline(result)
+    return load_parsed(engine, parsed, checksum=result.checksum, user=user, progress=progress)
+
+
+def import_boundaries(engine: Engine, path: Path | str, *, user: str, year: int | None = None,
+                      level: str | None = None, code_field: str | None = None,
+                      name_field: str | None = None, progress: Progress | None = None
+                      ) -> ImportReport:
+    """Import area boundaries (GeoJSON, TopoJSON, GeoPackage, (zipped) shapefile), see
+    :mod:`wijkkompas.areas.boundaries`. One transaction; the same file with the same options
+    is skipped; a new file for the same area and year replaces the geometry."""
+    from wijkkompas.areas.boundaries import read_boundaries
+    from wijkkompas.areas.boundary_store import load_boundaries
+
+    path = _existing(path)
+    if progress:
+        progress(f"{path.name} lezen")
+    data = read_boundaries(path, year=year, level=level, code_field=code_field,
+                           name_field=name_field)
+    return load_boundaries(engine, data, user=user, progress=progress)
+
+
+def import_table(engine: Engine, path: Path | str, *, user: str, progress: Progress | None = None,
+                 wijkprofiel: bool | None = None, **options: Any) -> ImportReport:
+    """Import a local table (CSV or Excel, wide or long), see :mod:`wijkkompas.data.tables`.
+
+    ``options`` go to :func:`~wijkkompas.data.tables.read_table` (``layout``, ``sheet``,
+    ``year``, ``code_column``, ``year_column``, ``header_row``, ``indicators``,
+    ``definitions``, ``source``, ``prefix``). A Rotterdam Wijkprofiel workbook (recognised by
+    its sheets, or ``wijkprofiel=True``) goes to
+    :func:`~wijkkompas.data.wijkprofiel.read_wijkprofiel` instead (options ``years``,
+    ``buurten``, ``components``). One transaction; the same file imported again is skipped.
+    """
+    from wijkkompas.data.tables import read_table
+    from wijkkompas.data.wijkprofiel import is_wijkprofiel, read_wijkprofiel
+
+    path = _existing(path)
+    if progress:
+        progress(f"{path.name} lezen")
+    if wijkprofiel is None:
+        wijkprofiel = is_wijkprofiel(path)
+    if wijkprofiel:
+        if options.get("year") is not None and options.get("years") is None:
+            options["years"] = [options.pop("year")]
+        allowed = {"years", "buurten", "components"}
+        extra = sorted(k for k, v in options.items() if v is not None and k not in allowed)
+        if extra:
+            raise ConfigError(f"opties {', '.join(extra)} gelden niet voor een Wijkprofiel-"
+                              f"bestand; toegestaan: {', '.join(sorted(allowed))}")
+        parsed = read_wijkprofiel(path, **{k: v for k, v in options.items() if v is not None})
+    else:
+        parsed = read_table(path, **options)
+    return load_parsed(engine, parsed, checksum=_table_checksum(path, options), user=user,
+                       progress=progress)
+
+
+def _table_checksum(path: Path, options: dict[str, Any]) -> str:
+    """The file's checksum, combined with the options that change what is read (sheet,
+    layout, definitions, ...): another sheet of the same workbook is another import."""
+    import hashlib
+    import json
+
+    plain = checksum(path)
+    chosen = {k: v for k, v in sorted(options.items()) if v is not None}
+    if not chosen:
+        return plain
+    definitions = chosen.get("definitions")
+    if definitions is not None and Path(definitions).exists():
+        chosen["definitions"] = checksum(Path(definitions))
+    text = json.dumps(chosen, sort_keys=True, default=str)
+    return hashlib.sha256(f"{plain}\n{text}".encode()).hexdigest()

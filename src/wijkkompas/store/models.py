@@ -112,7 +112,7 @@ class Indicator(Base):
     unit: Mapped[str] = mapped_column(String(64))
     theme: Mapped[str] = mapped_column(String(64), index=True)
     kind: Mapped[str] = mapped_column(String(16))
-    direction: Mapped[str] = mapped_column(String(8))
+    direction: Mapped[str] = mapped_column(String(16))
     direction_note: Mapped[str] = mapped_column(Text, default="")
     denominator: Mapped[str | None] = mapped_column(String(64))
     decimals: Mapped[int] = mapped_column(Integer, default=0)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = '0001'
 down_revision = None
 branch_labels = None
@@ -67,7 +66,7 @@ def upgrade() -> None:
     sa.Column('unit', sa.String(length=64), nullable=False),
     sa.Column('theme', sa.String(length=64), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
-    sa.Column('direction', sa.String(length=8), nullable=False),
+    sa.Column('direction', sa.String(length=16), nullable=False),
     sa.Column('direction_note', sa.Text(), nullable=False),
     sa.Column('denominator', sa.String(length=64), nullable=True),
     sa.Column('decimals', sa.Integer(), nullable=False),
