@@ -281,3 +281,112 @@ def custom_area(
     ws.save_custom_area(code, name, members, description=description)
     row = ws.custom_areas().loc[code]
     console.print(f"Gebied {code} ({row['name']}): {len(row['members'])} buurten")
+
+
+# --- afwegingskader -------------------------------------------------------------------------
+
+FrameworkArg = Annotated[str, typer.Argument(help="Afwegingskader: YAML-bestand of de naam van "
+                                             "een preset (rotterdam, groningen, enschede, assen).")]
+
+
+def _fmt(value: float | None, digits: int = 1) -> str:
+    if value is None or value != value:  # NaN
+        return "-"
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
+@app.command()
+@handle_errors
+def frameworks() -> None:
+    """Toon de meegeleverde afwegingskaders (presets)."""
+    from wijkkompas.framework.presets import preset_names
+    from wijkkompas.framework.schema import load_framework
+
+    table = Table("preset", "naam", "niveau", "gemodelleerd naar")
+    for name in preset_names():
+        fw = load_framework(name)
+        table.add_row(name, fw.name, fw.level, fw.modelled_on or "")
+    console.print(table)
+
+
+@app.command()
+@handle_errors
+def score(
+    framework: FrameworkArg,
+    year: Annotated[list[int] | None, typer.Option("--year", help="Jaar (herhaalbaar).")] = None,
+    opgave: Annotated[str | None, typer.Option(help="Alleen deze opgave tonen.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Schrijf alle scores "
+                                                "naar .csv of .xlsx.")] = None,
+    table_file: Annotated[Path | None, typer.Option("--table", help="Scoor een brede CSV "
+                                                    "(gebiedscode + indicatorkolommen) zonder "
+                                                    "database.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Scoor een afwegingskader: ranglijst, prioriteitsklassen en koppelkansen."""
+    from wijkkompas.services.scoring import score_table, score_workspace
+
+    if table_file is not None:
+        result = score_table(table_file, framework, year=year[0] if year else None,
+                             progress=_progress_printer())
+    else:
+        result = score_workspace(_workspace(db), framework, years=year or None,
+                                 progress=_progress_printer())
+    fw = result.framework
+    last = result.years[-1]
+    codes = [opgave] if opgave else [op.code for op in fw.opgaven]
+    for code in codes:
+        ranking = result.ranking(code, last)
+        name = next((op.name for op in fw.opgaven if op.code == code), code)
+        table = Table("rang", "gebied", "code", "score", "klasse",
+                      title=f"{name} — {last}", title_justify="left")
+        for area, row in ranking.iterrows():
+            table.add_row(_fmt(row["rank"], 0), str(row["name"]), area, _fmt(row["score"]),
+                          str(row["tier"] or "-"))
+        console.print(table)
+    if len(fw.opgaven) > 1 and not opgave:
+        summary = result.koppelkansen_summary(last)
+        if len(summary):
+            table = Table("opgaven met prioriteit", "gebieden", "namen", title="Koppelkansen",
+                          title_justify="left")
+            for combo, row in summary.iterrows():
+                table.add_row(combo, str(row["gebieden"]), row["namen"])
+            console.print(table)
+    for warning in result.warnings:
+        console.print(f"[yellow]let op:[/] {warning}", highlight=False)
+    prov = result.provenance()
+    console.print(f"[dim]kader {prov['framework']} v{prov['framework_version']} "
+                  f"({prov['framework_fingerprint']}), gegevens {prov['data_fingerprint']}, "
+                  f"vergelijkbaar over jaren: {prov['comparable_over_time']}[/]")
+    if output is not None:
+        if output.suffix.lower() == ".xlsx":
+            result.to_excel(output)
+        else:
+            result.to_csv(output)
+        console.print(f"Geschreven: {output}")
+
+
+@app.command()
+@handle_errors
+def explain(
+    framework: FrameworkArg,
+    area: Annotated[str, typer.Argument(help="Gebiedscode, bijv. WK059915.")],
+    opgave: Annotated[str | None, typer.Option(help="Opgave (standaard de eerste).")] = None,
+    year: Annotated[int | None, typer.Option(help="Jaar (standaard het laatste).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Leg uit waarom een gebied zo scoort: bijdrage per indicator."""
+    from wijkkompas.data.catalogue import load_catalogue
+    from wijkkompas.services.scoring import score_workspace
+
+    result = score_workspace(_workspace(db), framework, years=[year] if year else None)
+    codes = [opgave] if opgave else [op.code for op in result.framework.opgaven]
+    cat = load_catalogue()
+    for code in codes:
+        ex = result.explain(area.upper(), code, year)
+        console.print(ex.summary(), highlight=False)
+        table = Table("indicator", "thema", "waarde", "referentie", "bijdrage")
+        for ind, row in ex.contributions.iterrows():
+            label = cat[ind].label_nl if ind in cat else ind
+            table.add_row(label, row["theme"], _fmt(row["raw"], 2), _fmt(row["reference"], 2),
+                          _fmt(row["contribution"], 2))
+        console.print(table)

@@ -1,0 +1,367 @@
+"""Score a framework: the JRC steps in order, from observations to a :class:`ScoreResult`.
+
+    denominate -> screen -> impute -> treat -> normalise (anchored) -> weight -> aggregate
+    -> rank -> tiers -> contributions
+
+Scores are "higher is better" on every level. Priority tiers go to the LOWEST scores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+# Importing the method modules registers their methods.
+import wijkkompas.framework.aggregate
+import wijkkompas.framework.impute
+import wijkkompas.framework.normalise
+import wijkkompas.framework.treat
+import wijkkompas.framework.weights  # noqa: F401
+from wijkkompas.data.catalogue import load_catalogue
+from wijkkompas.errors import FrameworkError
+from wijkkompas.framework.aggregate import contributions as contributions_of
+from wijkkompas.framework.context import StepContext
+from wijkkompas.framework.inputs import ScoringData
+from wijkkompas.framework.rank import rank_scores
+from wijkkompas.framework.registry import AGGREGATE, IMPUTE, NORMALISE, TREAT, WEIGHT
+from wijkkompas.framework.result import ScoreResult
+from wijkkompas.framework.schema import Framework, StepSpec
+from wijkkompas.framework.tiers import assign_tiers
+
+RANK_BASED = {"rank", "percentile", "borda"}
+Progress = Callable[[str], None]
+
+
+def directions_for(fw: Framework) -> pd.Series:
+    """+1/-1 per indicator: the framework's override, else the catalogue's direction."""
+    cat = load_catalogue()
+    out = {}
+    for code, spec in fw.indicator_specs().items():
+        direction = spec.direction
+        if direction is None and code in cat:
+            direction = cat[code].direction
+        if direction in (None, "neutral"):
+            raise FrameworkError(
+                f"indicator {code}: richting onbekend of neutraal in de catalogus; geef "
+                "'direction: higher_better' of 'higher_worse' op in het afwegingskader"
+            )
+        out[code] = 1.0 if direction == "higher_better" else -1.0
+    return pd.Series(out, dtype=float)
+
+
+def _scope(fw: Framework, data: ScoringData, areas: list[str] | None) -> list[str]:
+    table = data.areas
+    sel = table[table["level"] == fw.level]
+    if fw.municipalities:
+        sel = sel[sel["municipality_code"].isin(fw.municipalities)]
+    codes = list(sel.index)
+    if areas is not None:
+        wanted = set(areas)
+        codes = [c for c in codes if c in wanted]
+    if not codes:
+        raise FrameworkError(
+            f"geen gebieden op niveau {fw.level}"
+            + (f" in {', '.join(fw.municipalities)}" if fw.municipalities else "")
+        )
+    return sorted(codes)
+
+
+def _denominate(wide: pd.DataFrame, fw: Framework, ctx: StepContext) -> pd.DataFrame:
+    out = wide.copy()
+    for code, spec in fw.indicator_specs().items():
+        if spec.denominator:
+            denom = wide[spec.denominator]
+            zero = denom <= 0
+            if zero.any():
+                ctx.warn(f"{code}: noemer {spec.denominator} is 0 of negatief voor "
+                         f"{int(zero.sum())} gebied-jaren; waarde ontbreekt daar")
+            out[code] = wide[code] / denom.where(~zero) * spec.per
+    return out[fw.indicator_codes()]
+
+
+def _screen(raw: pd.DataFrame, population: pd.Series | None, fw: Framework,
+            ctx: StepContext) -> tuple[pd.DataFrame, pd.DataFrame]:
+    share = raw.notna().mean(axis=1)
+    reasons = pd.Series("", index=raw.index, dtype=object)
+    low_data = share < fw.screen.min_data_share
+    reasons[low_data] = "te weinig gegevens (" + (share[low_data] * 100).round().astype(
+        int).astype(str) + "% beschikbaar)"
+    if fw.screen.min_population and population is not None:
+        small = population < fw.screen.min_population
+        reasons[small & ~low_data] = (
+            "minder dan " + str(fw.screen.min_population) + " inwoners"
+        )
+    out = reasons != ""
+    screened = pd.DataFrame({"reason": reasons[out]})
+    if out.any():
+        n_areas = screened.index.get_level_values("area_code").nunique()
+        ctx.warn(f"{n_areas} gebieden (deels) uitgesloten bij screening; zie 'screened'")
+    return raw[~out], screened
+
+
+def reference_values(fw: Framework, data: ScoringData, raw_scored: pd.DataFrame,
+                     years: list[int], ctx: StepContext | None = None) -> pd.Series:
+    """Raw reference value per indicator (denominated like the scored data)."""
+    ref = fw.reference
+    year = ref.year or (fw.anchor.year if fw.anchor.type == "base_year" else years[0])
+    indicators = fw.indicator_codes()
+    if ref.type == "fixed":
+        missing = [c for c in indicators if c not in ref.values]
+        if missing:
+            raise FrameworkError(f"reference.values mist {', '.join(missing)}")
+        return pd.Series({c: float(ref.values[c]) for c in indicators})
+    if ref.type == "areas_mean":
+        rows = raw_scored.xs(year, level="year") if year in raw_scored.index.get_level_values(
+            "year") else raw_scored
+        return rows.mean()
+    if ref.type == "municipality":
+        codes = [ref.municipality] if ref.municipality else (fw.municipalities[:1])
+        if not codes:
+            raise FrameworkError("reference: geef 'municipality' op (bijv. GM0599)")
+    elif ref.type == "national":
+        codes = ["NL00"]
+    else:
+        codes = list(ref.codes)
+    needed = sorted({*indicators, *[s.denominator for s in fw.indicator_specs().values()
+                                    if s.denominator]})
+    earlier = sorted(y for y in data.observations["year"].unique() if y <= year)
+    wide = data.wide(codes, needed, earlier or [year])
+    dummy = StepContext(directions=pd.Series(dtype=float))
+    per_year = _denominate(wide, fw, dummy).groupby(level="year").mean()
+    # Per indicator the reference year's value, else the most recent earlier one (said so).
+    values = per_year.ffill().iloc[-1] if len(per_year) else pd.Series(dtype=float)
+    for code in indicators:
+        known = per_year[code].dropna()
+        if len(known) and int(known.index[-1]) != year and ctx is not None:
+            ctx.warn(f"referentie voor {code}: geen waarde in {year}, waarde van "
+                     f"{int(known.index[-1])} gebruikt")
+    missing = values[values.isna()].index.tolist()
+    if missing:
+        raise FrameworkError(
+            f"referentie ({ref.type} {', '.join(codes)}, {year}) heeft geen waarde voor "
+            f"{', '.join(missing)}"
+        )
+    return values
+
+
+def _fit_rows(fw: Framework, x: pd.DataFrame) -> pd.DataFrame:
+    if fw.anchor.type == "base_year":
+        years = x.index.get_level_values("year")
+        if fw.anchor.year not in set(years):
+            raise FrameworkError(f"anchor: basisjaar {fw.anchor.year} zit niet in de gegevens "
+                                 f"(jaren: {', '.join(map(str, sorted(set(years))))})")
+        return x[years == fw.anchor.year]
+    return x
+
+
+def _normalise(fw: Framework, x: pd.DataFrame, ref: pd.Series, ctx: StepContext
+               ) -> tuple[pd.DataFrame, pd.Series]:
+    spec = fw.steps.normalise
+    method = NORMALISE.get(spec.method, "steps.normalise: ")
+    params = method.check_params(spec.params, "steps.normalise: ")
+    if fw.anchor.type == "per_year":
+        parts = [method.func(g, g, ctx, **params) for _, g in x.groupby(level="year")]
+        norm = pd.concat(parts).reindex(x.index)
+        fit = x
+        ctx.warn("normalisatie per jaar: scores van verschillende jaren zijn NIET onderling "
+                 "vergelijkbaar")
+    else:
+        fit = _fit_rows(fw, x)
+        norm = method.func(x, fit, ctx, **params)
+    if spec.method in RANK_BASED:
+        ref_norm = norm.mean()
+    else:
+        ref_frame = pd.DataFrame([ref.reindex(x.columns).to_numpy()], columns=x.columns,
+                                 index=pd.MultiIndex.from_tuples([(0, "__referentie__")],
+                                                                 names=["year", "area_code"]))
+        quiet = StepContext(directions=ctx.directions, reference=ctx.reference,
+                            goalposts=ctx.goalposts, targets=ctx.targets)
+        ref_norm = method.func(ref_frame, fit, quiet, **params).iloc[0]
+    return norm, ref_norm
+
+
+def _aggregate(spec: StepSpec, values: pd.DataFrame, weights: pd.Series, ctx: StepContext,
+               where: str) -> pd.Series:
+    method = AGGREGATE.get(spec.method, where)
+    return method.func(values, weights, ctx, **method.check_params(spec.params, where))
+
+
+def _weights(fw: Framework, values: pd.DataFrame, nominal: pd.Series, ctx: StepContext,
+             where: str) -> pd.Series:
+    spec = fw.steps.weight
+    method = WEIGHT.get(spec.method, where)
+    return method.func(values, nominal, ctx, **method.check_params(spec.params, where))
+
+
+def _reference_score(spec: StepSpec, scores: pd.Series, contributions: pd.DataFrame,
+                     reference: pd.Series, weights: pd.Series, where: str) -> float:
+    """The score the reference itself gets. TOPSIS is relative to each year's best and worst
+    areas, so its reference score is read back from the contributions (score minus the sum of
+    contributions), averaged over the rows; the other methods aggregate the reference vector."""
+    if spec.method == "topsis":
+        back = scores - contributions.sum(axis=1, min_count=1)
+        return float(back.mean())
+    row = pd.DataFrame([reference.reindex(weights.index).to_numpy()], columns=weights.index)
+    quiet = StepContext(directions=pd.Series(dtype=float))
+    return float(_aggregate(spec, row, weights, quiet, where).iloc[0])
+
+
+def score(fw: Framework, data: ScoringData, *, years: list[int] | None = None,
+          areas: list[str] | None = None, progress: Progress | None = None) -> ScoreResult:
+    """Score ``fw`` on ``data`` for ``years`` (default: the framework's years, else every
+    year with data) and ``areas`` (default: every area of the framework's level and scope)."""
+    indicators = fw.indicator_codes()
+    specs = fw.indicator_specs()
+    denominators = sorted({s.denominator for s in specs.values() if s.denominator})
+    pop_code = fw.screen.population_indicator
+    needed = list(dict.fromkeys([*indicators, *denominators, pop_code]))
+    codes = _scope(fw, data, areas)
+    years = sorted(years or fw.years or data.years_with(indicators))
+    if not years:
+        raise FrameworkError("geen jaren met gegevens voor de indicatoren van dit kader")
+    ctx = StepContext(directions=directions_for(fw))
+    if progress:
+        progress(f"{len(codes)} gebieden × {len(years)} jaren × {len(indicators)} indicatoren")
+    # Imputation from earlier years needs those years as history (dropped after imputing).
+    history: list[int] = []
+    if fw.steps.impute.method == "previous_year":
+        gap = int(fw.steps.impute.params.get("max_gap", 2))
+        history = [y for y in data.years_with(indicators) if min(years) - gap <= y < min(years)]
+    wide = data.wide(codes, needed, sorted({*history, *years}))
+    scored_rows = wide.index.get_level_values("year").isin(years)
+    for code in indicators:
+        if wide.loc[scored_rows, code].isna().all():
+            ctx.warn(f"{code}: geen enkele waarde in de gekozen gebieden en jaren")
+    raw_all = _denominate(wide, fw, ctx)
+    population = wide.loc[scored_rows, pop_code] if pop_code in wide else None
+    raw, screened = _screen(raw_all[scored_rows], population, fw, ctx)
+    if raw.empty:
+        raise FrameworkError("na screening blijft geen enkel gebied over")
+
+    ctx.reference = reference_values(fw, data, raw, years, ctx)
+    ctx.goalposts = pd.DataFrame(
+        {c: {"low": s.goalposts[0], "high": s.goalposts[1]} for c, s in specs.items()
+         if s.goalposts}).T.reindex(columns=["low", "high"])
+    ctx.targets = pd.Series({c: s.target for c, s in specs.items() if s.target is not None},
+                            dtype=float)
+    ctx.groups = pd.Series(
+        raw.index.get_level_values("area_code").map(data.areas["municipality_code"]),
+        index=raw.index)
+
+    if progress:
+        progress("imputeren, uitschieters, normaliseren")
+    imp = IMPUTE.get(fw.steps.impute.method, "steps.impute: ")
+    if history:
+        past = raw_all[~scored_rows]
+        with_history = pd.concat([past, raw]).sort_index()
+        ctx.groups = pd.Series(
+            with_history.index.get_level_values("area_code").map(
+                data.areas["municipality_code"]), index=with_history.index)
+        before = len(ctx.warnings)
+        x = imp.func(with_history, ctx,
+                     **imp.check_params(fw.steps.impute.params, "steps.impute: "))
+        # History rows are only a source; drop what the imputer said about them.
+        ctx.warnings[before:] = [w for w in ctx.warnings[before:]
+                                 if not any(f" in {y} " in w or f" in {y}:" in w
+                                            for y in history)]
+        x = x.loc[raw.index]
+        ctx.groups = ctx.groups.loc[raw.index]
+    else:
+        x = imp.func(raw, ctx, **imp.check_params(fw.steps.impute.params, "steps.impute: "))
+    treat = TREAT.get(fw.steps.treat.method, "steps.treat: ")
+    x = treat.func(x, _fit_rows(fw, x) if fw.anchor.type != "per_year" else x, ctx,
+                   **treat.check_params(fw.steps.treat.params, "steps.treat: "))
+    norm, ref_norm = _normalise(fw, x, ctx.reference, ctx)
+
+    if progress:
+        progress("wegen en aggregeren")
+    scores: dict[str, pd.Series] = {}
+    ref_scores: dict[str, float] = {}
+    contrib_parts = []
+    weights_used: dict[str, pd.Series] = {}
+    for i, op in enumerate(fw.opgaven):
+        agg_spec = op.aggregate or fw.steps.aggregate
+        theme_scores = {}
+        theme_refs = {}
+        theme_contribs = {}
+        for j, th in enumerate(op.themes):
+            where = f"opgaven[{i}].themes[{j}]: "
+            cols = [ind.code for ind in th.indicators]
+            # Framework weights are relative: normalised within their theme (documented).
+            nominal = pd.Series({ind.code: ind.weight for ind in th.indicators}, dtype=float)
+            if nominal.sum() <= 0:
+                raise FrameworkError(f"{where}alle indicatorgewichten zijn 0")
+            nominal = nominal / nominal.sum()
+            w = _weights(fw, norm[cols], nominal, ctx, where)
+            weights_used[th.code] = w
+            theme_scores[th.code] = _aggregate(agg_spec, norm[cols], w, ctx, where)
+            theme_contribs[th.code] = contributions_of(norm[cols], w, ref_norm[cols],
+                                                       agg_spec.method, **agg_spec.params)
+            theme_refs[th.code] = _reference_score(agg_spec, theme_scores[th.code],
+                                                   theme_contribs[th.code], ref_norm[cols], w,
+                                                   where)
+        tframe = pd.DataFrame(theme_scores)
+        tnominal = pd.Series({th.code: th.weight for th in op.themes}, dtype=float)
+        tw = tnominal / tnominal.sum() if tnominal.sum() > 0 else tnominal
+        if tnominal.sum() <= 0:
+            raise FrameworkError(f"opgaven[{i}]: alle themagewichten zijn 0")
+        weights_used[op.code] = tw
+        scores.update(theme_scores)
+        scores[op.code] = _aggregate(agg_spec, tframe, tw, ctx, f"opgaven[{i}]: ")
+        ref_scores.update(theme_refs)
+        theme_level = contributions_of(tframe, tw, pd.Series(theme_refs), agg_spec.method,
+                                       **agg_spec.params)
+        ref_scores[op.code] = _reference_score(agg_spec, scores[op.code], theme_level,
+                                               pd.Series(theme_refs), tw, f"opgaven[{i}]: ")
+        for th in op.themes:
+            inner = theme_contribs[th.code]
+            inner_sum = inner.sum(axis=1, min_count=1)
+            scale = (theme_level[th.code] / inner_sum.where(inner_sum != 0)).fillna(0.0)
+            part = inner.mul(scale, axis=0)
+            # When the theme sits exactly at its reference, spread nothing.
+            long = part.stack(future_stack=True).rename("contribution").reset_index()
+            long.columns = ["year", "area_code", "indicator", "contribution"]
+            long["opgave"] = op.code
+            long["theme"] = th.code
+            contrib_parts.append(long)
+    if fw.overall is not None:
+        oframe = pd.DataFrame({op.code: scores[op.code] for op in fw.opgaven})
+        ow = pd.Series({op.code: op.weight for op in fw.opgaven}, dtype=float)
+        ow = ow / ow.sum()
+        weights_used[fw.overall.code] = ow
+        scores[fw.overall.code] = _aggregate(fw.overall.aggregate, oframe, ow, ctx, "overall: ")
+        ref_scores[fw.overall.code] = float(_aggregate(
+            fw.overall.aggregate, pd.DataFrame([{k: ref_scores[k] for k in ow.index}]), ow,
+            StepContext(directions=ctx.directions), "overall: ").iloc[0])
+
+    score_frame = pd.DataFrame(scores)
+    ranks = score_frame.apply(lambda s: rank_scores(s, by_year=True, ascending=False))
+    population = population.reindex(score_frame.index) if population is not None else None
+    tiers = assign_tiers(score_frame[[op.code for op in fw.opgaven]], fw.priority, ref_scores,
+                         population, ctx,
+                         high_first={op.code for op in fw.opgaven if op.priority_when == "high"})
+    contributions = pd.concat(contrib_parts, ignore_index=True)
+    contributions = contributions[["year", "area_code", "opgave", "theme", "indicator",
+                                   "contribution"]]
+    return ScoreResult(
+        framework=fw,
+        raw=raw,
+        normalised=norm,
+        scores=score_frame,
+        ranks=ranks,
+        tiers=tiers,
+        contributions=contributions,
+        reference=ctx.reference,
+        reference_normalised=ref_norm,
+        reference_scores=pd.Series(ref_scores),
+        weights=weights_used,
+        screened=screened,
+        warnings=list(ctx.warnings),
+        data_fingerprint=data.fingerprint(codes, needed, years),
+        areas=data.areas.reindex(codes),
+        comparable_over_time=fw.anchor.type != "per_year" and fw.steps.normalise.method
+        not in RANK_BASED,
+    )
+
+

@@ -1,0 +1,76 @@
+"""Scoring use cases: load what a framework needs from the workspace and score it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+
+from wijkkompas.framework.inputs import ScoringData, from_wide_table
+from wijkkompas.framework.result import ScoreResult
+from wijkkompas.framework.schema import Framework, load_framework
+
+Progress = Callable[[str], None]
+
+
+def resolve_framework(framework: Framework | str | Path) -> Framework:
+    """A Framework object, a YAML path or a preset name."""
+    if isinstance(framework, Framework):
+        return framework
+    return load_framework(framework)
+
+
+def scoring_data(ws, fw: Framework) -> ScoringData:  # noqa: ANN001
+    """Observations of the framework's indicators, denominators, population and reference
+    areas, plus the area table."""
+    specs = fw.indicator_specs()
+    indicators = sorted({*specs, *(s.denominator for s in specs.values() if s.denominator),
+                         fw.screen.population_indicator})
+    obs = ws.observations(indicators=indicators).reset_index()
+    areas = ws.areas()[["name", "level", "municipality_code"]]
+    return ScoringData(obs, areas)
+
+
+def score_workspace(ws, framework: Framework | str | Path, *, years: list[int] | None = None,  # noqa: ANN001
+                    areas: list[str] | None = None, progress: Progress | None = None
+                    ) -> ScoreResult:
+    from wijkkompas.framework.score import score
+
+    fw = resolve_framework(framework)
+    if progress:
+        progress(f"gegevens laden voor {fw.name}")
+    return score(fw, scoring_data(ws, fw), years=years, areas=areas, progress=progress)
+
+
+def score_table(path: str | Path, framework: Framework | str | Path, *,
+                year: int | None = None, progress: Progress | None = None) -> ScoreResult:
+    """Score a plain wide CSV (area code + indicator columns) without any database."""
+    from wijkkompas.framework.score import score
+
+    fw = resolve_framework(framework)
+    data = from_wide_table(path, year=year)
+    notes = []
+    # A table has no area hierarchy beyond the codes: score whatever level it holds.
+    levels = data.areas["level"].value_counts()
+    if fw.level not in levels.index and len(levels):
+        notes.append(f"de tabel heeft geen gebieden op niveau {fw.level}; gescoord op "
+                     f"niveau {levels.index[0]}")
+        fw = fw.model_copy(update={"level": levels.index[0]})
+    if fw.municipalities and not data.areas["municipality_code"].isin(fw.municipalities).any():
+        notes.append("de tabel heeft geen gebieden in de gemeenten van het kader; alle "
+                     "gebieden van de tabel zijn gescoord")
+        fw = fw.model_copy(update={"municipalities": []})
+    if fw.reference.type in ("municipality", "national", "municipalities"):
+        present = set(data.areas.index)
+        wanted = ({"NL00"} if fw.reference.type == "national" else set(fw.reference.codes)
+                  | ({fw.reference.municipality} if fw.reference.municipality else set()))
+        if not wanted & present:
+            notes.append("de referentiegebieden staan niet in de tabel; referentie is het "
+                         "gemiddelde van de gescoorde gebieden")
+            fw = fw.model_copy(update={"reference": fw.reference.model_copy(
+                update={"type": "areas_mean"})})
+    result = score(fw, data, years=[year] if year else None, progress=progress)
+    result.warnings[:0] = notes
+    return result
+
+
