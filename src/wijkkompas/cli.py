@@ -160,14 +160,19 @@ def import_table(
     definitions: Annotated[Path | None, typer.Option("--definitions", help="YAML/JSON met per "
                                                      "kolom code, label_nl, unit, theme, "
                                                      "direction.")] = None,
+    code_format: Annotated[str | None, typer.Option("--code-format", help="Vorm van de "
+                                                    "gebiedscodes: cbs (standaard) of scp_wijk "
+                                                    "(SCP-wijknummer, 59901 = WK059901).")
+                           ] = None,
     db: DbOption = None,
 ) -> None:
     """Importeer een eigen tabel (CSV/Excel, breed of lang) of het Wijkprofiel Rotterdam."""
     ws = _workspace(db)
+    extra = {"code_format": code_format} if code_format else {}
     print_report(ws.import_table(path, layout=layout, sheet=sheet, year=year,
                                  code_column=code_column, year_column=year_column,
                                  header_row=header_row, definitions=definitions,
-                                 progress=_progress_printer()))
+                                 progress=_progress_printer(), **extra))
 
 
 @import_app.command("statline")
@@ -238,8 +243,12 @@ def demo(
                                            "demo.sqlite in de datamap).")] = None,
     fresh: Annotated[bool, typer.Option("--fresh", help="Begin met een lege demo-database.")]
     = False,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Start de webapp niet; toon "
+                                           "alleen het overzicht.")] = False,
+    host: Annotated[str, typer.Option(help="Adres van de webapp.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Poort van de webapp.")] = 8000,
 ) -> None:
-    """Bouw de demo-database (Rotterdam, Groningen, Enschede, Assen) en toon een overzicht."""
+    """Bouw de demo-database (Rotterdam, Groningen, Enschede, Assen) en open de webapp erop."""
     from wijkkompas.services.demo import build_demo, municipality_overview
     from wijkkompas.settings import load_settings
 
@@ -264,6 +273,50 @@ def demo(
     console.print(table)
     console.print("Bron: CBS (CC BY 4.0) en andere open data; zie de herkomst in "
                   "wijkkompas/demo/data/PROVENANCE.md.")
+    if not no_serve:
+        ws.close()
+        _serve(target, host=host, port=port)
+
+
+def _serve(db: str | None, *, host: str, port: int) -> None:
+    import uvicorn
+
+    from wijkkompas.web import create_app
+
+    web_app = create_app(database_url=db)
+    console.print(f"wijkkompas draait op [bold]http://{host}:{port}/[/] (stoppen: Ctrl+C)",
+                  highlight=False)
+    uvicorn.run(web_app, host=host, port=port, log_level="warning")
+
+
+@app.command()
+@handle_errors
+def serve(
+    host: Annotated[str | None, typer.Option(help="Adres (standaard 127.0.0.1: alleen deze "
+                                             "computer; WIJKKOMPAS_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Poort (standaard 8000; "
+                                             "WIJKKOMPAS_PORT).")] = None,
+    get: Annotated[str | None, typer.Option("--get", help="Beantwoord één verzoek (bijv. "
+                                            "/api/v1/overzicht) zonder poort te openen en "
+                                            "druk het antwoord af.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Start de webapp (kaart, ranglijsten, gebiedsprofielen en JSON-API)."""
+    from wijkkompas.web.config import load_web_config
+
+    if get is not None:
+        from fastapi.testclient import TestClient
+
+        from wijkkompas.web import create_app
+
+        with TestClient(create_app(database_url=db), raise_server_exceptions=False) as client:
+            response = client.get(get)
+        typer.echo(response.text)
+        if response.status_code >= 400:
+            raise typer.Exit(1)
+        return
+    config = load_web_config(host=host, port=port)
+    _serve(db, host=config.host, port=config.port)
 
 
 @app.command("custom-area")
@@ -390,3 +443,82 @@ def explain(
             table.add_row(label, row["theme"], _fmt(row["raw"], 2), _fmt(row["reference"], 2),
                           _fmt(row["contribution"], 2))
         console.print(table)
+
+
+def _parse_vary(items: list[str] | None) -> dict[str, list[str]]:
+    """``["normalise=minmax,zscore", "aggregate=mean,geomean"]`` -> a dict of alternatives."""
+    out: dict[str, list[str]] = {}
+    for item in items or []:
+        step, sep, alts = item.partition("=")
+        if not sep or not alts.strip():
+            raise typer.BadParameter(f"{item!r}: verwacht stap=methode1,methode2",
+                                     param_hint="--vary")
+        out.setdefault(step.strip(), []).extend(a.strip() for a in alts.split(",") if a.strip())
+    return out
+
+
+@app.command()
+@handle_errors
+def sensitivity(
+    framework: FrameworkArg,
+    draws: Annotated[int, typer.Option("--draws", min=1, help="Aantal trekkingen.")] = 1000,
+    concentration: Annotated[float, typer.Option("--concentration", min=0.001, help=(
+        "Dirichlet-concentratie: hoger = gewichten dichter bij de eigen gewichten (50: ca. "
+        "±20% bij drie gelijke gewichten)."))] = 50.0,
+    vary: Annotated[list[str] | None, typer.Option("--vary", help=(
+        "Varieer een methode, bijv. normalise=minmax,zscore,rank of aggregate=mean,geomean "
+        "(herhaalbaar)."))] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Jaar (standaard het "
+                                             "laatste).")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Startwaarde van de "
+                                      "toevalsgenerator.")] = 0,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=(
+        "Schrijf de tabel naar .csv (de drijvers naar <naam>-drivers.csv)."))] = None,
+    db: DbOption = None,
+) -> None:
+    """Gevoeligheidsanalyse: hoe stabiel zijn rangen en klassen bij andere gewichten en methoden?"""
+    from wijkkompas.services.scoring import sensitivity_workspace
+
+    result = sensitivity_workspace(_workspace(db), framework, draws=draws,
+                                   concentration=concentration, methods=_parse_vary(vary),
+                                   year=year, seed=seed, progress=_progress_printer())
+    first = result.tier_labels[0]
+    for node in result.table["node"].unique():
+        rows = result.ranking(node)
+        table = Table("gebied", "code", "rang", "mediaan", "5–95%", f"P({first})", "robuust",
+                      title=f"{rows['node_name'].iloc[0]} — {result.year} ({result.draws} "
+                      "trekkingen)", title_justify="left")
+        for _, row in rows.iterrows():
+            interval = f"{_fmt(row['rank_p05'], 0)}–{_fmt(row['rank_p95'], 0)}"
+            table.add_row(str(row["name"]), row["area_code"], _fmt(row["nominal_rank"], 0),
+                          _fmt(row["median_rank"], 0), interval,
+                          _fmt(row[f"p[{first}]"], 2), "ja" if row["robust"] else "")
+        console.print(table)
+    if len(result.drivers):
+        table = Table("opgave", "onzekerheid", "soort", "S", "ruis",
+                      title="Wat drijft de variatie in rangen? (S: eerste-orde-index)",
+                      title_justify="left")
+        for _, row in result.drivers.groupby("node", sort=False).head(8).iterrows():
+            kind = f"gewicht {row['level']}" if row["kind"] == "gewicht" else "methode"
+            table.add_row(row["node"], row["input"], kind, _fmt(row["s_first"], 2),
+                          _fmt(row["noise"], 3))
+        console.print(table)
+    for warning in result.warnings:
+        console.print(f"[yellow]let op:[/] {warning}", highlight=False)
+    prov = result.provenance()
+    console.print(f"[dim]kader {prov['framework']} v{prov['framework_version']}, gegevens "
+                  f"{prov['data_fingerprint']}, concentratie {prov['concentration']}, seed "
+                  f"{prov['seed']}, methoden {prov['methods']}, {result.seconds:.1f} s[/]")
+    if output is not None:
+        result.to_csv(output)
+        drivers = output.with_name(f"{output.stem}-drivers{output.suffix or '.csv'}")
+        result.drivers_to_csv(drivers)
+        console.print(f"Geschreven: {output} en {drivers}")
+
+
+from wijkkompas.agenda_cli import agenda_app  # noqa: E402 - registers `wijkkompas agenda`
+
+app.add_typer(agenda_app, name="agenda")
+
+import wijkkompas.monitor_cli  # noqa: E402, F401 - registers `wijkkompas monitor`
+import wijkkompas.user_cli  # noqa: E402, F401 - registers `wijkkompas user`

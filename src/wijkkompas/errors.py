@@ -20,6 +20,10 @@ class FrameworkError(WijkkompasError):
     """A framework definition (YAML) or a framework step is invalid; the message names the key."""
 
 
+class Conflict(WijkkompasError):
+    """Somebody else changed the record since it was read (optimistic locking)."""
+
+
 class NotFound(WijkkompasError):
     """Something asked for by name or code does not exist."""
 

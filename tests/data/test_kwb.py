@@ -354,8 +354,10 @@ def test_parents_implied_by_codes(workspace: Workspace) -> None:
     assert areas.loc["WK010600", "parent_code"] == "GM0106"
     assert areas.loc["GM0106", "level"] == "municipality"
     assert areas.loc["GM0106", "years"] == []  # not published in this file
-    assert any("bovenliggende" in w for w in report.warnings)
-    # A later file that names the gemeente fills in the name.
+    # Named from the file's GM_NAAM column, so no "only derived from the code" warning.
+    assert areas.loc["GM0106", "name"] == "Assen"
+    assert not any("bovenliggende" in w for w in report.warnings)
+    # A later file that publishes the gemeente itself keeps the name.
     workspace.import_cbs(CAPYBARA)
     assert workspace.areas().loc["GM0106", "name"] == "Assen"
 

@@ -16,8 +16,6 @@ Every form ends up as :class:`~wijkkompas.data.parsed.ParsedData`.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from pathlib import Path
@@ -30,14 +28,16 @@ from wijkkompas.data.parsed import (
     area_frame,
     check_duplicates,
     melt_columns,
+    municipality_names,
     prepare_codes,
 )
-from wijkkompas.data.sniff import TextFile, read_table_text, read_text
+from wijkkompas.data.sniff import data_lines, read_table_text, read_text, refuse_names_only
 from wijkkompas.errors import DataError
 
 YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 PERIOD = re.compile(r"^\s*((?:19|20)\d{2})(?:JJ00)?\s*$")
 YEAR_COLUMNS = ("year", "jaar", "perioden", "jrstatcode")
+ODATA_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9]*_\d+$")
 
 # Columns that describe the row rather than hold an indicator; never warned about.
 META = {
@@ -83,10 +83,6 @@ def years_in_name(path: Path) -> list[int]:
     return out
 
 
-def _line_of_csv(skip: int = 0):  # noqa: ANN202
-    return lambda pos: pos + 2 + skip
-
-
 def _line_of_record(pos: int) -> int:
     return pos + 1
 
@@ -107,42 +103,13 @@ def read_kwb(path: Path | str, *, year: int | None = None,
         frame, line_of = _read_geo_attributes(path)
     else:
         tf = read_text(path)
+        refuse_names_only(tf)
         frame = read_table_text(tf)
-        line_of = _check_rows(tf, frame)
+        line_of = data_lines(tf, frame)
     if frame.empty:
         raise DataError("het bestand bevat geen gegevensrijen", file=path.name)
     form = detect_form(frame.columns, path)
     return _parse_frame(frame, form, path, year, cat, line_of)
-
-
-def _check_rows(tf: TextFile, frame: pd.DataFrame):  # noqa: ANN202
-    """Check that every data row has as many fields as the header and return ``line_of``.
-
-    pandas silently pads a short row with empty strings (which would read as "missing"), so
-    a truncated file or a wrong delimiter is caught here, with the csv module, which also
-    gives the true file line of every row (pandas skips blank lines).
-    """
-    n_cols = frame.shape[1]
-    lines: list[int] = []
-    start = 1
-    reader = csv.reader(io.StringIO(tf.text), delimiter=tf.delimiter)
-    for i, record in enumerate(reader):
-        line, start = start, reader.line_num + 1
-        if i == 0 or not record:
-            continue
-        if len(record) < n_cols:
-            raise DataError(
-                f"rij heeft {len(record)} {'veld' if len(record) == 1 else 'velden'}, de "
-                f"kopregel {n_cols}; is het bestand "
-                "afgebroken of is het scheidingsteken verkeerd?",
-                file=tf.path.name,
-                row=line,
-                value=tf.delimiter.join(record),
-            )
-        lines.append(line)
-    if len(lines) != len(frame):  # pragma: no cover - csv and pandas disagree; plain counting
-        return _line_of_csv()
-    return lambda pos, _lines=lines: _lines[pos]
 
 
 def detect_form(columns, path: Path) -> str:  # noqa: ANN001
@@ -288,6 +255,10 @@ def _parse_frame(frame: pd.DataFrame, form: str, path: Path, year: int | None, c
     meta = META[form]
     mapping: dict[str, str] = {}
     unknown: list[str] = []
+    joined, joined_note = (_joined_odata(frame, codes, years, code_col, line_of)
+                           if form == "kwb" else (False, None))
+    if joined_note:
+        warnings.append(joined_note)
     for col in frame.columns:
         low = str(col).strip().lower()
         if col in (code_col, name_col) or low in meta:
@@ -299,6 +270,8 @@ def _parse_frame(frame: pd.DataFrame, form: str, path: Path, year: int | None, c
         code = cat.resolve(str(col), lookup_form)
         if code is None and form == "wbk":
             code = cat.resolve(str(col), "pdok")
+        if code is None and joined and ODATA_KEY.match(str(col)):
+            code = cat.resolve(str(col), "odata")
         if code is None:
             unknown.append(str(col))
         elif code in mapping.values():
@@ -322,7 +295,47 @@ def _parse_frame(frame: pd.DataFrame, form: str, path: Path, year: int | None, c
     names = frame[name_col] if name_col is not None else None
     areas = area_frame(codes, names, years)
     return ParsedData(file=path, kind="cbs", form=form, observations=obs, areas=areas,
-                      warnings=warnings, source=f"CBS Kerncijfers wijken en buurten ({form})")
+                      warnings=warnings, source=f"CBS Kerncijfers wijken en buurten ({form})",
+                      municipality_names=municipality_names(frame, codes, years))
+
+
+def _joined_odata(frame: pd.DataFrame, codes: pd.Series, years: pd.Series, code_col: str,
+                  line_of) -> tuple[bool, str | None]:  # noqa: ANN001
+    """Whether OData columns joined into a kwb table (e.g. CBS "Jeugdzorg per wijk":
+    ``TotaalJongerenMetJeugdzorgInNatura_1`` with its own ``Perioden`` and ``Wijken``) may be
+    read as the kwb row's year and area, with a warning when they may not.
+
+    They may when every filled ``Perioden`` is the row's year and every filled region key is
+    the row's area code; rows without them (e.g. NL00) simply have no value.
+    """
+    period_col = _pick(frame.columns, "perioden")
+    if period_col is None or period_col == _pick(frame.columns, *YEAR_COLUMNS):
+        return False, None
+    if not any(ODATA_KEY.match(str(c)) for c in frame.columns):
+        return False, None
+    raw = frame[period_col].astype("string").str.strip().fillna("")
+    filled = raw.ne("").to_numpy()
+    period = raw.str.extract(PERIOD)[0]
+    bad = filled & (period.isna().to_numpy()
+                    | (period.fillna("0").astype(int).to_numpy() != years.to_numpy()))
+    skip = (f"kolommen uit een gekoppelde CBS-tabel (met eigen kolom {period_col!r}) "
+            "overgeslagen: ")
+    if bad.any():
+        pos = int(bad.nonzero()[0][0])
+        return False, (f"{skip}de periode {raw.iloc[pos]!r} in rij {line_of(pos)} is niet het "
+                       f"jaar {years.iloc[pos]} van de rij, dus de cijfers horen bij een ander "
+                       "jaar dan de kerncijfers")
+    key_col = next((c for c in frame.columns if c != code_col and (
+        str(c).lower() in ("wijken", "wijkenenbuurten", "regios")
+        or re.fullmatch(r"codering_\d+", str(c).lower()))), None)
+    if key_col is not None:
+        keys = frame[key_col].astype("string").str.strip().str.upper().fillna("")
+        off = keys.ne("").to_numpy() & (keys.to_numpy() != codes.to_numpy())
+        if off.any():
+            pos = int(off.nonzero()[0][0])
+            return False, (f"{skip}gebied {keys.iloc[pos]!r} in kolom {key_col!r} (rij "
+                           f"{line_of(pos)}) is niet het gebied {codes.iloc[pos]} van de rij")
+    return True, None
 
 
 # --- file-type specific readers ------------------------------------------------------------

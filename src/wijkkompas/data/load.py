@@ -122,10 +122,15 @@ def finish_run(conn: Connection, run_id: int, report: ImportReport) -> None:
 # --- areas ---------------------------------------------------------------------------------
 
 
-def ensure_areas(conn: Connection, areas: pd.DataFrame) -> tuple[dict[str, int], int, list[str]]:
+def ensure_areas(conn: Connection, areas: pd.DataFrame,
+                 parent_names: dict[str, str] | None = None
+                 ) -> tuple[dict[str, int], int, list[str]]:
     """Create missing areas (and their CBS parents), record the years they exist in, and
     update names from the newest year. ``areas`` has ``area_code``, ``name``, ``level``,
-    ``year``. Returns ``(code -> id, number created, warnings)``."""
+    ``year``. ``parent_names`` (code -> name, e.g. from a ``gm_naam`` column) names parents
+    that are only implied by codes, and parents stored earlier with their code as name; it
+    never replaces a real name. Returns ``(code -> id, number created, warnings)``."""
+    parent_names = parent_names or {}
     warnings: list[str] = []
     areas = areas.copy()
     wanted = set(areas["area_code"])
@@ -145,7 +150,7 @@ def ensure_areas(conn: Connection, areas: pd.DataFrame) -> tuple[dict[str, int],
     missing_codes = sorted(wanted - set(existing), key=lambda c: (LEVEL_ORDER.get(
         _level(c), 9), c))
     named = set(areas["area_code"])
-    implied = [c for c in missing_codes if c not in named]
+    implied = [c for c in missing_codes if c not in named and c not in parent_names]
     if implied:
         warnings.append(
             f"{len(implied)} bovenliggende gebieden alleen uit de code afgeleid (naam volgt bij "
@@ -156,7 +161,7 @@ def ensure_areas(conn: Connection, areas: pd.DataFrame) -> tuple[dict[str, int],
         rows = [
             {
                 "code": c,
-                "name": latest_names.get(c) or c,
+                "name": latest_names.get(c) or parent_names.get(c) or c,
                 "level": level,
                 "parent_id": existing.get(parent_of(c)) if parent_of(c) else None,
                 "municipality_code": municipality_of(c),
@@ -200,6 +205,20 @@ def ensure_areas(conn: Connection, areas: pd.DataFrame) -> tuple[dict[str, int],
                 update(Area).where(Area.id == bindparam("b_id")).values(name=bindparam("b_name")),
                 renames,
             )
+    # Parents stored earlier with only their code as name get the name now.
+    placeholders = [
+        {"b_id": existing[c], "b_name": parent_names[c]}
+        for c, n in conn.execute(
+            select(Area.code, Area.name).where(
+                Area.code.in_(sorted(set(parent_names) & set(existing) - named)))
+        ).all()
+        if n == c
+    ] if parent_names else []
+    if placeholders:
+        conn.execute(
+            update(Area).where(Area.id == bindparam("b_id")).values(name=bindparam("b_name")),
+            placeholders,
+        )
     # Years in which the areas exist.
     ay = areas.assign(area_id=areas["area_code"].map(existing))[["area_id", "year", "name"]]
     have = set(
@@ -419,7 +438,7 @@ def load_parsed(engine: Engine, parsed: ParsedData, *, checksum: str, user: str,
         report.run_id = run_id
         if progress:
             progress("gebieden bijwerken")
-        area_ids, created, warns = ensure_areas(conn, parsed.areas)
+        area_ids, created, warns = ensure_areas(conn, parsed.areas, parsed.municipality_names)
         report.new_areas = created
         report.warnings.extend(warns)
         ind_ids = ensure_indicators(conn, sorted(obs["indicator"].unique()), catalogue,

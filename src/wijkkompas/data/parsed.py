@@ -6,6 +6,7 @@ store in one transaction. Nothing here touches the database.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,10 @@ from wijkkompas.errors import DataError
 
 OBS_COLUMNS = ["area_code", "indicator", "year", "value", "status"]
 AREA_COLUMNS = ["area_code", "name", "level", "year"]
+# Columns that name the municipality of each row (kwb ``gm_naam``, wijk- en buurtkaart
+# ``GM_NAAM``, PDOK ``gemeentena``, OData ``Gemeentenaam_1``, SCP ``gemnaam_2017``).
+MUNICIPALITY_NAME = re.compile(r"^(?:gm_naam|gemeentenaam|gemeentena|gemnaam)(?:_\d+)?$",
+                               re.IGNORECASE)
 
 
 @dataclass
@@ -34,6 +39,9 @@ class ParsedData:
     warnings: list[str] = field(default_factory=list)
     source: str | None = None
     new_indicators: list[dict] = field(default_factory=list)
+    # Names of municipalities the file only implies through wijk/buurt codes (GM code ->
+    # name, from a gm_naam-like column); used for such parents only, never over a real name.
+    municipality_names: dict[str, str] = field(default_factory=dict)
 
     @property
     def years(self) -> list[int]:
@@ -130,3 +138,23 @@ def area_frame(codes: pd.Series, names: pd.Series | None, years: pd.Series) -> p
         }
     )
     return out.drop_duplicates(["area_code", "year"])
+
+
+def municipality_names(frame: pd.DataFrame, codes: pd.Series,
+                       years: pd.Series | None = None) -> dict[str, str]:
+    """GM code -> municipality name from a ``gm_naam``-like column of ``frame`` (the name of
+    the newest year wins); empty when the file has no such column."""
+    col = next((c for c in frame.columns if MUNICIPALITY_NAME.match(str(c).strip())), None)
+    if col is None:
+        return {}
+    gm = codes.astype("string").str.slice(2, 6)
+    known = codes.astype("string").str[:2].isin(["GM", "WK", "BU"]).to_numpy(dtype=bool)
+    names = frame[col].astype("string").str.strip().fillna("").to_numpy(dtype=object)
+    out = pd.DataFrame({"gm": ("GM" + gm).to_numpy(dtype=object), "name": names,
+                        "year": (years.to_numpy() if years is not None else 0)})
+    out = out[known & (out["name"] != "").to_numpy(dtype=bool)]
+    out = out[~out["name"].str.fullmatch(r"(?:GM)?\d+|-?9{5,}", na=False)]
+    if out.empty:
+        return {}
+    latest = out.sort_values("year", kind="stable").drop_duplicates("gm", keep="last")
+    return dict(zip(latest["gm"], latest["name"], strict=True))

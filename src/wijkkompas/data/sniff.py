@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,7 +106,53 @@ def read_text(path: Path) -> TextFile:
     data = path.read_bytes()
     text, encoding = decode(path, data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    start = text.lstrip()[:1]
+    if start in ("{", "["):
+        # A JSON file (often one very long line) read as a table would give one column per
+        # comma: refuse it at once.
+        raise DataError(
+            "dit is een JSON-bestand, geen tabel (CSV); gebruik 'import cbs' voor OData-JSON "
+            "of 'import boundaries' voor (Geo/Topo)JSON-grenzen",
+            file=path.name,
+        )
     return TextFile(path, encoding, sniff_delimiter(path, text), text)
+
+
+def data_lines(tf: TextFile, frame: pd.DataFrame, *, skip: int = 0) -> Callable[[int], int]:
+    """File line of every data row of ``frame`` (read from ``tf`` with ``skip`` lines above
+    the header); a row with fewer fields than the header is a located error.
+
+    pandas silently pads a short row with empty cells (which would read as "missing"), so a
+    truncated file or a wrong delimiter is caught here, with the csv module, which also gives
+    the true file line of every row (pandas skips blank lines, and a quoted field may span
+    lines). Used by every reader of delimited text (CBS files and own tables).
+    """
+    n_cols = frame.shape[1]
+    lines: list[int] = []
+    start = 1
+    header_seen = False
+    reader = csv.reader(io.StringIO(tf.text), delimiter=tf.delimiter)
+    for record in reader:
+        line, start = start, reader.line_num + 1
+        if line <= skip or not record:
+            continue
+        if not header_seen:
+            header_seen = True
+            continue
+        if len(record) < n_cols:
+            n = len(record)
+            raise DataError(
+                f"rij heeft {n} {'veld' if n == 1 else 'velden'}, de kopregel {n_cols}; is het "
+                "bestand afgebroken of is het scheidingsteken verkeerd?",
+                file=tf.path.name,
+                row=line,
+                column=str(frame.columns[n]),
+                value=tf.delimiter.join(record),
+            )
+        lines.append(line)
+    if len(lines) != len(frame):  # pragma: no cover - csv and pandas disagree: plain counting
+        return lambda pos: pos + skip + 2
+    return lambda pos, _lines=lines: _lines[pos]
 
 
 def read_table_text(tf: TextFile, *, skiprows: int = 0) -> pd.DataFrame:
@@ -143,3 +191,31 @@ def read_table_text(tf: TextFile, *, skiprows: int = 0) -> pd.DataFrame:
         raise DataError("het bestand bevat geen kopregel", file=tf.path.name) from None
     frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
     return frame
+
+
+_ANY_CODE = re.compile(r"(?<![A-Z0-9])(?:GM\d{4}|WK\d{6}|BU\d{8})(?![0-9])")
+
+
+def refuse_names_only(tf: TextFile) -> None:
+    """Refuse a StatLine export "as shown on screen": title and topic lines above the table
+    (``Kerncijfers wijken en buurten 2014;;;`` / ``Onderwerpen;...``) and areas by name only.
+
+    Names cannot be linked to areas reliably (``Centrum`` or ``Noord`` occur in many
+    municipalities); with codes somewhere in the file the caller reads it normally.
+    """
+    head = tf.text.split("\n", 8)[:8]
+    if len(head) < 3:
+        return
+    first = next(csv.reader([head[0]], delimiter=tf.delimiter), [])
+    titled = bool(first) and first[0].strip() != "" and all(not c.strip() for c in first[1:])
+    topics = any(line.split(tf.delimiter, 1)[0].strip().strip('"').lower() == "onderwerpen"
+                 for line in head[1:])
+    if titled and topics and not _ANY_CODE.search(tf.text):
+        raise DataError(
+            f"StatLine-export met titelregels ({first[0].strip()!r}) en alleen gebiedsnamen, "
+            "zonder gebiedscodes; namen zijn niet betrouwbaar aan gebieden te koppelen "
+            "(namen als 'Centrum' of 'Noord' komen in veel gemeenten voor). Exporteer de tabel "
+            "opnieuw als CSV met 'Regioaanduiding/Codering (code)'",
+            file=tf.path.name,
+            row=1,
+        )

@@ -39,9 +39,10 @@ from wijkkompas.data.parsed import (
     ParsedData,
     area_frame,
     check_duplicates,
+    municipality_names,
     prepare_codes,
 )
-from wijkkompas.data.sniff import read_table_text, read_text
+from wijkkompas.data.sniff import data_lines, read_table_text, read_text, refuse_names_only
 from wijkkompas.data.user_indicators import (
     CODE_OK,
     IndicatorNamer,
@@ -54,14 +55,15 @@ from wijkkompas.errors import ConfigError, DataError
 
 LineOf = Callable[[int], int]
 __all__ = ["RawTable", "find_code_column", "header_text", "pick_column", "read_raw",
-           "read_table", "resolve_years", "slug", "year_from_name"]
+           "read_table", "resolve_years", "scp_wijk_codes", "slug", "year_from_name"]
 
 LAYOUTS = ("wide", "long")
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 CODE_NAMES = ("gwb_code_10", "gwb_code", "area_code", "gebiedscode", "gebied", "code", "gbd",
               "regiocode", "statcode", "cbs_buurtnummer", "cbs_buurtcode", "cbs_wijkcode",
               "bu_code", "wk_code", "gm_code", "buurtcode", "wijkcode", "gemeentecode")
-NAME_NAMES = ("naam", "name", "gebiedsnaam", "area_name", "regionaam", "regio", "statnaam",
+NAME_NAMES = ("naam", "name", "gebiedsnaam", "area_name", "regionaam", "regio", "region",
+              "statnaam",
               "buurtnaam", "bu_naam", "wijknaam", "wk_naam", "gemeentenaam", "gm_naam")
 YEAR_NAMES = ("jaar", "year", "peiljaar", "perioden", "periode")
 INDICATOR_NAMES = ("indicator", "variabele", "variable", "indicatorcode", "onderwerp", "kenmerk")
@@ -71,6 +73,11 @@ SKIP_NAMES = frozenset({"postcode", "wijknummer", "buurtnummer", "gemeentenummer
                         "buurtnr", "lat", "lon", "long", "lng", "latitude", "longitude", "x", "y",
                         "rd_x", "rd_y", "id", "fid", "objectid", "volgnummer", "nr"})
 DERIVED_SUFFIX = "_norm"
+# Area code formats: ``cbs`` (GM0599, WK059901, BU05990110) or ``scp_wijk``: the numeric wijk
+# number of SCP files (gemeentecode x 100 + wijknummer: 59901 = WK059901, 300 = WK000300).
+CODE_FORMATS = ("cbs", "scp_wijk")
+SCP_WIJK_NAMES = ("wijk", "wijknummer", "wijknr", "wijkcode", "wijk_nr")
+_SCP_WIJK = re.compile(r"^\s*(\d{3,6})(?:\.0+)?\s*$")
 _YEAR_TEXT = re.compile(r"^\s*((?:19|20)\d{2})(?:JJ00|\.0+)?\s*$")
 _YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
@@ -103,6 +110,7 @@ def read_raw(path: Path, *, sheet: str | int | None = None,
     if sheet is not None:
         raise ConfigError("--sheet geldt alleen voor Excel-bestanden")
     tf = read_text(path)
+    refuse_names_only(tf)
     skip = header_row or 0
     frame = read_table_text(tf, skiprows=skip)
     if frame.shape[1] < 2:
@@ -111,32 +119,9 @@ def read_raw(path: Path, *, sheet: str | int | None = None,
             "scheidingsteken verkeerd (verwacht ; , of tab)?",
             file=path.name, row=skip + 1, value=str(frame.columns[0]),
         )
-    line_of, short = _csv_lines(tf.text, skip, len(frame), tf.delimiter, frame.shape[1])
-    if short is not None:
-        fields = int(short[1]) + 1
-        raise DataError(
-            f"rij heeft {fields} velden, de kopregel {frame.shape[1]}; is het bestand "
-            "afgebroken of is het scheidingsteken verkeerd?",
-            file=path.name, row=line_of(short[0]), column=str(frame.columns[fields]),
-        )
+    line_of = data_lines(tf, frame, skip=skip)
     _check_header(list(frame.columns), path, skip + 1)
     return RawTable(frame, line_of, skip + 1)
-
-
-def _csv_lines(text: str, skip: int, n_rows: int, delimiter: str, n_cols: int
-               ) -> tuple[LineOf, tuple[int, int] | None]:
-    """File line of each data row (pandas skips empty lines) and the first row with fewer
-    fields than the header as ``(position, delimiters)`` (pandas pads such rows silently)."""
-    lines = pd.Series(text.split("\n")[skip + 1:], dtype="string")
-    filled = lines.ne("").to_numpy()
-    numbers = np.flatnonzero(filled) + skip + 2
-    if len(numbers) != n_rows:  # quoted line breaks: plain counting, no field check
-        return (lambda pos: pos + skip + 2), None
-    unquoted = lines[filled].str.replace(r'"[^"]*"', "", regex=True)
-    counts = unquoted.str.count(re.escape(delimiter)).to_numpy()
-    short = np.flatnonzero(counts < n_cols - 1)
-    found = (int(short[0]), int(counts[short[0]])) if len(short) else None
-    return (lambda pos: int(numbers[pos])), found
 
 
 def _check_header(columns: list[str], path: Path, line: int) -> None:
@@ -245,12 +230,44 @@ def find_code_column(frame: pd.DataFrame, given: str | None, path: Path,
         if share >= 0.5 and (best is None or key[:3] > best[:3]):
             best = key
     if best is None:
+        scp = _scp_wijk_column(frame)
+        hint = (f"; kolom {scp!r} lijkt SCP-wijknummers te bevatten (gemeentecode x 100 + "
+                "wijknummer, bijv. 59901 = WK059901): gebruik --code-format scp_wijk"
+                if scp is not None else "")
         raise DataError(
             "geen kolom met CBS-gebiedscodes gevonden (GMxxxx, WKxxxxxx, BUxxxxxxxx); geef de "
-            f"kolom op met --code-column (kolommen: {', '.join(map(str, frame.columns[:10]))})",
+            f"kolom op met --code-column (kolommen: {', '.join(map(str, frame.columns[:10]))})"
+            + hint,
             file=path.name, row=header_line,
         )
     return best[3]
+
+
+def _scp_wijk_column(frame: pd.DataFrame) -> str | None:
+    """A column named like an SCP wijk number whose values are all 3-6 digit numbers."""
+    col = pick_column(frame, None, SCP_WIJK_NAMES, "wijknummer", Path("-"))
+    if col is None:
+        return None
+    text = frame[col].astype("string").fillna("")
+    return col if bool(text.str.fullmatch(_SCP_WIJK.pattern).all()) else None
+
+
+def scp_wijk_codes(raw: pd.Series, *, path: Path, column: str, line_of: LineOf) -> pd.Series:
+    """CBS wijk codes from SCP wijk numbers (gemeentecode x 100 + wijknummer).
+
+    >>> scp_wijk_codes(pd.Series(["59901", "300"]), path=Path("w.csv"), column="wijk",
+    ...                line_of=lambda p: p + 2).tolist()
+    ['WK059901', 'WK000300']
+    """
+    digits = raw.astype("string").fillna("").str.extract(_SCP_WIJK.pattern)[0]
+    number = pd.to_numeric(digits, errors="coerce")
+    bad = (number.isna() | (number < 100)).to_numpy()
+    if bad.any():
+        pos = int(np.flatnonzero(bad)[0])
+        raise DataError("geen SCP-wijknummer (gemeentecode x 100 + wijknummer, bijv. 59901 = "
+                        "WK059901)", file=path.name, row=line_of(pos), column=column,
+                        value=raw.iloc[pos])
+    return ("WK" + number.astype(np.int64).astype(str).str.zfill(6)).astype(object)
 
 
 def resolve_years(frame: pd.DataFrame, column: str | None, path: Path, year: int | None,
@@ -306,6 +323,7 @@ def read_table(
     prefix: str = "",
     indicator_column: str | None = None,
     value_column: str | None = None,
+    code_format: str | None = None,
     catalogue: Catalogue | None = None,
 ) -> ParsedData:
     """Read a local CSV or Excel table (wide or long) into :class:`ParsedData` (kind ``table``).
@@ -313,13 +331,17 @@ def read_table(
     ``indicators`` (and the ``definitions`` file, which it overrides) map a column header (wide)
     or indicator name (long) to a definition: ``code``, ``label_nl``, ``label_en``, ``unit``,
     ``theme``, ``kind``, ``direction``, ``direction_note``, ``decimals``, ``source``, or
-    ``skip: true``. ``prefix`` goes before codes made from headers.
+    ``skip: true``. ``prefix`` goes before codes made from headers. ``code_format``
+    ``scp_wijk`` reads SCP wijk numbers (59901 = WK059901) from the code column (``wijk`` or
+    ``code_column``); it is never guessed.
     """
     path = Path(path)
     if not path.exists():
         raise DataError("bestand niet gevonden", file=str(path))
     if layout is not None and layout not in LAYOUTS:
         raise ConfigError(f"layout {layout!r} onbekend; kies wide of long")
+    if code_format is not None and code_format not in CODE_FORMATS:
+        raise ConfigError(f"codevorm {code_format!r} onbekend; kies {' of '.join(CODE_FORMATS)}")
     cat = catalogue or load_catalogue()
     defs: dict[str, dict[str, Any]] = load_definitions(definitions) if definitions else {}
     defs.update({str(k): dict(v or {}) for k, v in (indicators or {}).items()})
@@ -332,7 +354,16 @@ def read_table(
     frame, line_of = raw.frame, raw.line_of
     if frame.empty:
         raise DataError("het bestand bevat geen gegevensrijen", file=path.name)
-    code_col = find_code_column(frame, code_column, path, raw.header_line)
+    if code_format == "scp_wijk":
+        code_col = pick_column(frame, code_column, SCP_WIJK_NAMES, "wijknummer", path)
+        if code_col is None:
+            raise DataError("geen kolom met SCP-wijknummers (wijk) gevonden; geef hem op met "
+                            "--code-column", file=path.name, row=raw.header_line)
+        frame = frame.copy()
+        frame[code_col] = scp_wijk_codes(frame[code_col], path=path, column=code_col,
+                                         line_of=line_of)
+    else:
+        code_col = find_code_column(frame, code_column, path, raw.header_line)
     ind_col = pick_column(frame, indicator_column, INDICATOR_NAMES, "indicator", path,
                       exclude=(code_col,))
     val_col = pick_column(frame, value_column, VALUE_NAMES, "waarde", path, exclude=(code_col,))
@@ -375,7 +406,8 @@ def read_table(
     areas = area_frame(codes, names, years)
     return ParsedData(file=path, kind="table", form=layout, observations=obs, areas=areas,
                       warnings=warns, source=source or f"Eigen tabel {path.name}",
-                      new_indicators=list(namer.new.values()))
+                      new_indicators=list(namer.new.values()),
+                      municipality_names=municipality_names(frame, codes, years))
 
 
 def _shown(items: list[str], n: int = 10) -> str:

@@ -408,7 +408,9 @@ def contributions(values: pd.DataFrame, weights: pd.Series, reference: pd.Series
     ref = _reference_matrix(values, reference)
     used = avail & ok[:, None]
     if (used & np.isnan(ref)).any():
-        raise FrameworkError("referentiewaarde ontbreekt voor een gebruikte indicator")
+        missing = sorted({str(c) for c in np.asarray(values.columns)[
+            (used & np.isnan(ref)).any(axis=0)]})
+        raise FrameworkError(f"referentiewaarde ontbreekt voor {', '.join(missing)}")
     with np.errstate(invalid="ignore", divide="ignore"):
         a = np.where(used, w[None, :] / share[:, None], 0.0)
     if method == "mean":

@@ -29,18 +29,37 @@ class ScoringData:
     def wide(self, codes: list[str], indicators: list[str], years: list[int]) -> pd.DataFrame:
         """Rows (year, area_code) for every requested area and year; one column per indicator."""
         obs = self.observations
-        sel = obs[obs["area_code"].isin(codes) & obs["indicator"].isin(indicators)
-                  & obs["year"].isin(years)]
-        vals = sel["value"].where(sel["status"].isin(["ok", "estimated"]))
-        table = pd.DataFrame({"year": sel["year"].astype(int), "area_code": sel["area_code"],
-                              "indicator": sel["indicator"], "value": vals.astype(float)})
-        wide = table.pivot_table(index=["year", "area_code"], columns="indicator",
-                                 values="value", aggfunc="first", dropna=False)
-        full = pd.MultiIndex.from_product([sorted(years), sorted(codes)],
-                                          names=["year", "area_code"])
-        wide = wide.reindex(index=full, columns=indicators)
-        wide.columns.name = None
-        return wide.astype(float)
+        # Scatter into a dense (year, area, indicator) array: the first non-missing value of
+        # a cell wins (as pivot_table's "first"); much faster than a pivot on large frames.
+        # The positions double as the selection (-1: not requested).
+        u_years = sorted(set(years))
+        u_codes = sorted(set(codes))
+        u_inds = list(dict.fromkeys(indicators))
+        ai = pd.Index(u_codes).get_indexer(obs["area_code"])
+        ii = pd.Index(u_inds).get_indexer(obs["indicator"])
+        yi = pd.Index(u_years).get_indexer(obs["year"])
+        rows = np.flatnonzero((ai >= 0) & (ii >= 0) & (yi >= 0))
+        ok = obs["status"].iloc[rows].isin(["ok", "estimated"]).to_numpy()
+        v = obs["value"].iloc[rows].to_numpy(dtype=float, na_value=np.nan)
+        has = ok & ~np.isnan(v)
+        rows, v = rows[has], v[has]
+        flat = (yi[rows].astype(np.int64) * len(u_codes) + ai[rows]) * len(u_inds) + ii[rows]
+        out = np.full(len(u_years) * len(u_codes) * len(u_inds), np.nan)
+        out[flat] = v
+        if np.count_nonzero(~np.isnan(out)) != len(flat):  # a cell twice: keep the first
+            order = np.argsort(flat, kind="stable")
+            first = np.ones(len(order), dtype=bool)
+            first[1:] = flat[order][1:] != flat[order][:-1]
+            out[flat[order][first]] = v[order][first]
+        full = pd.MultiIndex.from_product([u_years, u_codes], names=["year", "area_code"])
+        wide = pd.DataFrame(out.reshape(len(full), len(u_inds)), index=full,
+                            columns=pd.Index(u_inds))
+        if len(u_years) != len(years) or len(u_codes) != len(codes) \
+                or len(u_inds) != len(indicators):
+            wide = wide.reindex(index=pd.MultiIndex.from_product(
+                [sorted(years), sorted(codes)], names=["year", "area_code"]),
+                columns=indicators)
+        return wide
 
     def years_with(self, indicators: list[str]) -> list[int]:
         obs = self.observations
@@ -52,14 +71,38 @@ class ScoringData:
         obs = self.observations
         sel = obs[obs["area_code"].isin(codes) & obs["indicator"].isin(indicators)
                   & obs["year"].isin(years)]
-        sel = sel.sort_values(["area_code", "indicator", "year"])
+        # Sorted by (area_code, indicator, year), via sorted codes (faster than sort_values);
+        # the workspace hands observations over in that order already, so check that first.
+        if not _is_sorted([sel[c].to_numpy() for c in ("area_code", "indicator", "year")]):
+            keys = []
+            for col in ("year", "indicator", "area_code"):
+                codes_, uniques = pd.factorize(sel[col].to_numpy(), sort=True)
+                keys.append(np.where(codes_ < 0, len(uniques), codes_))  # missing sorts last
+            sel = sel.iloc[np.lexsort(keys)]
         h = hashlib.sha256()
-        h.update("|".join(sel["area_code"].astype(str)).encode())
-        h.update("|".join(sel["indicator"].astype(str)).encode())
+        h.update("|".join(sel["area_code"].astype(str).tolist()).encode())
+        h.update("|".join(sel["indicator"].astype(str).tolist()).encode())
         h.update(sel["year"].to_numpy(dtype=np.int64).tobytes())
         h.update(np.nan_to_num(sel["value"].to_numpy(dtype=float), nan=-1e300).tobytes())
-        h.update("|".join(sel["status"].astype(str)).encode())
+        h.update("|".join(sel["status"].astype(str).tolist()).encode())
         return h.hexdigest()[:16]
+
+
+def _is_sorted(keys: list[np.ndarray]) -> bool:
+    """Whether rows are in ascending lexicographic order of ``keys`` (first key first);
+    missing or incomparable values give ``False`` (the caller then sorts)."""
+    if len(keys[0]) < 2:
+        return True
+    try:
+        ok = np.zeros(len(keys[0]) - 1, dtype=bool)
+        tie = np.ones(len(keys[0]) - 1, dtype=bool)
+        for key in keys:
+            nxt, prev = key[1:], key[:-1]
+            ok |= tie & np.asarray(nxt > prev, dtype=bool)
+            tie &= np.asarray(nxt == prev, dtype=bool)
+        return bool((ok | tie).all())
+    except TypeError:
+        return False
 
 
 def from_wide_table(path: str | Path, *, year: int | None = None) -> ScoringData:

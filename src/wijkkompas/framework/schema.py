@@ -349,7 +349,8 @@ def _format_error(exc: ValidationError, source: str) -> FrameworkError:
     more = len(exc.errors()) - 8
     if more > 0:
         lines.append(f"... en nog {more} fouten")
-    return FrameworkError(f"{source}: ongeldig afwegingskader:\n  " + "\n  ".join(lines))
+    # One line (the CLI prints one line per error); several problems separated by "; ".
+    return FrameworkError(f"{source}: ongeldig afwegingskader: " + "; ".join(lines))
 
 
 def parse_framework(data: Any, source: str = "afwegingskader") -> Framework:

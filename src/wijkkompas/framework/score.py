@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
 # Importing the method modules registers their methods.
@@ -112,9 +113,22 @@ def reference_values(fw: Framework, data: ScoringData, raw_scored: pd.DataFrame,
             raise FrameworkError(f"reference.values mist {', '.join(missing)}")
         return pd.Series({c: float(ref.values[c]) for c in indicators})
     if ref.type == "areas_mean":
-        rows = raw_scored.xs(year, level="year") if year in raw_scored.index.get_level_values(
-            "year") else raw_scored
-        return rows.mean()
+        per_year = raw_scored.groupby(level="year").mean()
+        if year in per_year.index:
+            values = per_year.loc[year].copy()
+        else:
+            values = pd.Series(np.nan, index=per_year.columns)
+        for code in values.index[values.isna()]:
+            known = per_year[code].dropna()
+            if not len(known):
+                continue
+            # Nearest year with data, earlier years first on a tie.
+            nearest = min(known.index, key=lambda y: (abs(int(y) - year), int(y) > year))
+            values[code] = known[nearest]
+            if ctx is not None:
+                ctx.warn(f"referentie voor {code}: geen waarde in {year}, gemiddelde van "
+                         f"{int(nearest)} gebruikt")
+        return values
     if ref.type == "municipality":
         codes = [ref.municipality] if ref.municipality else (fw.municipalities[:1])
         if not codes:
@@ -207,6 +221,31 @@ def _reference_score(spec: StepSpec, scores: pd.Series, contributions: pd.DataFr
     return float(_aggregate(spec, row, weights, quiet, where).iloc[0])
 
 
+def _long_contributions(parts: list[tuple[str, str, pd.DataFrame]]) -> pd.DataFrame:
+    """Long frame (year, area_code, opgave, theme, indicator, contribution) of the parts
+    (opgave, theme, frame with rows (year, area_code) and one column per indicator), each
+    part row by row (as ``DataFrame.stack``). All parts share one row index (that of the
+    normalised data). Built by taking from the index and column arrays once: concatenating
+    per-part frames with string columns is slow at national scale."""
+    index = parts[0][2].index
+    n = len(index)
+    rows = np.concatenate([np.repeat(np.arange(n), p.shape[1]) for _, _, p in parts])
+    names = pd.Index([c for _, _, p in parts for c in p.columns])
+    cols = np.concatenate([np.tile(np.arange(p.shape[1]), n) for _, _, p in parts]
+                          ) + np.repeat(np.cumsum([0] + [p.shape[1] for _, _, p in parts[:-1]]),
+                                        [n * p.shape[1] for _, _, p in parts])
+    nodes = pd.Index([o for o, _, _ in parts] + [t for _, t, _ in parts])
+    which = np.repeat(np.arange(len(parts)), [n * p.shape[1] for _, _, p in parts])
+    return pd.DataFrame({
+        "year": index.get_level_values("year").take(rows).array,
+        "area_code": index.get_level_values("area_code").take(rows).array,
+        "opgave": nodes.take(which).array,
+        "theme": nodes.take(which + len(parts)).array,
+        "indicator": names.take(cols).array,
+        "contribution": np.concatenate([p.to_numpy(dtype=float).ravel() for _, _, p in parts]),
+    }, copy=False)
+
+
 def score(fw: Framework, data: ScoringData, *, years: list[int] | None = None,
           areas: list[str] | None = None, progress: Progress | None = None) -> ScoreResult:
     """Score ``fw`` on ``data`` for ``years`` (default: the framework's years, else every
@@ -221,6 +260,11 @@ def score(fw: Framework, data: ScoringData, *, years: list[int] | None = None,
     if not years:
         raise FrameworkError("geen jaren met gegevens voor de indicatoren van dit kader")
     ctx = StepContext(directions=directions_for(fw))
+    base = fw.anchor.year if fw.anchor.type == "base_year" else None
+    if base is not None and base not in years and base in data.years_with(indicators):
+        # A later year alone cannot be anchored: score the base year alongside it.
+        years = sorted({*years, base})
+        ctx.warn(f"basisjaar {base} meegescoord: de normalisatie is daarop verankerd")
     if progress:
         progress(f"{len(codes)} gebieden × {len(years)} jaren × {len(indicators)} indicatoren")
     # Imputation from earlier years needs those years as history (dropped after imputing).
@@ -230,8 +274,9 @@ def score(fw: Framework, data: ScoringData, *, years: list[int] | None = None,
         history = [y for y in data.years_with(indicators) if min(years) - gap <= y < min(years)]
     wide = data.wide(codes, needed, sorted({*history, *years}))
     scored_rows = wide.index.get_level_values("year").isin(years)
+    empty = wide.loc[scored_rows, indicators].isna().all()
     for code in indicators:
-        if wide.loc[scored_rows, code].isna().all():
+        if empty[code]:
             ctx.warn(f"{code}: geen enkele waarde in de gekozen gebieden en jaren")
     raw_all = _denominate(wide, fw, ctx)
     population = wide.loc[scored_rows, pop_code] if pop_code in wide else None
@@ -320,11 +365,7 @@ def score(fw: Framework, data: ScoringData, *, years: list[int] | None = None,
             scale = (theme_level[th.code] / inner_sum.where(inner_sum != 0)).fillna(0.0)
             part = inner.mul(scale, axis=0)
             # When the theme sits exactly at its reference, spread nothing.
-            long = part.stack(future_stack=True).rename("contribution").reset_index()
-            long.columns = ["year", "area_code", "indicator", "contribution"]
-            long["opgave"] = op.code
-            long["theme"] = th.code
-            contrib_parts.append(long)
+            contrib_parts.append((op.code, th.code, part))
     if fw.overall is not None:
         oframe = pd.DataFrame({op.code: scores[op.code] for op in fw.opgaven})
         ow = pd.Series({op.code: op.weight for op in fw.opgaven}, dtype=float)
@@ -341,9 +382,7 @@ def score(fw: Framework, data: ScoringData, *, years: list[int] | None = None,
     tiers = assign_tiers(score_frame[[op.code for op in fw.opgaven]], fw.priority, ref_scores,
                          population, ctx,
                          high_first={op.code for op in fw.opgaven if op.priority_when == "high"})
-    contributions = pd.concat(contrib_parts, ignore_index=True)
-    contributions = contributions[["year", "area_code", "opgave", "theme", "indicator",
-                                   "contribution"]]
+    contributions = _long_contributions(contrib_parts)
     return ScoreResult(
         framework=fw,
         raw=raw,

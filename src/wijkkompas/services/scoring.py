@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-
+from typing import TYPE_CHECKING
 
 from wijkkompas.framework.inputs import ScoringData, from_wide_table
 from wijkkompas.framework.result import ScoreResult
 from wijkkompas.framework.schema import Framework, load_framework
+
+if TYPE_CHECKING:
+    from wijkkompas.framework.sensitivity import SensitivityResult
 
 Progress = Callable[[str], None]
 
@@ -74,3 +77,18 @@ def score_table(path: str | Path, framework: Framework | str | Path, *,
     return result
 
 
+
+
+def sensitivity_workspace(ws, framework: Framework | str | Path, *, draws: int = 1000,  # noqa: ANN001
+                          concentration: float = 50.0,
+                          methods: dict[str, list[str]] | None = None,
+                          year: int | None = None, seed: int = 0,
+                          progress: Progress | None = None) -> SensitivityResult:
+    """Uncertainty and sensitivity analysis of a framework on the workspace's data."""
+    from wijkkompas.framework.sensitivity import sensitivity
+
+    fw = resolve_framework(framework)
+    if progress:
+        progress(f"gegevens laden voor {fw.name}")
+    return sensitivity(fw, scoring_data(ws, fw), draws=draws, concentration=concentration,
+                       methods=methods, year=year, seed=seed, progress=progress)

@@ -1,0 +1,389 @@
+"""Excel round trip: an agenda to a workbook with validation lists, and back with located errors.
+
+The workbook has one sheet per concept (Agenda, Maatregelen, Kosten, Effecten, Geldstromen,
+Budgetten, Toewijzingen) plus a hidden sheet ``Lijsten`` that feeds the drop-down lists for
+status, type, financing mode, owner, yes/no, stream and measure codes. Amounts are euros with
+two decimals; shares are percentages. Reading it back gives the same agenda (lossless), or a
+:class:`WorkbookError` listing every problem as sheet, row, column and value.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from wijkkompas import __version__
+from wijkkompas.agenda.model import (
+    FUNDING_MODES,
+    MEASURE_TYPES,
+    OWNERS,
+    STATUSES,
+    Agenda,
+    AgendaError,
+    Allocation,
+    Cofinancing,
+    Earmark,
+    FundingStream,
+    Measure,
+    euros,
+)
+from wijkkompas.errors import DataError
+
+FORMAT_VERSION = 1
+EURO_FORMAT = "#,##0.00"
+MAX_ROWS = 2000
+SHEETS: dict[str, list[str]] = {
+    "Maatregelen": ["code", "titel", "omschrijving", "type", "status", "financiering",
+                    "verplicht", "uitgesloten", "gebieden", "trekker", "partners", "begin",
+                    "eind", "geldstromen", "afhankelijk van"],
+    "Kosten": ["maatregel", "jaar", "bedrag"],
+    "Effecten": ["maatregel", "opgave", "effect"],
+    "Geldstromen": ["code", "naam", "eigenaar", "omschrijving", "max aandeel",
+                    "cofinanciering", "cofinanciering uit", "oormerk typen",
+                    "oormerk opgaven", "oormerk gebieden", "uiterlijk jaar"],
+    "Budgetten": ["geldstroom", "jaar", "bedrag"],
+    "Toewijzingen": ["geldstroom", "maatregel", "jaar", "bedrag", "handmatig", "reden", "door"],
+}
+AGENDA_KEYS = ["format_version", "naam", "versiejaar", "prijspeil", "horizon begin",
+               "horizon eind", "termijnen vanaf", "max gebiedsaandeel", "afwegingskader",
+               "kaderversie", "data-vingerafdruk", "notities", "gemaakt met", "gemaakt op"]
+YES, NO = "ja", "nee"
+
+
+class WorkbookError(DataError):
+    """One or more problems in an agenda workbook; ``errors`` holds each located problem
+    as a DataError with ``file`` = ``"<workbook> [<sheet>]"``."""
+
+    def __init__(self, errors: list[DataError]) -> None:
+        self.errors = errors
+        shown = "; ".join(str(e) for e in errors[:5])
+        more = f" (en {len(errors) - 5} meer)" if len(errors) > 5 else ""
+        super().__init__(f"{len(errors)} fout(en) in de werkmap: {shown}{more}")
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+def _join(values: Any) -> str:
+    return ", ".join(values or ())
+
+
+def _pct(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def write_workbook(agenda: Agenda, path: str | Path) -> Path:
+    """Export ``agenda`` to ``path`` (.xlsx)."""
+    path = Path(path)
+    wb = Workbook()
+    info = wb.active
+    info.title = "Agenda"
+    values = [FORMAT_VERSION, agenda.name, agenda.year, agenda.price_year, agenda.horizon_start,
+              agenda.horizon_end, agenda.term_start, _pct(agenda.max_area_share),
+              agenda.framework, agenda.framework_version, agenda.data_fingerprint, agenda.notes,
+              f"wijkkompas {__version__}", datetime.now(UTC).isoformat(timespec="seconds")]
+    info.append(["sleutel", "waarde"])
+    for key, value in zip(AGENDA_KEYS, values, strict=True):
+        info.append([key, value])
+    info["B9"].number_format = "0%"
+    rows: dict[str, list[list[Any]]] = {name: [] for name in SHEETS}
+    for m in agenda.measures:
+        rows["Maatregelen"].append([
+            m.code, m.title, m.description, m.type, m.status, m.funding,
+            YES if m.must_do else NO, YES if m.excluded else NO, _join(m.areas), m.lead,
+            _join(m.partners), m.start_year, m.end_year, _join(m.streams), _join(m.depends_on)])
+        rows["Kosten"] += [[m.code, y, float(euros(c))] for y, c in m.costs.items()]
+        rows["Effecten"] += [[m.code, o, e] for o, e in m.effects.items()]
+    for s in agenda.streams:
+        co = s.cofinancing
+        rows["Geldstromen"].append([
+            s.code, s.name, s.owner, s.description, _pct(s.max_share),
+            None if co is None else float(co.ratio), None if co is None else
+            _join(co.from_streams), _join(sorted(s.earmark.types or ())) or None,
+            _join(sorted(s.earmark.opgaven or ())) or None,
+            _join(sorted(s.earmark.areas or ())) or None, s.deadline])
+        rows["Budgetten"] += [[s.code, y, float(euros(c))] for y, c in s.amounts.items()]
+    for a in agenda.allocations:
+        rows["Toewijzingen"].append([a.stream, a.measure, a.year, float(euros(a.cents)),
+                                     YES if a.manual else NO, a.reason, a.by])
+    for name, header in SHEETS.items():
+        ws = wb.create_sheet(name)
+        ws.append(header)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for row in rows[name]:
+            ws.append(row)
+        ws.freeze_panes = "A2"
+        for idx, col in enumerate(header, start=1):
+            letter = ws.cell(1, idx).column_letter
+            ws.column_dimensions[letter].width = max(12, min(40, len(col) + 4))
+            if col == "bedrag":
+                for cell in ws[letter][1:]:
+                    cell.number_format = EURO_FORMAT
+            if col in ("max aandeel", "cofinanciering"):
+                for cell in ws[letter][1:]:
+                    cell.number_format = "0%"
+    _add_lists(wb, agenda)
+    wb.save(path)
+    return path
+
+
+def _add_lists(wb: Workbook, agenda: Agenda) -> None:
+    lists = {"status": list(STATUSES), "type": list(MEASURE_TYPES),
+             "financiering": list(FUNDING_MODES), "eigenaar": list(OWNERS),
+             "janee": [YES, NO], "geldstroom": [s.code for s in agenda.streams] or ["-"],
+             "maatregel": [m.code for m in agenda.measures] or ["-"]}
+    ws = wb.create_sheet("Lijsten")
+    ws.sheet_state = "hidden"
+    refs = {}
+    for col, (name, items) in enumerate(lists.items(), start=1):
+        ws.cell(1, col, name)
+        for row, item in enumerate(items, start=2):
+            ws.cell(row, col, item)
+        letter = ws.cell(1, col).column_letter
+        refs[name] = f"=Lijsten!${letter}$2:${letter}${len(items) + 1}"
+    targets = {"Maatregelen": {"type": "type", "status": "status", "financiering":
+                               "financiering", "verplicht": "janee", "uitgesloten": "janee"},
+               "Kosten": {"maatregel": "maatregel"}, "Effecten": {"maatregel": "maatregel"},
+               "Geldstromen": {"eigenaar": "eigenaar"}, "Budgetten": {"geldstroom": "geldstroom"},
+               "Toewijzingen": {"geldstroom": "geldstroom", "maatregel": "maatregel",
+                                "handmatig": "janee"}}
+    for sheet, cols in targets.items():
+        ws = wb[sheet]
+        header = SHEETS[sheet]
+        for col, list_name in cols.items():
+            letter = ws.cell(1, header.index(col) + 1).column_letter
+            dv = DataValidation(type="list", formula1=refs[list_name], allow_blank=True,
+                                showErrorMessage=True, errorTitle="Ongeldige waarde",
+                                error=f"Kies een waarde uit de lijst ({list_name}).")
+            dv.add(f"{letter}2:{letter}{MAX_ROWS}")
+            ws.add_data_validation(dv)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+class _Reader:
+    """Collects located errors while converting cells."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.errors: list[DataError] = []
+
+    def fail(self, sheet: str, row: int | None, column: str | None, value: Any,
+             message: str) -> None:
+        self.errors.append(DataError(message, file=f"{self.file} [{sheet}]", row=row,
+                                     column=column, value=value))
+
+    def text(self, v: Any) -> str:
+        return "" if v is None else str(v).strip()
+
+    def items(self, v: Any) -> tuple[str, ...]:
+        return tuple(p.strip() for p in self.text(v).split(",") if p.strip())
+
+    def integer(self, sheet: str, row: int, col: str, v: Any, required: bool = True
+                ) -> int | None:
+        if v is None or v == "":
+            if required:
+                self.fail(sheet, row, col, v, "waarde ontbreekt")
+            return None
+        try:
+            d = Decimal(str(v).strip())
+            if d != d.to_integral_value():
+                raise InvalidOperation
+            return int(d)
+        except (InvalidOperation, ValueError):
+            self.fail(sheet, row, col, v, "geen geheel getal")
+            return None
+
+    def money(self, sheet: str, row: int, col: str, v: Any) -> int | None:
+        if v is None or v == "":
+            self.fail(sheet, row, col, v, "bedrag ontbreekt")
+            return None
+        try:
+            d = Decimal(repr(v)) if isinstance(v, float) else Decimal(
+                str(v).replace("€", "").replace(" ", "").strip())
+        except InvalidOperation:
+            self.fail(sheet, row, col, v, "geen bedrag")
+            return None
+        if d != d.quantize(Decimal("0.01")):
+            self.fail(sheet, row, col, v, "bedrag met meer dan twee decimalen")
+            return None
+        if d < 0:
+            self.fail(sheet, row, col, v, "negatief bedrag")
+            return None
+        return int(d * 100)
+
+    def number(self, sheet: str, row: int, col: str, v: Any) -> Decimal | None:
+        if v is None or v == "":
+            return None
+        try:
+            return Decimal(repr(v)) if isinstance(v, float) else Decimal(str(v).strip())
+        except InvalidOperation:
+            self.fail(sheet, row, col, v, "geen getal")
+            return None
+
+    def choice(self, sheet: str, row: int, col: str, v: Any, options: tuple[str, ...]
+               ) -> str:
+        t = self.text(v)
+        if t not in options:
+            self.fail(sheet, row, col, v, f"kies uit {', '.join(options)}")
+        return t
+
+    def yes(self, sheet: str, row: int, col: str, v: Any) -> bool:
+        t = self.text(v).lower() or NO
+        if t not in (YES, NO):
+            self.fail(sheet, row, col, v, "kies ja of nee")
+        return t == YES
+
+
+def _rows(wb: Any, sheet: str, reader: _Reader) -> list[tuple[int, dict[str, Any]]]:
+    if sheet not in wb.sheetnames:
+        reader.fail(sheet, None, None, None, "werkblad ontbreekt")
+        return []
+    ws = wb[sheet]
+    header = [reader.text(c.value) for c in ws[1]]
+    missing = [h for h in SHEETS[sheet] if h not in header]
+    if missing:
+        reader.fail(sheet, 1, ", ".join(missing), None, "kolom(men) ontbreken")
+        return []
+    out = []
+    for i, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+        if all(v is None or str(v).strip() == "" for v in values):
+            continue
+        out.append((i, dict(zip(header, values, strict=False))))
+    return out
+
+
+def read_workbook(path: str | Path) -> Agenda:
+    """Import an agenda workbook; raise :class:`WorkbookError` with every located problem."""
+    path = Path(path)
+    r = _Reader(path.name)
+    try:
+        wb = load_workbook(path, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds
+        raise DataError(f"geen leesbare Excel-werkmap ({exc})", file=path.name) from None
+    meta: dict[str, Any] = {}
+    if "Agenda" in wb.sheetnames:
+        for row in wb["Agenda"].iter_rows(min_row=2, values_only=True):
+            if row and row[0]:
+                meta[str(row[0]).strip()] = row[1] if len(row) > 1 else None
+    else:
+        r.fail("Agenda", None, None, None, "werkblad ontbreekt")
+    costs: dict[str, dict[int, int]] = {}
+    for i, row in _rows(wb, "Kosten", r):
+        y = r.integer("Kosten", i, "jaar", row["jaar"])
+        c = r.money("Kosten", i, "bedrag", row["bedrag"])
+        if y is not None and c is not None:
+            costs.setdefault(r.text(row["maatregel"]), {})[y] = c
+    effects: dict[str, dict[str, float]] = {}
+    for i, row in _rows(wb, "Effecten", r):
+        e = r.number("Effecten", i, "effect", row["effect"])
+        if e is not None:
+            effects.setdefault(r.text(row["maatregel"]), {})[r.text(row["opgave"])] = float(e)
+    measures = []
+    for i, row in _rows(wb, "Maatregelen", r):
+        sheet, code = "Maatregelen", r.text(row["code"])
+        if not code:
+            r.fail(sheet, i, "code", row["code"], "code ontbreekt")
+            continue
+        mtype = r.choice(sheet, i, "type", row["type"], MEASURE_TYPES)
+        status = r.choice(sheet, i, "status", row["status"], STATUSES)
+        funding = r.choice(sheet, i, "financiering", row["financiering"], FUNDING_MODES)
+        start = r.integer(sheet, i, "begin", row["begin"])
+        end = r.integer(sheet, i, "eind", row["eind"])
+        must, excl = (r.yes(sheet, i, "verplicht", row["verplicht"]),
+                      r.yes(sheet, i, "uitgesloten", row["uitgesloten"]))
+        if None in (start, end) or mtype not in MEASURE_TYPES or status not in STATUSES \
+                or funding not in FUNDING_MODES:
+            continue
+        try:
+            measures.append(Measure(
+                code=code, title=r.text(row["titel"]) or code,
+                description=r.text(row["omschrijving"]), type=mtype, status=status,
+                funding=funding, must_do=must, excluded=excl, areas=r.items(row["gebieden"]),
+                lead=r.text(row["trekker"]), partners=r.items(row["partners"]),
+                start_year=start, end_year=end, costs=costs.get(code, {}),  # type: ignore[arg-type]
+                effects=effects.get(code, {}), streams=r.items(row["geldstromen"]),
+                depends_on=r.items(row["afhankelijk van"])))
+        except AgendaError as exc:
+            r.fail(sheet, i, None, code, str(exc))
+    streams = []
+    amounts: dict[str, dict[int, int]] = {}
+    for i, row in _rows(wb, "Budgetten", r):
+        y = r.integer("Budgetten", i, "jaar", row["jaar"])
+        c = r.money("Budgetten", i, "bedrag", row["bedrag"])
+        if y is not None and c is not None:
+            amounts.setdefault(r.text(row["geldstroom"]), {})[y] = c
+    for i, row in _rows(wb, "Geldstromen", r):
+        sheet, code = "Geldstromen", r.text(row["code"])
+        owner = r.choice(sheet, i, "eigenaar", row["eigenaar"], OWNERS)
+        max_share = r.number(sheet, i, "max aandeel", row["max aandeel"])
+        ratio = r.number(sheet, i, "cofinanciering", row["cofinanciering"])
+        deadline = r.integer(sheet, i, "uiterlijk jaar", row["uiterlijk jaar"], required=False)
+
+        def allowed(v: Any) -> frozenset[str] | None:
+            items = r.items(v)
+            return frozenset(items) if items else None
+
+        if owner not in OWNERS:
+            continue
+        try:
+            streams.append(FundingStream(
+                code=code, name=r.text(row["naam"]) or code, owner=owner,
+                description=r.text(row["omschrijving"]), amounts=amounts.get(code, {}),
+                earmark=Earmark(opgaven=allowed(row["oormerk opgaven"]),
+                                types=allowed(row["oormerk typen"]),
+                                areas=allowed(row["oormerk gebieden"])),
+                max_share=max_share, deadline=deadline,
+                cofinancing=None if ratio is None else Cofinancing(
+                    ratio, r.items(row["cofinanciering uit"]))))
+        except AgendaError as exc:
+            r.fail(sheet, i, None, code, str(exc))
+    allocations = []
+    known_streams = {s.code for s in streams}
+    known_measures = {m.code for m in measures}
+    for i, row in _rows(wb, "Toewijzingen", r):
+        sheet = "Toewijzingen"
+        s, m = r.text(row["geldstroom"]), r.text(row["maatregel"])
+        if s not in known_streams:
+            r.fail(sheet, i, "geldstroom", row["geldstroom"], "onbekende geldstroom")
+        if m not in known_measures:
+            r.fail(sheet, i, "maatregel", row["maatregel"], "onbekende maatregel")
+        y = r.integer(sheet, i, "jaar", row["jaar"])
+        c = r.money(sheet, i, "bedrag", row["bedrag"])
+        manual = r.yes(sheet, i, "handmatig", row["handmatig"])
+        if y is not None and c is not None:
+            allocations.append(Allocation(s, m, y, c, manual, r.text(row["reden"]),
+                                          r.text(row["door"])))
+    for m_code in set(costs) - {m.code for m in measures}:
+        r.fail("Kosten", None, "maatregel", m_code, "kosten voor een onbekende maatregel")
+    agenda = None
+    try:
+        agenda = Agenda(
+            name=r.text(meta.get("naam")) or path.stem,
+            year=r.integer("Agenda", None, "versiejaar", meta.get("versiejaar")) or 0,
+            price_year=r.integer("Agenda", None, "prijspeil", meta.get("prijspeil")) or 0,
+            horizon_start=r.integer("Agenda", None, "horizon begin",
+                                    meta.get("horizon begin")) or 0,
+            horizon_end=r.integer("Agenda", None, "horizon eind", meta.get("horizon eind")) or 0,
+            term_start=r.integer("Agenda", None, "termijnen vanaf",
+                                 meta.get("termijnen vanaf")) or 2022,
+            max_area_share=r.number("Agenda", None, "max gebiedsaandeel",
+                                    meta.get("max gebiedsaandeel")),
+            framework=r.text(meta.get("afwegingskader")),
+            framework_version=r.text(meta.get("kaderversie")),
+            data_fingerprint=r.text(meta.get("data-vingerafdruk")),
+            notes=r.text(meta.get("notities")),
+            measures=measures, streams=streams, allocations=allocations)
+        if not r.errors:
+            agenda.validate()
+    except AgendaError as exc:
+        r.fail("Agenda", None, None, None, str(exc))
+    if r.errors or agenda is None:
+        raise WorkbookError(r.errors)
+    return agenda

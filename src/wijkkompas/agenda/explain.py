@@ -1,0 +1,336 @@
+"""Why the allocation is what it is — in words a council memo can use, never a solver trace.
+
+* :func:`binding_constraints` — rules that are exactly met and hold the plan back;
+* :func:`unused_budget` — money left per stream and year, exact in cents;
+* :func:`shadow_prices` — what an extra euro in each stream would buy. Two answers:
+
+  1. the LP dual ("schaduwprijs"): fix every all-or-nothing decision at its optimal value,
+     solve the remaining LP (partial measures and the split over streams stay free) and read
+     the dual of each budget row: the objective gained per extra euro in that stream and year,
+     at the margin. It is zero when money cannot be used at the margin (only whole measures
+     would fit), which is why we also give
+  2. a probe: re-solve the full MILP with ``probe_cents`` extra per year in one stream and
+     report the gain and which measures come in;
+
+* :func:`alternative_optima` — other sets of funded measures with the same value, found by
+  re-solving with a no-good cut ``sum_{x*=1} (1 - x) + sum_{x*=0} x >= 1`` and the objective
+  held at the optimum;
+* :func:`diagnose` — for an infeasible plan: direct checks per committed measure, then each
+  rule group left out in turn (which groups conflict), then an elastic budget model (budget
+  rows may be exceeded at a cost) that says how much money is short, per stream and year.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from wijkkompas.agenda.model import Agenda, format_euros
+from wijkkompas.agenda.optimise import (
+    GROUPS,
+    SCALE,
+    Model,
+    Row,
+    Solution,
+    build_model,
+    planned_measures,
+    solve,
+)
+from wijkkompas.agenda.result import Alternative, Binding, Conflict, Infeasibility
+
+if TYPE_CHECKING:
+    from wijkkompas.agenda.result import AllocationResult
+
+TOL = 2e-5  # solver units (EUR 1,000): 2 cents
+
+
+def explain(result: AllocationResult, model: Model, sol: Solution, *, alternatives: int = 2,
+            probe_cents: int | None = None, time_limit: float = 60.0) -> None:
+    """Fill ``result`` with binding rules, unused budget, shadow prices and alternatives."""
+    result.binding = binding_constraints(model, sol.values, result.agenda)
+    result.unused = unused_budget(result.agenda)
+    result.shadow_prices = shadow_prices(model, sol, result.priorities, probe_cents=probe_cents,
+                                         time_limit=time_limit)
+    if alternatives:
+        result.alternatives = alternative_optima(model, sol, n=alternatives,
+                                                 time_limit=min(time_limit, 20.0))
+
+
+def _activity(model: Model, values: np.ndarray) -> np.ndarray:
+    arr = model.arrays()
+    return arr["A"] @ values
+
+
+def binding_constraints(model: Model, values: np.ndarray, agenda: Agenda) -> list[Binding]:
+    """Budgets spent to the last cent, maximum shares reached, co-financing exactly met and
+    areas at their maximum share."""
+    out: list[Binding] = []
+    unused = unused_budget(agenda)
+    for row in unused[unused["unused"] == 0].itertuples():
+        if row.budget > 0:
+            out.append(Binding("budget", ("budget", row.stream, row.year),
+                               f"{row.stream_name} {row.year} volledig besteed "
+                               f"({format_euros(row.budget, whole=True)})"))
+    at_max: dict[tuple[str, str], list[int]] = {}
+    for (s, m, y), j in model.f.items():
+        up = model.col_upper[j]
+        if up < 1.0 and values[model.x[m]] > 1e-6 and values[j] >= up - 1e-7:
+            at_max.setdefault((s, m), []).append(y)
+    for (s, m), years in sorted(at_max.items()):
+        stream, measure = agenda.stream(s), agenda.measure(m)
+        span = f"{min(years)}" if len(years) == 1 else f"{min(years)}-{max(years)}"
+        out.append(Binding("maximaal_aandeel", ("maximaal_aandeel", s, m),
+                           f"{stream.name} betaalt het maximum ({stream.max_share * 100:.0f}%) "
+                           f"van {measure.title} ({span})"))
+    activity = _activity(model, values)
+    for i, row in enumerate(model.rows):
+        if row.group not in ("cofinanciering", "gebiedsaandeel") or row.key == ("totaal",):
+            continue
+        tight = (abs(activity[i] - row.lower) <= TOL if np.isfinite(row.lower)
+                 else abs(activity[i] - row.upper) <= TOL)
+        if not tight:
+            continue
+        if row.group == "cofinanciering":
+            _, s, m = row.key
+            if not any(values[j] > 1e-7 for j in row.cols):
+                continue
+            out.append(Binding(row.group, row.key,
+                               f"cofinanciering voor {agenda.stream(s).name} bij "
+                               f"{agenda.measure(m).title} precies gehaald"))
+        else:
+            out.append(Binding(row.group, row.key,
+                               f"gebied {row.key[1]} krijgt het maximale aandeel "
+                               f"({agenda.max_area_share * 100:.0f}%)"))
+    return out
+
+
+def unused_budget(agenda: Agenda) -> pd.DataFrame:
+    """Per stream and year in the horizon: budget, used and unused cents (exact ints)."""
+    used: dict[tuple[str, int], int] = {}
+    for a in agenda.allocations:
+        used[(a.stream, a.year)] = used.get((a.stream, a.year), 0) + a.cents
+    rows = []
+    for s in agenda.streams:
+        for y in agenda.years:
+            budget = s.amount(y)
+            if budget == 0 and (s.code, y) not in used:
+                continue
+            u = used.get((s.code, y), 0)
+            rows.append({"stream": s.code, "stream_name": s.name, "year": y, "budget": budget,
+                         "used": u, "unused": budget - u})
+    cols = ["stream", "stream_name", "year", "budget", "used", "unused"]
+    return pd.DataFrame(rows, columns=cols).astype(
+        {"year": "int64", "budget": "int64", "used": "int64", "unused": "int64"})
+
+
+def lp_duals(model: Model, sol: Solution, *, time_limit: float = 60.0) -> dict[tuple[str, int],
+                                                                                float]:
+    """Objective gain per extra euro per (stream, year): budget-row duals of the LP with the
+    integer decisions fixed at their optimal values (see the module docstring)."""
+    fixed = {j: float(round(sol.values[j])) for j, integer in enumerate(model.col_integer)
+             if integer}
+    lp = solve(model, relax=True, fixed=fixed, time_limit=time_limit)
+    out: dict[tuple[str, int], float] = {}
+    if lp.row_duals is None:
+        return out
+    for i, row in enumerate(model.rows):
+        if row.group == "budget":
+            # per solver unit (EUR 1,000) -> per euro; a budget row can only help, so |dual|
+            out[(row.key[1], row.key[2])] = abs(float(lp.row_duals[i])) / (SCALE / 100)
+    return out
+
+
+def shadow_prices(model: Model, sol: Solution, priorities: Mapping | pd.Series, *,
+                  probe_cents: int | None = None, time_limit: float = 60.0) -> pd.DataFrame:
+    """Per stream: the best LP dual over its years and a probe with ``probe_cents`` extra per
+    year (default: enough for the cheapest unfunded measure the stream may pay) — the gain in
+    objective points and the measures that come in; ``text`` in Dutch."""
+    agenda = model.agenda
+    duals = lp_duals(model, sol, time_limit=time_limit)
+    funded = {m for m, j in model.x.items() if sol.values[j] > 1e-6}
+    rows = []
+    for s in agenda.streams:
+        mine = {y: v for (code, y), v in duals.items() if code == s.code}
+        best_year = max(mine, key=lambda y: mine[y]) if mine else None
+        per_euro = mine.get(best_year, 0.0) if best_year is not None else 0.0
+        gain, added = 0.0, []
+        probe_s = probe_cents if probe_cents is not None else _next_measure_cost(model, s, funded)
+        if probe_s:
+            more = {y: c + probe_s for y, c in s.amounts.items()
+                    if c > 0 and agenda.horizon_start <= y <= agenda.horizon_end}
+            bigger = dataclasses.replace(agenda, streams=[
+                dataclasses.replace(t, amounts={**t.amounts, **more}) if t.code == s.code else t
+                for t in agenda.streams])
+            m2, _ = build_model(bigger, priorities)
+            p = solve(m2, time_limit=min(time_limit, 20.0))
+            if p.status in ("optimaal", "tijdslimiet"):
+                gain = max(p.objective - sol.objective, 0.0)
+                added = sorted(m for m, j in m2.x.items()
+                               if p.values[j] > 1e-6 and m not in funded)
+        probe = format_euros(probe_s or 0, whole=True)
+        if per_euro > 1e-12:
+            text = (f"{s.name}: één euro extra in {best_year} levert {per_euro * 1e6:.2f} "
+                    "punten per miljoen euro op (schaduwprijs)")
+        else:
+            text = f"{s.name}: een extra euro levert op de marge niets op"
+        if gain > 1e-9:
+            titles = ", ".join(agenda.measure(m).title for m in added) or "meer van lopende " \
+                "maatregelen"
+            text += f"; met {probe} per jaar extra komt erbij: {titles} (+{gain:.2f} punten)"
+        elif probe_s:
+            text += f"; ook {probe} per jaar extra levert niets op"
+        else:
+            text += "; alles wat deze geldstroom mag betalen is al gefinancierd"
+        rows.append({"stream": s.code, "stream_name": s.name, "per_euro": per_euro,
+                     "year": best_year, "per_year": mine, "probe_cents": probe_s,
+                     "probe_gain": gain, "probe_added": added, "text": text})
+    return pd.DataFrame(rows)
+
+
+def _next_measure_cost(model: Model, stream, funded: set[str]) -> int:  # noqa: ANN001
+    """The probe when none is given: the highest yearly cost of the cheapest measure this
+    stream may pay that is not funded yet (0 when there is none)."""
+    costs = [max(model.cost[(m, y)] for (s, mm, y) in model.f if s == stream.code and mm == m)
+             for m in {mm for (s, mm, _y) in model.f if s == stream.code} - funded]
+    return min(costs) if costs else 0
+
+
+def alternative_optima(model: Model, sol: Solution, *, n: int = 2, rel_tol: float = 1e-6,
+                       time_limit: float = 20.0) -> list[Alternative]:
+    """Up to ``n`` other sets of all-or-nothing measures with the same objective value."""
+    binary = {m: j for m, j in model.x.items() if model.col_integer[j]}
+    if not binary:
+        return []
+    best = {m for m, j in binary.items() if sol.values[j] > 0.5}
+    floor = sol.objective - max(abs(sol.objective) * rel_tol, 1e-6)
+    work = dataclasses.replace(model, rows=list(model.rows))
+    work.rows.append(Row("doel", ("doel",), list(model.x.values()),
+                         [model.col_cost[j] for j in model.x.values()], lower=floor))
+    found: list[Alternative] = []
+    current = best
+    for _ in range(n):
+        cols = list(binary.values())
+        coefs = [-1.0 if m in current else 1.0 for m in binary]
+        work.rows.append(Row("nogood", ("nogood", len(found)), cols, coefs,
+                             lower=1.0 - len(current)))
+        alt = solve(work, time_limit=time_limit)
+        if alt.status not in ("optimaal", "tijdslimiet") or alt.objective < floor:
+            break
+        current = {m for m, j in binary.items() if alt.values[j] > 0.5}
+        found.append(Alternative(alt.objective, sorted(current), sorted(current - best),
+                                 sorted(best - current)))
+    return found
+
+
+# --- infeasibility ---------------------------------------------------------------------------
+
+def _direct_checks(agenda: Agenda) -> list[str]:
+    """Specific, cheap reasons a committed or must-do measure cannot be paid."""
+    out = []
+    for m in planned_measures(agenda):
+        if m.must_do and m.excluded:
+            out.append(f"{m.title} is zowel verplicht als uitgesloten")
+        if not (m.committed or m.must_do):
+            continue
+        why = "besloten" if m.committed else "verplicht"
+        for y, cost in sorted(m.costs.items()):
+            if not agenda.horizon_start <= y <= agenda.horizon_end or cost == 0:
+                continue
+            able = [s for s in agenda.streams if s.allows(m) and s.amount(y) > 0]
+            if not able:
+                out.append(f"{m.title} ({why}) moet in {y} betaald worden, maar geen geldstroom "
+                           "mag of kan dat (oormerken, budget)")
+                continue
+            shares = sum(1 if s.max_share is None else s.max_share for s in able)
+            if shares < 1:
+                out.append(f"{m.title} ({why}) in {y}: de maximale aandelen van "
+                           f"{', '.join(s.name for s in able)} komen samen niet aan 100%")
+            if sum(s.amount(y) for s in able) < cost:
+                out.append(f"{m.title} ({why}) kost in {y} {format_euros(cost, whole=True)}, "
+                           "meer dan alle geldstromen die haar mogen betalen samen hebben")
+    return out
+
+
+def _details(agenda: Agenda, group: str) -> list[str]:
+    measures = planned_measures(agenda)
+    if group == "continuiteit":
+        return [m.title for m in measures if m.committed]
+    if group == "verplicht":
+        return [m.title for m in measures if m.must_do]
+    if group == "uitgesloten":
+        return [m.title for m in measures if m.excluded]
+    if group == "handmatig":
+        return [f"{a.stream} -> {a.measure} {a.year}: {format_euros(a.cents, whole=True)}"
+                for a in agenda.allocations if a.manual]
+    if group == "cofinanciering":
+        return [f"{s.name}: minstens {s.cofinancing.ratio * 100:.0f}% cofinanciering"
+                for s in agenda.streams if s.cofinancing]
+    if group == "maximaal_aandeel":
+        return [f"{s.name} hoogstens {s.max_share * 100:.0f}%" for s in agenda.streams
+                if s.max_share is not None]
+    if group == "oormerk":
+        return [f"{s.name}: {s.earmark.describe()}" for s in agenda.streams
+                if s.earmark.describe() != "geen oormerk"]
+    if group == "gebiedsaandeel" and agenda.max_area_share is not None:
+        return [f"hoogstens {agenda.max_area_share * 100:.0f}% per gebied"]
+    return []
+
+
+def _feasible(agenda: Agenda, priorities: Mapping | pd.Series, disabled: frozenset[str],
+              time_limit: float) -> bool:
+    model, _ = build_model(agenda, priorities, disabled=disabled)
+    # Only feasibility matters: a zero objective lets HiGHS stop at the first solution.
+    model.col_cost = [0.0] * len(model.col_cost)
+    return solve(model, time_limit=time_limit).status in ("optimaal", "tijdslimiet")
+
+
+def budget_shortfalls(agenda: Agenda, priorities: Mapping | pd.Series, *,
+                      time_limit: float = 20.0) -> list[str]:
+    """Elastic budgets: the least extra money per stream and year that makes the plan feasible."""
+    model, _ = build_model(agenda, priorities)
+    model.col_cost = [0.0] * len(model.col_cost)
+    model.sense = "min"
+    slack = {}
+    for row in model.rows:
+        if row.group == "budget":
+            j = model.add_col(("tekort", *row.key[1:]), 0.0, np.inf, 1.0)
+            row.cols = [*row.cols, j]
+            row.coefs = [*row.coefs, -1.0]
+            slack[row.key[1:]] = j
+    sol = solve(model, time_limit=time_limit)
+    if sol.status not in ("optimaal", "tijdslimiet"):
+        return []
+    out = []
+    for (s, y), j in sorted(slack.items()):
+        short = int(np.ceil(sol.values[j] * SCALE - 1e-3))
+        if short > 0:
+            out.append(f"{agenda.stream(s).name} {y}: {format_euros(short, whole=True)} tekort")
+    return out
+
+
+def diagnose(agenda: Agenda, priorities: Mapping | pd.Series, *,
+             time_limit: float = 60.0) -> Infeasibility:
+    """Explain an infeasible plan: direct checks, conflicting rule groups, budget shortfalls."""
+    limit = min(time_limit, 20.0)
+    model, _ = build_model(agenda, priorities)
+    present = {r.group for r in model.rows} & set(GROUPS)
+    present |= {"oormerk"} if any(_details(agenda, "oormerk")) else set()
+    present |= {"maximaal_aandeel"} if any(s.max_share is not None for s in agenda.streams) \
+        else set()
+    groups = [g for g in GROUPS if g in present]
+    conflicts = [Conflict(g, GROUPS[g], _details(agenda, g)) for g in groups
+                 if _feasible(agenda, priorities, frozenset({g}), limit)]
+    if not conflicts:
+        for a, b in itertools.combinations(groups, 2):
+            if _feasible(agenda, priorities, frozenset({a, b}), limit):
+                conflicts.append(Conflict(f"{a}+{b}", f"{GROUPS[a]} én {GROUPS[b]} samen",
+                                          _details(agenda, a) + _details(agenda, b)))
+    shortfalls = (budget_shortfalls(agenda, priorities, time_limit=limit)
+                  if any(c.group == "budget" for c in conflicts) else [])
+    return Infeasibility(conflicts=conflicts, checks=_direct_checks(agenda),
+                         shortfalls=shortfalls)

@@ -1,0 +1,120 @@
+"""Local accounts: add and list users, check a password.
+
+Passwords are hashed with argon2id (argon2-cffi's defaults: RFC 9106 low-memory profile);
+hashes are re-computed on login when the parameters change. An unknown user costs the same
+work as a wrong password (a dummy verification), so response times do not reveal names.
+
+    >>> h = hash_password("correct horse battery staple")
+    >>> h.startswith("$argon2id$")
+    True
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from wijkkompas.errors import ConfigError
+from wijkkompas.store.accounts import User
+
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,99}$")
+MIN_PASSWORD = 10
+
+
+@dataclass(frozen=True)
+class Account:
+    id: int
+    name: str
+    active: bool
+    created_at: datetime
+    last_login_at: datetime | None
+
+
+@lru_cache(maxsize=1)
+def _hasher():  # noqa: ANN202
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()  # argon2id
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return _hasher().hash("wijkkompas-dummy-password")
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def check_name(name: str) -> str:
+    name = name.strip()
+    if not NAME_PATTERN.match(name):
+        raise ConfigError("gebruikersnaam: 2–100 tekens, letters, cijfers en . _ @ -")
+    return name
+
+
+def check_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise ConfigError(f"wachtwoord: minstens {MIN_PASSWORD} tekens")
+    return password
+
+
+def add_user(ws, name: str, password: str) -> Account:  # noqa: ANN001
+    """Create a local account (argon2id hash); a name can exist once."""
+    name, password = check_name(name), check_password(password)
+    now = datetime.now(UTC)
+    try:
+        with ws.engine.begin() as conn:
+            uid = conn.execute(User.__table__.insert().values(
+                name=name, password_hash=hash_password(password), active=True,
+                created_at=now)).inserted_primary_key[0]
+    except IntegrityError:
+        raise ConfigError(f"gebruiker {name!r} bestaat al") from None
+    return Account(int(uid), name, True, now, None)
+
+
+def list_users(ws) -> list[Account]:  # noqa: ANN001
+    with ws.engine.connect() as conn:
+        rows = conn.execute(select(User.id, User.name, User.active, User.created_at,
+                                   User.last_login_at).order_by(User.name)).all()
+    return [Account(int(r.id), r.name, bool(r.active), r.created_at, r.last_login_at)
+            for r in rows]
+
+
+def authenticate(ws, name: str, password: str) -> Account | None:  # noqa: ANN001
+    """The account when ``name`` and ``password`` match an active user, else ``None``."""
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    hasher = _hasher()
+    with ws.engine.connect() as conn:
+        row = conn.execute(select(User.id, User.name, User.active, User.password_hash,
+                                  User.created_at).where(User.name == name.strip())).first()
+    if row is None or not row.active:
+        with contextlib.suppress(VerificationError):  # same work as a wrong password
+            hasher.verify(_dummy_hash(), password)
+        return None
+    try:
+        hasher.verify(row.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    values: dict[str, object] = {"last_login_at": datetime.now(UTC)}
+    if hasher.check_needs_rehash(row.password_hash):
+        values["password_hash"] = hasher.hash(password)
+    with ws.engine.begin() as conn:
+        conn.execute(update(User).where(User.id == row.id).values(**values))
+    return Account(row.id, row.name, True, row.created_at, values["last_login_at"])  # type: ignore[arg-type]
+
+
+def get_user(ws, user_id: int) -> Account | None:  # noqa: ANN001
+    with ws.engine.connect() as conn:
+        row = conn.execute(select(User.id, User.name, User.active, User.created_at,
+                                  User.last_login_at).where(User.id == user_id)).first()
+    if row is None or not row.active:
+        return None
+    return Account(int(row.id), row.name, True, row.created_at, row.last_login_at)

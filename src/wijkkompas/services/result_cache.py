@@ -1,0 +1,80 @@
+"""A small in-process cache for scored results and map geometry.
+
+Scoring a preset takes ~100–400 ms; pages must answer in well under 200 ms. Entries are keyed
+by ``(kind, database URL, data version, ...)`` where the data version is read from the import
+history on every request (one cheap query: number of runs, newest run id and its finish time).
+Any import therefore invalidates every entry of that database at once; framework changes are
+covered by the framework fingerprint in the key. Entries are kept in an LRU of bounded size.
+
+Concurrent requests for the same missing key compute it once (a lock per key), other keys are
+not blocked.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+from sqlalchemy import func, select
+
+from wijkkompas.store.models import ImportRun
+
+T = TypeVar("T")
+
+
+class ResultCache:
+    """LRU of computed values with single-flight computation per key."""
+
+    def __init__(self, maxsize: int = 64) -> None:
+        self.maxsize = maxsize
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self._key_locks: dict[Hashable, threading.Lock] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: Hashable, factory: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                self.hits += 1
+                return self._items[key]
+            key_lock = self._key_locks.setdefault(key, threading.Lock())
+        with key_lock:
+            with self._lock:
+                if key in self._items:
+                    self.hits += 1
+                    return self._items[key]
+            value = factory()
+            with self._lock:
+                self.misses += 1
+                self._items[key] = value
+                self._items.move_to_end(key)
+                while len(self._items) > self.maxsize:
+                    self._items.popitem(last=False)
+                self._key_locks.pop(key, None)
+        return value
+
+    def peek(self, key: Hashable) -> bool:
+        """Whether ``key`` is cached (no computation, no LRU update)."""
+        with self._lock:
+            return key in self._items
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def data_version(engine: Any) -> str:
+    """A token that changes whenever an import run is added or finished."""
+    with engine.connect() as conn:
+        count, newest, finished = conn.execute(
+            select(func.count(ImportRun.id), func.max(ImportRun.id),
+                   func.max(ImportRun.finished_at))
+        ).one()
+    return f"{count}:{newest}:{finished}"

@@ -1,0 +1,165 @@
+"""The FastAPI application factory.
+
+    >>> from wijkkompas.web import create_app
+    >>> app = create_app(database_url="sqlite:////tmp/demo.sqlite")  # doctest: +SKIP
+
+Nothing happens at import time: the factory opens the workspace, creates the result cache and
+the template environment, and wires the routes. Pages (HTML) and their JSON twins call the same
+view service; errors of every kind leave through :mod:`wijkkompas.web.errors`.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+
+from wijkkompas import __version__
+from wijkkompas.services.result_cache import ResultCache
+from wijkkompas.services.viewcontext import ViewContext
+from wijkkompas.settings import Settings, as_database_url, load_settings
+from wijkkompas.web import i18n
+from wijkkompas.web.config import WebConfig, load_web_config
+
+
+def package_dir() -> Path:
+    return Path(str(resources.files("wijkkompas.web")))
+
+
+def plotly_js_path() -> Path:
+    """plotly.min.js as shipped in the installed plotly package (no second copy, no CDN)."""
+    import plotly
+
+    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+def _json_script(value: object) -> Markup:
+    """JSON that is safe inside ``<script type="application/json">`` (no ``<``, ``>``, ``&``
+    left, so it cannot close the element; marked safe so autoescaping leaves it intact)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e")
+                  .replace("&", "\\u0026"))
+
+
+def language_url(path: str, query: str, lang: str) -> str:
+    """The current page in another language."""
+    from urllib.parse import parse_qsl, urlencode
+
+    items = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "lang"]
+    items.append(("lang", lang))
+    return f"{path}?{urlencode(items)}"
+
+
+def make_templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(package_dir() / "templates"))
+    env = templates.env
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["json_script"] = _json_script
+    env.globals["version"] = __version__
+    env.globals["languages"] = i18n.LANGUAGES
+    env.globals["current_language"] = i18n.current_language
+    env.globals["language_url"] = language_url
+    from wijkkompas.web.auth import csrf_token, current_user
+
+    env.globals["csrf_token"] = csrf_token
+    env.globals["current_user"] = current_user
+    return templates
+
+
+def load_secret_for(settings: Settings) -> str:
+    from wijkkompas.web.auth import load_secret
+
+    return load_secret(Path(settings.data_dir))
+
+
+def create_app(settings: Settings | None = None, *, database_url: str | None = None,
+               config: WebConfig | None = None) -> FastAPI:
+    """Build the web app on one workspace (default: the configured database)."""
+    from wijkkompas.workspace import Workspace
+
+    settings = settings or load_settings()
+    config = config or load_web_config()
+    url = as_database_url(database_url) if database_url else settings.database_url
+    ws = Workspace.open(url, settings=settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):  # noqa: ANN202
+        yield
+        ws.close()
+
+    app = FastAPI(
+        title="wijkkompas", version=__version__, lifespan=lifespan,
+        description="JSON-API van wijkkompas: elke pagina heeft hier een JSON-tweeling.",
+        docs_url=None, redoc_url=None, openapi_url="/api/v1/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.config = config
+    app.state.ctx = ViewContext(ws, ResultCache(maxsize=config.cache_size),
+                                whatif_cache=ResultCache(maxsize=256))
+    app.state.templates = make_templates()
+    from wijkkompas.web import auth
+
+    app.state.auth = auth.Auth(load_secret_for(settings))
+
+    @app.middleware("http")
+    async def security(request: Request, call_next):  # noqa: ANN001, ANN202
+        response = await call_next(request)
+        new_csrf = getattr(request.state, "new_csrf_cookie", None)
+        if new_csrf:
+            auth.set_cookie(response, request, auth.CSRF_COOKIE, new_csrf)
+        headers = response.headers
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        if getattr(request.state, "user", None) is not None:
+            headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.middleware("http")
+    async def language(request: Request, call_next):  # noqa: ANN001, ANN202
+        # ?lang= always; the remembered choice (cookie) only for pages, so API answers
+        # depend on their URL alone.
+        remembered = None if request.url.path.startswith("/api/") else request.cookies.get("lang")
+        token = i18n.set_language(request.query_params.get("lang") or remembered)
+        try:
+            response = await call_next(request)
+        finally:
+            i18n.reset_language(token)
+        if "lang" in request.query_params:
+            response.set_cookie("lang", i18n.normalise_language(request.query_params["lang"]),
+                                samesite="lax", httponly=True)
+        response.headers.setdefault("Content-Language", i18n.normalise_language(
+            request.query_params.get("lang") or remembered))
+        return response
+
+    @app.get("/static/vendor/plotly.min.js", include_in_schema=False)
+    def plotly_js() -> FileResponse:
+        return FileResponse(plotly_js_path(), media_type="text/javascript",
+                            headers={"Cache-Control": "public, max-age=86400"})
+
+    @app.get("/api/v1/docs", include_in_schema=False)
+    def api_docs(request: Request) -> Response:
+        # Rendered from the OpenAPI schema here: Swagger UI would load from a CDN.
+        return request.app.state.templates.TemplateResponse(request, "api_docs.html", {
+            "schema": app.openapi(), "api_url": "/api/v1/openapi.json",
+            "request_path": request.url.path, "request_query": str(request.url.query)})
+
+    app.mount("/static", StaticFiles(directory=str(package_dir() / "static")), name="static")
+
+    from wijkkompas.web import errors, routes_api, routes_auth, routes_html, routes_kader
+
+    errors.install(app)
+    app.include_router(routes_api.router)
+    app.include_router(routes_kader.api_router)
+    app.include_router(routes_auth.router)
+    app.include_router(routes_kader.router)
+    app.include_router(routes_html.router)
+    return app

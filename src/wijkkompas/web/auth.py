@@ -1,0 +1,198 @@
+"""Sessions, CSRF protection and login rate limiting for the web app.
+
+Design (minimal local accounts; roles come with the governance issue):
+
+* **Session**: a cookie ``wk_session`` holding ``{"uid", "name", "csrf"}`` signed with
+  itsdangerous (HMAC-SHA1 over a key derived from the app's secret; timestamped, rejected after
+  ``SESSION_MAX_AGE``). Flags: ``HttpOnly``, ``SameSite=Lax``, ``Secure`` when the request came
+  over https, ``Path=/``. The user is re-read from the database on every request, so a
+  deactivated account loses access at once. Logout clears the cookie.
+* **CSRF**: every form that writes carries a hidden ``csrf_token``. For a logged-in user it is
+  bound to the session (a random token inside the signed session); before login a signed
+  double-submit cookie ``wk_csrf`` is used. Comparison with :func:`hmac.compare_digest`. Writes
+  are POST only; an ``Origin`` header, when sent, must match the host.
+* **Rate limiting**: failed logins are counted in memory per client IP and per user name in a
+  sliding window; over the limit a login answers 429 without checking the password.
+* **Secret**: ``WIJKKOMPAS_SECRET_KEY``, else a random key created once in the data directory
+  (``secret_key``, mode 0600), so sessions survive a restart.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+import secrets
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, Request
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+SESSION_COOKIE = "wk_session"
+CSRF_COOKIE = "wk_csrf"
+SESSION_MAX_AGE = 8 * 3600
+CSRF_FIELD = "csrf_token"
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    id: int
+    name: str
+    csrf: str
+
+
+def load_secret(data_dir: Path, environ: dict[str, str] | None = None) -> str:
+    env = os.environ if environ is None else environ
+    if env.get("WIJKKOMPAS_SECRET_KEY"):
+        return env["WIJKKOMPAS_SECRET_KEY"]
+    path = Path(data_dir) / "secret_key"
+    if path.exists():
+        return path.read_text("utf-8").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(key)
+    return key
+
+
+class LoginLimiter:
+    """Failed logins per key (IP, user name) in a sliding window; thread-safe."""
+
+    def __init__(self, max_failures: int = 5, window: float = 900.0,
+                 max_per_ip: int = 20) -> None:
+        self.max_failures = max_failures
+        self.max_per_ip = max_per_ip
+        self.window = window
+        self._events: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _count(self, key: str, now: float) -> int:
+        events = self._events.get(key)
+        if not events:
+            return 0
+        while events and events[0] < now - self.window:
+            events.popleft()
+        return len(events)
+
+    def blocked(self, ip: str, name: str) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            return (self._count(f"ip:{ip}", now) >= self.max_per_ip
+                    or self._count(f"user:{name.lower()}", now) >= self.max_failures)
+
+    def failed(self, ip: str, name: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            for key in (f"ip:{ip}", f"user:{name.lower()}"):
+                self._events.setdefault(key, deque()).append(now)
+            if len(self._events) > 10_000:  # bound memory: forget the oldest keys
+                for key in list(self._events)[:5_000]:
+                    self._events.pop(key, None)
+
+    def succeeded(self, name: str) -> None:
+        with self._lock:
+            self._events.pop(f"user:{name.lower()}", None)
+
+
+class Auth:
+    """Signing and checking of the session and CSRF cookies (one per app)."""
+
+    def __init__(self, secret: str) -> None:
+        self.session = URLSafeTimedSerializer(secret, salt="wijkkompas-session")
+        self.csrf = URLSafeTimedSerializer(secret, salt="wijkkompas-csrf")
+        self.limiter = LoginLimiter()
+
+    def read_session(self, request: Request) -> dict | None:
+        raw = request.cookies.get(SESSION_COOKIE)
+        if not raw:
+            return None
+        try:
+            data = self.session.loads(raw, max_age=SESSION_MAX_AGE)
+        except BadSignature:
+            return None
+        return data if isinstance(data, dict) and "uid" in data else None
+
+    def session_cookie(self, uid: int, name: str) -> str:
+        return self.session.dumps({"uid": uid, "name": name, "csrf": secrets.token_urlsafe(32)})
+
+    def anonymous_token(self, request: Request) -> tuple[str, str | None]:
+        """The pre-login CSRF token, and a new cookie value when one must be set."""
+        raw = request.cookies.get(CSRF_COOKIE)
+        if raw:
+            try:
+                return str(self.csrf.loads(raw, max_age=SESSION_MAX_AGE)), None
+            except BadSignature:
+                pass
+        token = secrets.token_urlsafe(32)
+        return token, self.csrf.dumps(token)
+
+
+def is_https(request: Request) -> bool:
+    return request.url.scheme == "https"
+
+
+def set_cookie(response, request: Request, name: str, value: str) -> None:  # noqa: ANN001
+    response.set_cookie(name, value, max_age=SESSION_MAX_AGE, httponly=True, samesite="lax",
+                        secure=is_https(request), path="/")
+
+
+def current_user(request: Request) -> CurrentUser | None:
+    """The logged-in user (re-checked against the database), cached per request."""
+    if hasattr(request.state, "user"):
+        return request.state.user
+    user = None
+    data = request.app.state.auth.read_session(request)
+    if data is not None:
+        from wijkkompas.services.accounts import get_user
+
+        account = get_user(request.app.state.ctx.ws, int(data["uid"]))
+        if account is not None and account.name == data.get("name"):
+            user = CurrentUser(account.id, account.name, str(data["csrf"]))
+    request.state.user = user
+    return user
+
+
+def csrf_token(request: Request) -> str:
+    """The token to put in forms on this page (session-bound, else the double-submit one)."""
+    user = current_user(request)
+    if user is not None:
+        return user.csrf
+    token, new_cookie = request.app.state.auth.anonymous_token(request)
+    if new_cookie is not None:
+        request.state.new_csrf_cookie = new_cookie
+    return token
+
+
+def check_csrf(request: Request, submitted: str | None) -> bool:
+    """Whether a POST carries the right token (and, when sent, a same-origin Origin)."""
+    origin = request.headers.get("origin")
+    if origin and origin not in ("null",):
+        host = request.headers.get("host", "")
+        if origin.split("://", 1)[-1] != host:
+            return False
+    if not submitted:
+        return False
+    user = current_user(request)
+    if user is not None:
+        expected = user.csrf
+    else:
+        raw = request.cookies.get(CSRF_COOKIE)
+        if not raw:
+            return False
+        try:
+            expected = str(request.app.state.auth.csrf.loads(raw, max_age=SESSION_MAX_AGE))
+        except BadSignature:
+            return False
+    return hmac.compare_digest(expected.encode(), submitted.encode())
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "?"
+
+
+UserDep = Annotated[CurrentUser | None, Depends(current_user)]

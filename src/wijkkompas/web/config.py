@@ -1,0 +1,32 @@
+"""Web settings declared as data (name, environment variable, default, help text)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from wijkkompas.settings import Setting
+
+WEB_SETTINGS: tuple[Setting, ...] = (
+    Setting("host", "WIJKKOMPAS_HOST", "127.0.0.1",
+            "Address 'wijkkompas serve' listens on; 127.0.0.1 keeps it on this machine."),
+    Setting("port", "WIJKKOMPAS_PORT", "8000", "Port 'wijkkompas serve' listens on."),
+    Setting("cache_size", "WIJKKOMPAS_CACHE_SIZE", "64",
+            "Number of scored results, tables and map geometries kept in memory."),
+)
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    cache_size: int = 64
+
+
+def load_web_config(environ: dict[str, str] | None = None, **overrides: object) -> WebConfig:
+    env = os.environ if environ is None else environ
+    values: dict[str, object] = {}
+    for s in WEB_SETTINGS:
+        values[s.name] = overrides.get(s.name) or env.get(s.env) or s.default
+    return WebConfig(host=str(values["host"]), port=int(str(values["port"])),
+                     cache_size=int(str(values["cache_size"])))

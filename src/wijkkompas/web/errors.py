@@ -1,0 +1,103 @@
+"""One error shape for the whole web app.
+
+Every error under ``/api/`` is answered as::
+
+    {"error": {"type": "NotFound", "message": "...", "details": {...}}}
+
+and every error elsewhere renders ``error.html`` with the same type and message. Library errors
+(:mod:`wijkkompas.errors`) are mapped here and nowhere else; unexpected exceptions become a 500
+without a stack trace.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from wijkkompas.errors import (
+    ConfigError,
+    DataError,
+    FrameworkError,
+    NetworkError,
+    NotFound,
+    WijkkompasError,
+)
+from wijkkompas.web.i18n import _
+
+log = logging.getLogger("wijkkompas.web")
+
+STATUS: dict[type[WijkkompasError], int] = {
+    NotFound: 404,
+    DataError: 422,
+    FrameworkError: 422,
+    ConfigError: 422,
+    NetworkError: 502,
+}
+HTTP_TYPES = {404: "NotFound", 405: "MethodNotAllowed", 401: "Unauthorized",
+              403: "Forbidden", 422: "ValidationError"}
+
+
+def error_body(kind: str, message: str, details: dict[str, Any] | None = None) -> dict:
+    return {"error": {"type": kind, "message": message, "details": details or {}}}
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def respond(request: Request, status: int, kind: str, message: str,
+            details: dict[str, Any] | None = None) -> Response:
+    if _wants_json(request):
+        return JSONResponse(error_body(kind, message, details), status_code=status)
+    templates = request.app.state.templates
+    return templates.TemplateResponse(
+        request, "error.html",
+        {"status": status, "kind": kind, "message": message, "details": details or {},
+         "api_url": "/api/v1/docs", "request_path": request.url.path,
+         "request_query": str(request.url.query)},
+        status_code=status)
+
+
+def _library_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, WijkkompasError)
+    status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 422)
+    details: dict[str, Any] = {}
+    if isinstance(exc, DataError):
+        details = {k: v for k, v in exc.to_dict().items()
+                   if k in ("file", "row", "column", "value") and v is not None}
+    return respond(request, status, type(exc).__name__, str(exc), details)
+
+
+def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    problems = [{"location": ".".join(str(p) for p in err.get("loc", ())),
+                 "message": str(err.get("msg", ""))} for err in exc.errors()]
+    message = "; ".join(f"{p['location']}: {p['message']}" for p in problems)
+    return respond(request, 422, "ValidationError",
+                   _("Ongeldige invoer: {problems}").format(problems=message),
+                   {"problems": problems})
+
+
+def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    kind = HTTP_TYPES.get(exc.status_code, "HTTPError")
+    message = _("Deze pagina bestaat niet.") if exc.status_code == 404 else str(exc.detail)
+    return respond(request, exc.status_code, kind, message)
+
+
+def _unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unexpected error on %s", request.url.path, exc_info=exc)
+    return respond(request, 500, "InternalError",
+                   _("Er ging iets onverwachts mis. De fout is gelogd."))
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(WijkkompasError, _library_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)

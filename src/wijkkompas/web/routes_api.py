@@ -1,0 +1,119 @@
+"""JSON API under /api/v1: the twin of every page, lists and downloads.
+
+Each route makes one service call and serialises its result; no scoring or SQL here.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse, Response
+
+from wijkkompas.services import exports, views, views_area, views_data
+from wijkkompas.web.deps import CtxDep
+
+router = APIRouter(prefix="/api/v1", tags=["api"])
+
+Gemeente = Annotated[str | None, Query(description="Gemeentecode, bijv. GM0599 (standaard "
+                                       "Rotterdam).")]
+Kader = Annotated[str | None, Query(description="Afwegingskader (preset); standaard dat van "
+                                    "de gemeente.")]
+Opgave = Annotated[str | None, Query(description="Opgave-code; standaard de eerste.")]
+Jaar = Annotated[int | None, Query(description="Jaar; standaard het laatste met scores.")]
+Niveau = Annotated[Literal["wijk", "buurt"], Query(description="wijk of buurt.")]
+Kleur = Annotated[Literal["klasse", "score"], Query(description="Kaartkleur: "
+                                                    "prioriteitsklasse of scoreklasse.")]
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _json(view: Any) -> JSONResponse:
+    """Serialise a view model once (no second pass through FastAPI's encoder)."""
+    return JSONResponse(views.to_dict(view))
+
+
+def _download(body: bytes, media_type: str, filename: str) -> Response:
+    return Response(body, media_type=media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _query(gemeente: str | None, kader: str | None, opgave: str | None, jaar: int | None,
+           niveau: str, kleur: str = "klasse") -> dict[str, Any]:
+    return {"gemeente": gemeente, "kader": kader, "opgave": opgave, "jaar": jaar,
+            "niveau": niveau, "kleur": kleur}
+
+
+@router.get("/overzicht", summary="Overzicht: kaart, ranglijst en koppelkansen")
+def overzicht(ctx: CtxDep, gemeente: Gemeente = None, kader: Kader = None,
+              opgave: Opgave = None, jaar: Jaar = None, niveau: Niveau = "wijk",
+              kleur: Kleur = "klasse") -> JSONResponse:
+    return _json(views.overview(ctx, **_query(gemeente, kader, opgave, jaar, niveau, kleur)))
+
+
+@router.get("/ranglijst.csv", summary="Ranglijst als CSV (met herkomst in #-regels)")
+def ranglijst_csv(ctx: CtxDep, gemeente: Gemeente = None, kader: Kader = None,
+                  opgave: Opgave = None, jaar: Jaar = None, niveau: Niveau = "wijk") -> Response:
+    body = exports.ranking_csv(ctx, **_query(gemeente, kader, opgave, jaar, niveau))
+    return _download(body, "text/csv; charset=utf-8", "ranglijst.csv")
+
+
+@router.get("/ranglijst.xlsx", summary="Ranglijst als Excel-werkmap")
+def ranglijst_xlsx(ctx: CtxDep, gemeente: Gemeente = None, kader: Kader = None,
+                   opgave: Opgave = None, jaar: Jaar = None, niveau: Niveau = "wijk"
+                   ) -> Response:
+    body = exports.ranking_xlsx(ctx, **_query(gemeente, kader, opgave, jaar, niveau))
+    return _download(body, XLSX, "ranglijst.xlsx")
+
+
+@router.get("/ranglijst.geojson", summary="Ranglijst met grenzen als GeoJSON (WGS84)")
+def ranglijst_geojson(ctx: CtxDep, gemeente: Gemeente = None, kader: Kader = None,
+                      opgave: Opgave = None, jaar: Jaar = None, niveau: Niveau = "wijk"
+                      ) -> Response:
+    body = exports.ranking_geojson(ctx, **_query(gemeente, kader, opgave, jaar, niveau))
+    return JSONResponse(body, media_type="application/geo+json",
+                        headers={"Content-Disposition": 'attachment; filename="ranglijst.geojson"'})
+
+
+@router.get("/gebied/{code}.csv", summary="Gebiedsprofiel: indicatoren als CSV")
+def gebied_csv(ctx: CtxDep, code: str) -> Response:
+    return _download(exports.profile_csv(ctx, code), "text/csv; charset=utf-8",
+                     f"gebiedsprofiel-{code}.csv")
+
+
+@router.get("/gebied/{code}.xlsx", summary="Gebiedsprofiel: indicatoren als Excel")
+def gebied_xlsx(ctx: CtxDep, code: str) -> Response:
+    return _download(exports.profile_xlsx(ctx, code), XLSX, f"gebiedsprofiel-{code}.xlsx")
+
+
+@router.get("/gebied/{code}", summary="Gebiedsprofiel")
+def gebied(ctx: CtxDep, code: str, jaar: Jaar = None) -> JSONResponse:
+    return _json(views_area.area_profile(ctx, code, jaar=jaar))
+
+
+@router.get("/vergelijken", summary="Twee tot vier gebieden naast elkaar")
+def vergelijken(ctx: CtxDep, gebied: Annotated[list[str], Query(
+        description="Gebiedscode; herhaal voor 2 tot 4 gebieden.")] = []) -> JSONResponse:  # noqa: B006
+    return _json(views_area.compare(ctx, gebied))
+
+
+@router.get("/data", summary="Bronnen, dekking, importgeschiedenis en herkomst")
+def data(ctx: CtxDep) -> JSONResponse:
+    return _json(views_data.data_overview(ctx))
+
+
+@router.get("/kader/{preset}", summary="Afwegingskader in leesbare vorm")
+def kader(ctx: CtxDep, preset: str) -> JSONResponse:
+    return _json(views_data.framework_view(ctx, preset))
+
+
+@router.get("/gebieden", summary="Gebieden (gemeenten, wijken, buurten)")
+def gebieden(ctx: CtxDep, gemeente: Gemeente = None,
+             niveau: Annotated[str | None, Query(description="gemeente, wijk, buurt of "
+                                                  "gebied.")] = None) -> JSONResponse:
+    return _json(views_data.area_list(ctx, gemeente=gemeente, niveau=niveau))
+
+
+@router.get("/indicatoren", summary="De indicatorcatalogus")
+def indicatoren(ctx: CtxDep) -> JSONResponse:
+    return _json(views_data.indicator_list(ctx))

@@ -1,0 +1,58 @@
+"""HTML pages. Each route makes one service call and renders its view model."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import PlainTextResponse, Response
+
+from wijkkompas.services import rankinterval, views, views_area, views_data
+from wijkkompas.web.deps import CtxDep
+from wijkkompas.web.routes_api import Gemeente, Jaar, Kader, Kleur, Niveau, Opgave
+
+router = APIRouter(include_in_schema=False)
+
+
+def render(request: Request, template: str, view: Any, *, api: str, **extra: Any) -> Response:
+    """Render ``template`` with the view model ``v`` and a link to its JSON twin."""
+    templates = request.app.state.templates
+    query = str(request.url.query)
+    return templates.TemplateResponse(request, template, {
+        "v": view, "api_url": api + (f"?{query}" if query else ""),
+        "request_path": request.url.path, "request_query": query, **extra,
+    })
+
+
+@router.get("/")
+def overzicht(request: Request, ctx: CtxDep, gemeente: Gemeente = None, kader: Kader = None,
+              opgave: Opgave = None, jaar: Jaar = None, niveau: Niveau = "wijk",
+              kleur: Kleur = "klasse") -> Response:
+    view = views.overview(ctx, gemeente=gemeente, kader=kader, opgave=opgave, jaar=jaar,
+                          niveau=niveau, kleur=kleur)
+    return render(request, "overzicht.html", view, api="/api/v1/overzicht")
+
+
+@router.get("/gebied/{code}")
+def gebied(request: Request, ctx: CtxDep, code: str, jaar: Jaar = None) -> Response:
+    view = views_area.area_profile(ctx, code, jaar=jaar)
+    # The rank interval (sensitivity analysis, ~0.2–0.6 s) inline when cached, else lazily.
+    ri = rankinterval.rank_interval(ctx, code) if rankinterval.is_cached(ctx, code) else None
+    return render(request, "gebied.html", view, api=f"/api/v1/gebied/{view.code}", ri=ri)
+
+
+@router.get("/vergelijken")
+def vergelijken(request: Request, ctx: CtxDep,
+                gebied: Annotated[list[str], Query()] = []) -> Response:  # noqa: B006
+    view = views_area.compare(ctx, gebied)
+    return render(request, "vergelijken.html", view, api="/api/v1/vergelijken")
+
+
+@router.get("/data")
+def data(request: Request, ctx: CtxDep) -> Response:
+    return render(request, "data.html", views_data.data_overview(ctx), api="/api/v1/data")
+
+
+@router.get("/data/herkomst")
+def herkomst() -> PlainTextResponse:
+    return PlainTextResponse(views_data.provenance_text(), media_type="text/markdown; charset=utf-8")

@@ -1,0 +1,113 @@
+"""Walk the web app in a real browser (Debian chromium via Playwright): map -> profile ->
+afwegingskader what-if -> CSV download -> log in and save a version; axe-core on every page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.web.e2e.conftest import E2E_PASSWORD, E2E_USER, axe_scan, screenshot
+
+pytestmark = pytest.mark.e2e
+
+PAGES = [
+    ("overzicht", "/"),
+    ("overzicht-buurt", "/?gemeente=GM0106&niveau=buurt"),
+    ("gebiedsprofiel", "/gebied/WK059901"),
+    ("afwegingskader", "/kader/rotterdam"),
+    ("afwegingskader-wat-als", "/kader/rotterdam?w.fysiek_wonen=4&aggregate=topsis"),
+    ("vergelijken", "/vergelijken?gebied=WK059901&gebied=WK001401"),
+    ("data", "/data"),
+    ("inloggen", "/inloggen"),
+    ("ranginterval", "/gebied/WK059901/ranginterval"),
+    ("api-docs", "/api/v1/docs"),
+]
+
+
+@pytest.mark.parametrize(("name", "path"), PAGES, ids=[n for n, _ in PAGES])
+def test_page_has_no_serious_accessibility_violations(page, name: str, path: str) -> None:  # noqa: ANN001
+    page.goto(path)
+    page.wait_for_load_state("networkidle")
+    screenshot(page, name)
+    serious = axe_scan(page, name)
+    assert not serious, "\n".join(f"{v['impact']} {v['id']}: {v['help']} "
+                                  f"({[n['target'] for n in v['nodes']][:5]})" for v in serious)
+
+
+def test_map_click_opens_profile(page) -> None:  # noqa: ANN001
+    page.goto("/")
+    page.wait_for_selector("#kaart .main-svg")
+    # Click inside a wijk on the map: plotly fills are SVG paths; the first trace's fill.
+    fill = page.locator("#kaart path.js-fill").first
+    fill.wait_for()
+    box = fill.bounding_box()
+    assert box is not None
+    with page.expect_navigation():
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    assert re.search(r"/gebied/WK0599\d\d", page.url), page.url
+    assert page.locator("h1").inner_text()
+    # The rank interval arrives lazily (htmx) on the profile.
+    page.wait_for_selector("#ranginterval-inhoud table", timeout=30_000)
+    assert "Mediaan" in page.locator("#ranginterval-inhoud").inner_text()
+    screenshot(page, "profiel-na-kaartklik")
+
+
+def test_whatif_weight_changes_ranking_live(page) -> None:  # noqa: ANN001
+    page.goto("/kader/rotterdam")
+    page.wait_for_selector("#ranglijst-wat-als")
+    assert "Opgeslagen versie" in page.locator(".whatif-summary").text_content()
+    before = page.locator("#ranglijst-wat-als tbody tr").evaluate_all(
+        "rows => rows.map(r => r.dataset.code)")
+    # Keyboard: focus the theme weight, type a new value, leave the field (change event).
+    field = page.get_by_label("Thema: Woningvoorraad")
+    field.fill("6")
+    field.press("Tab")
+    page.wait_for_selector(".whatif-summary.is-changed", timeout=15_000)
+    after = page.locator("#ranglijst-wat-als tbody tr").evaluate_all(
+        "rows => rows.map(r => r.dataset.code)")
+    assert sorted(before) == sorted(after)
+    assert before != after, "the ranking did not change"
+    assert page.locator("#ranglijst-wat-als .up, #ranglijst-wat-als .down").count() > 0
+    assert "w.fysiek_wonen=6" in page.url  # the URL keeps the what-if (reload, share)
+    page.wait_for_selector("#kaart-wat-als .main-svg")
+    screenshot(page, "afwegingskader-na-wijziging")
+    # Another method via the select.
+    page.get_by_label("Aggregatie").select_option("topsis")
+    page.wait_for_function("() => location.search.includes('aggregate=topsis')")
+    page.wait_for_selector("text=aggregatie: mean → topsis")
+
+
+def test_download_ranking_csv(page) -> None:  # noqa: ANN001
+    page.goto("/")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="CSV").first.click()
+    download = info.value
+    assert download.suggested_filename == "ranglijst.csv"
+    text = download.path().read_text(encoding="utf-8")
+    assert text.startswith("#") and "WK0599" in text
+
+
+def test_login_and_save_a_version(page) -> None:  # noqa: ANN001
+    page.goto("/kader/rotterdam?w.fysiek_wonen=2")
+    page.get_by_role("link", name="Log in om deze weging als nieuwe versie op te slaan.").click()
+    page.get_by_label("Gebruikersnaam").fill(E2E_USER)
+    page.get_by_label("Wachtwoord").fill(E2E_PASSWORD)
+    screenshot(page, "inloggen-ingevuld")
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(re.compile(r"/kader/rotterdam\?.*w\.fysiek_wonen=2"))
+    assert E2E_USER in page.locator(".account").inner_text()
+    page.get_by_label("Toelichting (waarom deze weging?)").fill("e2e: woningvoorraad zwaarder")
+    page.get_by_role("button", name="Opslaan als nieuwe versie").click()
+    page.wait_for_url(re.compile(r"/kader/rotterdam(@|%40)\d+\?opgeslagen=\d+"))
+    assert "Opgeslagen als versie" in page.locator("main").inner_text()
+    screenshot(page, "afwegingskader-opgeslagen")
+    serious = axe_scan(page, "afwegingskader-opgeslagen")
+    assert not serious, serious
+    # The overview can use the saved version.
+    key = re.search(r"/kader/([^?]+)", page.url).group(1).replace("%40", "@")
+    page.goto(f"/?kader={key}")
+    assert page.locator("#f-kader").input_value() == key
+    page.get_by_role("button", name="Uitloggen").click()
+    page.wait_for_url(re.compile(r"/$"))
+    assert "Inloggen" in page.locator(".account").inner_text()
