@@ -3,7 +3,7 @@
     /work/venv/bin/python benchmarks/bench_web.py [--clients 20] [--seconds 30] [--db PATH]
 
 Builds the demo database (unless ``--db`` is given), starts ``uvicorn`` in a separate process
-on 127.0.0.1:<free port> (one worker, as ``wijkkompas serve``), warms every page once, then
+on 127.0.0.1:<free port> (``--workers`` processes, as ``wijkkompas serve``), warms every page once, then
 runs ``--clients`` concurrent asyncio clients (httpx, one connection each) for ``--seconds``,
 each cycling through the page mix below. Reports per page: requests, p50, p95, max (ms) and
 errors; then the map payload (the plotly figure JSON embedded in the overview) per demo
@@ -62,12 +62,13 @@ def build_demo(data_dir: Path) -> Path:
     return data_dir / "demo.sqlite"
 
 
-def start_server(db: Path, data_dir: Path, port: int) -> subprocess.Popen:
+def start_server(db: Path, data_dir: Path, port: int, workers: int = 1) -> subprocess.Popen:
     env = {**os.environ, "WIJKKOMPAS_DATABASE_URL": f"sqlite:///{db}",
            "WIJKKOMPAS_DATA_DIR": str(data_dir)}
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory",
                              "wijkkompas.web:create_app", "--host", "127.0.0.1", "--port",
-                             str(port), "--log-level", "warning"], env=env)
+                             str(port), "--workers", str(workers), "--log-level", "warning"],
+                            env=env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -130,13 +131,15 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--db", type=Path, default=None, help="existing demo database")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="uvicorn worker processes (as 'wijkkompas serve --workers')")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="wk-bench-") as tmp:
         data_dir = Path(tmp)
         db = args.db or build_demo(data_dir)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        proc = start_server(db, data_dir, port)
+        proc = start_server(db, data_dir, port, args.workers)
         try:
             themes = theme_codes(base)
             print(f"server {base}, demo db {db}, {os.cpu_count()} CPUs; warming up ...")

@@ -278,15 +278,26 @@ def demo(
         _serve(target, host=host, port=port)
 
 
-def _serve(db: str | None, *, host: str, port: int) -> None:
+def _serve(db: str | None, *, host: str, port: int, workers: int = 1) -> None:
+    import os
+
     import uvicorn
 
+    from wijkkompas.settings import as_database_url
     from wijkkompas.web import create_app
 
+    # Built once here: migrates the database and creates the session secret before any
+    # worker process starts, so all workers share them.
     web_app = create_app(database_url=db)
     console.print(f"wijkkompas draait op [bold]http://{host}:{port}/[/] (stoppen: Ctrl+C)",
                   highlight=False)
-    uvicorn.run(web_app, host=host, port=port, log_level="warning")
+    if workers > 1:
+        if db:
+            os.environ["WIJKKOMPAS_DATABASE_URL"] = as_database_url(db)
+        uvicorn.run("wijkkompas.web.app:create_app", factory=True, host=host, port=port,
+                    workers=workers, log_level="warning")
+    else:
+        uvicorn.run(web_app, host=host, port=port, log_level="warning")
 
 
 @app.command()
@@ -299,6 +310,8 @@ def serve(
     get: Annotated[str | None, typer.Option("--get", help="Beantwoord één verzoek (bijv. "
                                             "/api/v1/overzicht) zonder poort te openen en "
                                             "druk het antwoord af.")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Aantal serverprocessen (meer "
+                                         "processen = meer gelijktijdige gebruikers).")] = 1,
     db: DbOption = None,
 ) -> None:
     """Start de webapp (kaart, ranglijsten, gebiedsprofielen en JSON-API)."""
@@ -316,7 +329,7 @@ def serve(
             raise typer.Exit(1)
         return
     config = load_web_config(host=host, port=port)
-    _serve(db, host=config.host, port=config.port)
+    _serve(db, host=config.host, port=config.port, workers=workers)
 
 
 @app.command("custom-area")
@@ -520,5 +533,6 @@ from wijkkompas.agenda_cli import agenda_app  # noqa: E402 - registers `wijkkomp
 
 app.add_typer(agenda_app, name="agenda")
 
+import wijkkompas.governance_cli  # noqa: E402, F401 - registers audit, backup, restore, partner, team
 import wijkkompas.monitor_cli  # noqa: E402, F401 - registers `wijkkompas monitor`
 import wijkkompas.user_cli  # noqa: E402, F401 - registers `wijkkompas user`

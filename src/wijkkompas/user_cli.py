@@ -22,12 +22,19 @@ def add(
     password_stdin: Annotated[bool, typer.Option(
         "--password-stdin", help="Lees het wachtwoord van standaardinvoer (eerste regel), "
         "bijv. uit een wachtwoordkluis; anders wordt erom gevraagd.")] = False,
+    role: Annotated[str, typer.Option("--role", help="Rol: admin, editor of viewer.")] = "editor",
+    scope: Annotated[list[str] | None, typer.Option(
+        "--scope", help="Bereik van een editor: area:CODE of programme:NAAM (herhaalbaar).")
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Maak een lokale gebruiker aan (wachtwoord minstens 10 tekens)."""
+    from wijkkompas.permissions import check_role, check_scopes
     from wijkkompas.services.accounts import add_user, check_name, check_password
 
     check_name(name)
+    check_role(role)
+    check_scopes(scope or [])
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -35,10 +42,11 @@ def add(
     check_password(password)
     ws = _workspace(db)
     try:
-        account = add_user(ws, name, password)
+        account = add_user(ws, name, password, role=role, scopes=scope or [])
     finally:
         ws.close()
-    console.print(f"Gebruiker [bold]{account.name}[/] aangemaakt.", highlight=False)
+    console.print(f"Gebruiker [bold]{account.name}[/] aangemaakt (rol {account.role}).",
+                  highlight=False)
 
 
 @user_app.command("list")
@@ -52,9 +60,74 @@ def list_(db: DbOption = None) -> None:
         users = list_users(ws)
     finally:
         ws.close()
-    table = Table("naam", "actief", "aangemaakt", "laatst ingelogd")
+    table = Table("naam", "rol", "bereik", "actief", "aangemaakt", "laatst ingelogd")
     for u in users:
-        table.add_row(u.name, "ja" if u.active else "nee", f"{u.created_at:%Y-%m-%d %H:%M}",
+        table.add_row(u.name, u.role, ", ".join(u.scopes) or "–", "ja" if u.active else "nee",
+                      f"{u.created_at:%Y-%m-%d %H:%M}",
                       f"{u.last_login_at:%Y-%m-%d %H:%M}" if u.last_login_at else "–")
     console.print(table if users else "Nog geen gebruikers; maak er een met "
                   "'wijkkompas user add NAAM'.")
+
+
+@user_app.command("role")
+@handle_errors
+def role_(
+    name: Annotated[str, typer.Argument(help="Gebruikersnaam.")],
+    role: Annotated[str, typer.Argument(help="Nieuwe rol: admin, editor of viewer.")],
+    scope: Annotated[list[str] | None, typer.Option(
+        "--scope", help="Bereik van een editor: area:CODE of programme:NAAM (herhaalbaar); "
+        "zonder --scope blijft het bereik gelijk.")] = None,
+    clear_scope: Annotated[bool, typer.Option("--clear-scope",
+                                              help="Haal het bereik weg.")] = False,
+    active: Annotated[bool | None, typer.Option("--active/--inactive",
+                                                help="Zet de gebruiker aan of uit.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Wijzig de rol (en het bereik) van een gebruiker; komt in de audittrail."""
+    from wijkkompas.services.accounts import set_role
+
+    ws = _workspace(db)
+    try:
+        account = set_role(ws, name, role, scopes=[] if clear_scope else scope or None,
+                           active=active)
+    finally:
+        ws.close()
+    console.print(f"{account.name}: rol {account.role}, bereik "
+                  f"{', '.join(account.scopes) or 'alles'}", highlight=False)
+
+
+@user_app.command("token")
+@handle_errors
+def token(
+    name: Annotated[str | None, typer.Argument(help="Gebruiker voor een nieuw token.")] = None,
+    label: Annotated[str, typer.Option("--label", help="Waarvoor het token dient.")] = "",
+    revoke: Annotated[int | None, typer.Option("--revoke", help="Trek token ID in.")] = None,
+    list_all: Annotated[bool, typer.Option("--list", help="Toon de tokens.")] = False,
+    db: DbOption = None,
+) -> None:
+    """API-tokens voor automatisering: maak (NAAM), toon (--list) of trek in (--revoke ID)."""
+    from wijkkompas.errors import ConfigError
+    from wijkkompas.services.tokens import create_token, list_tokens, revoke_token
+
+    ws = _workspace(db)
+    try:
+        if revoke is not None:
+            revoke_token(ws, revoke)
+            console.print(f"Token {revoke} ingetrokken.")
+        elif list_all:
+            rows = list_tokens(ws, name)
+            table = Table("id", "gebruiker", "label", "begint met", "aangemaakt", "ingetrokken")
+            for t in rows:
+                table.add_row(str(t.id), t.user, t.label, t.prefix,
+                              f"{t.created_at:%Y-%m-%d %H:%M}",
+                              f"{t.revoked_at:%Y-%m-%d %H:%M}" if t.revoked_at else "–")
+            console.print(table if rows else "Geen tokens.")
+        elif name:
+            info, plain = create_token(ws, name, label)
+            console.print(f"Token {info.id} voor {info.user} (alleen nu zichtbaar):",
+                          highlight=False)
+            print(plain)
+        else:
+            raise ConfigError("geef een gebruikersnaam, --list of --revoke ID")
+    finally:
+        ws.close()

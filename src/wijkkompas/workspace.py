@@ -196,6 +196,8 @@ class Workspace:
         with self.engine.connect() as conn:
             frame = pd.read_sql(stmt, conn)
         frame["value"] = frame["value"].astype(float)
+        # The contract above, whatever an importer stored: only ok/estimated carry a number.
+        frame.loc[~frame["status"].isin(["ok", "estimated"]), "value"] = float("nan")
         return frame.sort_values(OBS_INDEX).set_index(OBS_INDEX)
 
     def save_custom_area(self, code: str, name: str, members: Iterable[str], *,

@@ -117,6 +117,14 @@ def finish_run(conn: Connection, run_id: int, report: ImportReport) -> None:
             warnings=report.warnings,
         )
     )
+    from wijkkompas.audit import record
+
+    run = conn.execute(select(ImportRun.kind, ImportRun.file_name, ImportRun.checksum,
+                              ImportRun.user).where(ImportRun.id == run_id)).one()
+    record(conn, run.user, "import", ("import_run", run_id), None,
+           {"kind": run.kind, "file": run.file_name, "checksum": run.checksum,
+            "years": report.years, "regions": report.regions, "values": report.values,
+            "inserted": report.inserted, "changed": report.changed})
 
 
 # --- areas ---------------------------------------------------------------------------------

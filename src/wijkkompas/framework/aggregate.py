@@ -242,9 +242,7 @@ def aggregate_geomean(values: pd.DataFrame, weights: pd.Series, ctx: StepContext
 def _topsis_parts(values: pd.DataFrame, x: np.ndarray, w: np.ndarray, avail: np.ndarray,
                   ctx: StepContext) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per-year min-max rescaled matrix ``r``, the weight per cell (0 where unused), lo, hi."""
-    grouped = _by_year(values.astype(float))
-    lo = grouped.transform("min").to_numpy(dtype=float, na_value=np.nan)
-    hi = grouped.transform("max").to_numpy(dtype=float, na_value=np.nan)
+    lo, hi = _year_min_max(values, x)
     span = hi - lo
     constant = avail & (span == 0)
     if constant.any():
@@ -256,6 +254,33 @@ def _topsis_parts(values: pd.DataFrame, x: np.ndarray, w: np.ndarray, avail: np.
     with np.errstate(invalid="ignore", divide="ignore"):
         r = np.where(active, (x - lo) / np.where(active, span, 1.0), 0.0)
     return r, np.where(active, w[None, :], 0.0), lo, hi
+
+
+def _year_min_max(values: pd.DataFrame, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-year column min and max of ``x`` (NaN ignored), broadcast back to every row.
+
+    Plain numpy when the rows of each year are one contiguous block (integer years, as the
+    scorer hands them over); otherwise a pandas groupby."""
+    if "year" in (values.index.names or []):
+        years = np.asarray(values.index.get_level_values("year"))
+        if years.dtype.kind not in "iu":
+            grouped = _by_year(values.astype(float))
+            return (grouped.transform("min").to_numpy(dtype=float, na_value=np.nan),
+                    grouped.transform("max").to_numpy(dtype=float, na_value=np.nan))
+        starts = np.flatnonzero(np.r_[True, years[1:] != years[:-1]]) if len(years) else \
+            np.zeros(0, dtype=np.intp)
+        if len(np.unique(years[starts])) != len(starts):  # a year in several blocks
+            grouped = _by_year(values.astype(float))
+            return (grouped.transform("min").to_numpy(dtype=float, na_value=np.nan),
+                    grouped.transform("max").to_numpy(dtype=float, na_value=np.nan))
+    else:
+        starts = np.zeros(1 if len(x) else 0, dtype=np.intp)
+    if not len(x):
+        return x.copy(), x.copy()
+    sizes = np.diff(np.r_[starts, len(x)])
+    lo = np.repeat(np.fmin.reduceat(x, starts, axis=0), sizes, axis=0)
+    hi = np.repeat(np.fmax.reduceat(x, starts, axis=0), sizes, axis=0)
+    return lo, hi
 
 
 def _years(index: pd.Index) -> np.ndarray:

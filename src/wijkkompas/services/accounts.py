@@ -20,7 +20,7 @@ from functools import lru_cache
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from wijkkompas.errors import ConfigError
+from wijkkompas.errors import ConfigError, NotFound
 from wijkkompas.store.accounts import User
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,99}$")
@@ -34,6 +34,8 @@ class Account:
     active: bool
     created_at: datetime
     last_login_at: datetime | None
+    role: str = "editor"
+    scopes: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -65,26 +67,34 @@ def check_password(password: str) -> str:
     return password
 
 
-def add_user(ws, name: str, password: str) -> Account:  # noqa: ANN001
+def add_user(ws, name: str, password: str, *, role: str = "editor",  # noqa: ANN001
+             scopes: list[str] | tuple[str, ...] = ()) -> Account:
     """Create a local account (argon2id hash); a name can exist once."""
+    from wijkkompas.audit import record
+    from wijkkompas.permissions import check_role, check_scopes
+
     name, password = check_name(name), check_password(password)
+    role, scope_list = check_role(role), check_scopes(scopes)
     now = datetime.now(UTC)
     try:
         with ws.engine.begin() as conn:
             uid = conn.execute(User.__table__.insert().values(
                 name=name, password_hash=hash_password(password), active=True,
-                created_at=now)).inserted_primary_key[0]
+                created_at=now, role=role, scopes=scope_list)).inserted_primary_key[0]
+            record(conn, ws.settings.user, "user.add", ("user", name), None,
+                   {"name": name, "role": role, "scopes": scope_list, "active": True})
     except IntegrityError:
         raise ConfigError(f"gebruiker {name!r} bestaat al") from None
-    return Account(int(uid), name, True, now, None)
+    return Account(int(uid), name, True, now, None, role, tuple(scope_list))
 
 
 def list_users(ws) -> list[Account]:  # noqa: ANN001
     with ws.engine.connect() as conn:
         rows = conn.execute(select(User.id, User.name, User.active, User.created_at,
-                                   User.last_login_at).order_by(User.name)).all()
-    return [Account(int(r.id), r.name, bool(r.active), r.created_at, r.last_login_at)
-            for r in rows]
+                                   User.last_login_at, User.role, User.scopes)
+                            .order_by(User.name)).all()
+    return [Account(int(r.id), r.name, bool(r.active), r.created_at, r.last_login_at,
+                    r.role, tuple(r.scopes or ())) for r in rows]
 
 
 def authenticate(ws, name: str, password: str) -> Account | None:  # noqa: ANN001
@@ -94,7 +104,8 @@ def authenticate(ws, name: str, password: str) -> Account | None:  # noqa: ANN00
     hasher = _hasher()
     with ws.engine.connect() as conn:
         row = conn.execute(select(User.id, User.name, User.active, User.password_hash,
-                                  User.created_at).where(User.name == name.strip())).first()
+                                  User.created_at, User.role, User.scopes)
+                           .where(User.name == name.strip())).first()
     if row is None or not row.active:
         with contextlib.suppress(VerificationError):  # same work as a wrong password
             hasher.verify(_dummy_hash(), password)
@@ -108,13 +119,38 @@ def authenticate(ws, name: str, password: str) -> Account | None:  # noqa: ANN00
         values["password_hash"] = hasher.hash(password)
     with ws.engine.begin() as conn:
         conn.execute(update(User).where(User.id == row.id).values(**values))
-    return Account(row.id, row.name, True, row.created_at, values["last_login_at"])  # type: ignore[arg-type]
+    return Account(row.id, row.name, True, row.created_at, values["last_login_at"],  # type: ignore[arg-type]
+                   row.role, tuple(row.scopes or ()))
 
 
 def get_user(ws, user_id: int) -> Account | None:  # noqa: ANN001
     with ws.engine.connect() as conn:
         row = conn.execute(select(User.id, User.name, User.active, User.created_at,
-                                  User.last_login_at).where(User.id == user_id)).first()
+                                  User.last_login_at, User.role, User.scopes)
+                           .where(User.id == user_id)).first()
     if row is None or not row.active:
         return None
-    return Account(int(row.id), row.name, True, row.created_at, row.last_login_at)
+    return Account(int(row.id), row.name, True, row.created_at, row.last_login_at, row.role,
+                   tuple(row.scopes or ()))
+
+
+def set_role(ws, name: str, role: str, *, scopes: list[str] | None = None,  # noqa: ANN001
+             active: bool | None = None) -> Account:
+    """Change a user's role (and scopes / active flag); audited with before and after."""
+    from wijkkompas.audit import record
+    from wijkkompas.permissions import check_role, check_scopes
+
+    role = check_role(role)
+    with ws.engine.begin() as conn:
+        row = conn.execute(select(User.id, User.role, User.scopes, User.active)
+                           .where(User.name == name).with_for_update()).first()
+        if row is None:
+            raise NotFound(f"geen gebruiker {name!r}")
+        before = {"role": row.role, "scopes": list(row.scopes or []), "active": row.active}
+        after = {"role": role, "scopes": check_scopes(scopes) if scopes is not None
+                 else before["scopes"], "active": before["active"] if active is None
+                 else bool(active)}
+        conn.execute(update(User).where(User.id == row.id).values(**after))
+        record(conn, ws.settings.user, "user.role", ("user", name), before, after)
+    return next(a for a in list_users(ws) if a.name == name)
+

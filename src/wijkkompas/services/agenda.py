@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from wijkkompas.agenda.model import Agenda, AgendaError, Scenario
@@ -20,7 +21,7 @@ from wijkkompas.agenda.store import (
     scenario_to_row,
     write_agenda,
 )
-from wijkkompas.errors import NotFound
+from wijkkompas.errors import Conflict, NotFound
 
 Progress = Callable[[str], None]
 
@@ -32,19 +33,72 @@ def demo_agenda() -> Agenda:
     return load_agenda_file(demo_agenda_path())
 
 
-def save_agenda(ws, agenda: Agenda, *, replace: bool = False) -> int:  # noqa: ANN001
+def agenda_summary(agenda: Agenda) -> dict[str, object]:
+    """What the audit trail keeps of an agenda version: provenance and money per measure."""
+    return {"name": agenda.name, "year": agenda.year, "framework": agenda.framework,
+            "framework_version": agenda.framework_version,
+            "data_fingerprint": agenda.data_fingerprint,
+            "measures": sorted(m.code for m in agenda.measures),
+            "funded_cents": {k: int(v) for k, v in sorted(agenda.funded().items())}}
+
+
+def agenda_lock_version(ws, name: str, year: int) -> int | None:  # noqa: ANN001
+    """The lock version of a stored agenda version (what an editor saw), or ``None``."""
+    with Session(ws.engine) as session:
+        return session.scalar(select(AgendaRow.lock_version).where(
+            AgendaRow.name == name, AgendaRow.year == year))
+
+
+def save_agenda(ws, agenda: Agenda, *, replace: bool = False,  # noqa: ANN001
+                expected_version: int | None = None) -> int:
     """Store ``agenda`` as version (name, year); ``replace`` overwrites that version.
-    Returns the new id. One transaction: a failure stores nothing."""
+    Returns the new id. One transaction: a failure stores nothing.
+
+    ``expected_version`` (the lock version the editor loaded, see :func:`agenda_lock_version`)
+    guards against lost updates: if someone saved the agenda meanwhile, :class:`Conflict` is
+    raised. Every save is recorded in the audit trail with the old and new summary.
+    """
     agenda.validate()
+    try:
+        return _save_agenda(ws, agenda, replace=replace, expected_version=expected_version)
+    except IntegrityError:  # a concurrent first save of the same (name, year)
+        raise Conflict(f"agenda {agenda.name!r} versie {agenda.year} werd tegelijk door een "
+                       "ander opgeslagen; laad haar opnieuw") from None
+
+
+def _save_agenda(ws, agenda: Agenda, *, replace: bool, expected_version: int | None) -> int:  # noqa: ANN001
+    from wijkkompas.audit import record
+
     with Session(ws.engine) as session, session.begin():
-        existing = session.scalar(select(AgendaRow.id).where(
-            AgendaRow.name == agenda.name, AgendaRow.year == agenda.year))
-        if existing is not None:
+        found = session.execute(select(AgendaRow.id, AgendaRow.lock_version).where(
+            AgendaRow.name == agenda.name, AgendaRow.year == agenda.year)
+            .with_for_update()).first()
+        before, lock = None, 1
+        if found is None and expected_version is not None:
+            raise Conflict(f"agenda {agenda.name!r} versie {agenda.year} is intussen vervangen "
+                           "of verwijderd; laad haar opnieuw")
+        if found is not None:
             if not replace:
                 raise AgendaError(f"agenda {agenda.name!r} versie {agenda.year} bestaat al; "
                                   "kies vervangen om haar te overschrijven")
-            session.execute(delete(AgendaRow).where(AgendaRow.id == existing))
+            if expected_version is not None and expected_version != found.lock_version:
+                raise Conflict(f"agenda {agenda.name!r} versie {agenda.year} is intussen "
+                               f"opgeslagen door een ander (versie {found.lock_version}, u had "
+                               f"versie {expected_version}); laad haar opnieuw")
+            before = {"lock_version": found.lock_version,
+                      **agenda_summary(read_agenda(session, found.id))}
+            lock = found.lock_version + 1
+            session.execute(delete(AgendaRow).where(AgendaRow.id == found.id))
         row = write_agenda(session, agenda, user=ws.settings.user)
+        if lock != 1:
+            session.execute(update(AgendaRow.__table__).where(
+                AgendaRow.__table__.c.id == row.id).values(lock_version=lock))
+        record(session.connection(), ws.settings.user,
+               "agenda.replace" if before else "agenda.save",
+               ("agenda", f"{agenda.name}@{agenda.year}"), before,
+               {"lock_version": lock, **agenda_summary(agenda)},
+               framework_version=agenda.framework_version or None,
+               data_fingerprint=agenda.data_fingerprint or None)
         return row.id
 
 

@@ -24,7 +24,74 @@ def build_demo(ws, *, progress: Callable[[str], None] | None = None) -> list[Imp
         if progress:
             progress(f"{entry['file']} ({entry['kind']})")
         reports.append(importer(folder / entry["file"], **(entry.get("options") or {})))
+    store_demo_agenda(ws, progress=progress)
+    store_demo_monitor(ws, progress=progress)
     return reports
+
+
+def store_demo_agenda(ws, *, progress: Callable[[str], None] | None = None) -> int | None:  # noqa: ANN001
+    """Store the Enschede demo agenda with two scenarios (idempotent; skipped when the agenda
+    tables do not exist). Returns the agenda id, or None when skipped."""
+    from decimal import Decimal
+
+    from sqlalchemy import inspect
+
+    from wijkkompas.agenda.model import Scenario
+    from wijkkompas.services import agenda as agenda_service
+
+    if not inspect(ws.engine).has_table("agendas"):
+        return None
+    agenda = agenda_service.demo_agenda()
+    stored = agenda_service.list_agendas(ws)
+    same = stored[(stored["name"] == agenda.name) & (stored["year"] == agenda.year)]
+    if len(same):
+        return int(same["id"].iloc[0])
+    if progress:
+        progress(f"demo-agenda: {agenda.name}")
+    agenda_id = agenda_service.save_agenda(ws, agenda)
+    for scenario in (
+            Scenario("krap rijksgeld", "Volkshuisvestingsfonds de helft",
+                     budget_factors={"vhf": Decimal("0.5")}),
+            Scenario("ruimer fysiek", "Gemeentelijk fysiek budget 20% hoger",
+                     budget_factors={"fysiek": Decimal("1.2")})):
+        agenda_service.save_scenario(ws, agenda_id, scenario)
+    return agenda_id
+
+
+ZUID_2031 = ("WK059910", "WK059915", "WK059912")  # Feijenoord, Charlois, IJsselmonde
+
+
+def store_demo_monitor(ws, *, progress: Callable[[str], None] | None = None) -> bool:  # noqa: ANN001
+    """Store the demo programme target ``zuid-2031`` (Leefbaarometer of three Rotterdam-Zuid
+    wijken towards the mean of the four demo municipalities by 2031) and the pilot
+    ``zuid-pilot`` (start 2014). Idempotent; skipped when the monitor tables do not exist."""
+    from sqlalchemy import inspect
+
+    from wijkkompas.errors import NotFound
+    from wijkkompas.monitor.pilots import Pilot
+    from wijkkompas.services import monitor as svc
+
+    if not inspect(ws.engine).has_table("monitor_targets"):
+        return False
+    if not set(ZUID_2031) <= set(ws.areas().index):
+        return False
+    try:
+        svc.get_target(ws, "zuid-2031")
+    except NotFound:
+        if progress:
+            progress("demo-monitor: doel zuid-2031, pilot zuid-pilot")
+        svc.add_target(ws, svc.make_target(
+            code="zuid-2031", name="Rotterdam-Zuid op het gemiddelde in 2031",
+            areas=list(ZUID_2031), measure="indicator", subject="lbm_totaal", kind="reference",
+            baseline_year=2012, target_year=2031, reference_areas=list(MUNICIPALITIES),
+            reference_label="gemiddelde van de vier demogemeenten",
+            note="Voorbeeld naar het NPRZ: de focuswijken op het gemiddelde in 2031."),
+            reason="demodoel")
+    if "zuid-pilot" not in {p.code for p in svc.list_pilots(ws)}:
+        svc.save_pilot(ws, Pilot(code="zuid-pilot", name="Pilot Rotterdam-Zuid",
+                                 areas=ZUID_2031, start_year=2014,
+                                 note="Voorbeeldpilot in de drie focuswijken van zuid-2031."))
+    return True
 
 
 def municipality_overview(ws, codes: list[str] | None = None) -> pd.DataFrame:  # noqa: ANN001

@@ -17,6 +17,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from wijkkompas import __version__
+from wijkkompas.audit import record
 from wijkkompas.errors import ConfigError, Conflict, NotFound
 from wijkkompas.monitor.inequality import GrowthVerdict, dispersion, is_growing
 from wijkkompas.monitor.pilots import DidResult, Pilot, choose_comparisons, diff_in_diff
@@ -92,6 +93,8 @@ def add_target(ws, target: Target, *, reason: str = "") -> int:  # noqa: ANN001
         conn.execute(MonitorTargetVersion.__table__.insert().values(
             target_id=tid, version=1, definition=target.to_dict(), created_at=now,
             created_by=ws.settings.user, reason=reason or "nieuw doel"))
+        record(conn, ws.settings.user, "target.add", ("target", target.code), None,
+               {"version": 1, "reason": reason, **target.to_dict()})
     return 1
 
 
@@ -128,6 +131,9 @@ def edit_target(ws, code: str, changes: dict[str, Any], *, reason: str = "",  # 
         conn.execute(MonitorTargetVersion.__table__.insert().values(
             target_id=tid, version=current + 1, definition=new.to_dict(),
             created_at=datetime.now(UTC), created_by=ws.settings.user, reason=reason))
+        record(conn, ws.settings.user, "target.edit", ("target", code),
+               {"version": current, **old}, {"version": current + 1, "reason": reason,
+                                             **new.to_dict()})
     return current + 1
 
 

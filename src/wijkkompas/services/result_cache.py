@@ -70,11 +70,27 @@ class ResultCache:
         return len(self._items)
 
 
+# Tables whose rows change what pages show besides imported data (monitor targets and pilots,
+# the agenda); their row count and newest id join the data version.
+VERSIONED_TABLES = ("monitor_target_versions", "monitor_pilots", "agendas", "allocations",
+                    "measures", "framework_versions")
+
+
 def data_version(engine: Any) -> str:
-    """A token that changes whenever an import run is added or finished."""
+    """A token that changes whenever an import run is added or finished, or a target, pilot,
+    agenda or framework version is written (one small query per request)."""
+    from wijkkompas.store.models import Base
+
+    columns = [func.count(ImportRun.id), func.max(ImportRun.id),
+               func.max(ImportRun.finished_at)]
+    for name in VERSIONED_TABLES:
+        table = Base.metadata.tables.get(name)
+        if table is None or "id" not in table.c:
+            continue
+        columns.append(select(func.count()).select_from(table).scalar_subquery())
+        columns.append(select(func.max(table.c.id)).scalar_subquery())
+        if "lock_version" in table.c:
+            columns.append(select(func.sum(table.c.lock_version)).scalar_subquery())
     with engine.connect() as conn:
-        count, newest, finished = conn.execute(
-            select(func.count(ImportRun.id), func.max(ImportRun.id),
-                   func.max(ImportRun.finished_at))
-        ).one()
-    return f"{count}:{newest}:{finished}"
+        row = conn.execute(select(*columns)).one()
+    return ":".join(str(v) for v in row)

@@ -89,6 +89,14 @@ def save_version(ws, preset: str, fw: Framework, *, user: str, note: str = "",  
                     preset=preset, framework_id=saved.id, version=number,
                     yaml=saved.to_yaml(), fingerprint=saved.fingerprint(), note=note,
                     created_by=user, created_at=now))
+                from wijkkompas.audit import record
+
+                record(conn, user, "framework.save", ("framework_version",
+                                                      f"{preset}{SEPARATOR}{number}"),
+                       {"version": newest} if newest else None,
+                       {"version": number, "framework": saved.id, "note": note,
+                        "fingerprint": saved.fingerprint()},
+                       framework_version=str(number))
             return SavedVersion(preset, number, f"{preset}{SEPARATOR}{number}", saved.id,
                                 saved.fingerprint(), note, user, now)
         except IntegrityError:

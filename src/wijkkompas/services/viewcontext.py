@@ -129,6 +129,10 @@ class ViewContext:
     def _cached(self, kind: str, *parts: object, factory):  # noqa: ANN001, ANN202
         return self.cache.get((kind, self.db_key, self.version(), *parts), factory)
 
+    def cached(self, kind: str, *parts: object, factory):  # noqa: ANN001, ANN202
+        """Cache ``factory()`` under ``kind`` and ``parts`` for this database and data version."""
+        return self._cached(kind, *parts, factory=factory)
+
     def whatif_cached(self, kind: str, *parts: object, factory):  # noqa: ANN001, ANN202
         """Like the main cache, in the what-if cache when there is one (so a burst of
         what-ifs does not evict the pages' results)."""

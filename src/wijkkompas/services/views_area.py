@@ -84,6 +84,8 @@ class ProfileView:
     sources: list[str]
     provenance: dict[str, str]
     downloads: dict[str, str] = field(default_factory=dict)
+    monitor: object | None = None  # views_monitor.AreaMonitor: targets, register vs survey
+    agenda: object | None = None  # views_agenda.AreaAgendaView: measures in this area
 
 
 def _label(ctx: ViewContext, code: str) -> tuple[str, str, str]:
@@ -231,7 +233,22 @@ def area_profile(ctx: ViewContext, code: str, *, jaar: int | None = None) -> Pro
         provenance=scored.result.provenance() if scored else {},
         downloads={"csv": link(f"/api/v1/gebied/{code}.csv"),
                    "xlsx": link(f"/api/v1/gebied/{code}.xlsx")},
+        monitor=_area_monitor(ctx, code),
+        agenda=_area_agenda(ctx, code),
     )
+
+
+def _area_monitor(ctx: ViewContext, code: str) -> object:
+    from wijkkompas.services.views_monitor import area_monitor
+
+    # Cached per data version, which also changes when targets or pilots are written.
+    return ctx.cached("area_monitor", code, factory=lambda: area_monitor(ctx, code))
+
+
+def _area_agenda(ctx: ViewContext, code: str) -> object:
+    from wijkkompas.services.views_agenda import area_agenda
+
+    return ctx.cached("area_agenda", code, factory=lambda: area_agenda(ctx, code))
 
 
 # --- comparing ------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Tables for local accounts and saved framework versions, on the shared declarative ``Base``.
 
-* :class:`User` — a minimal local account (name + argon2id hash); roles come with the
-  governance issue.
+* :class:`User` — a local account (name + argon2id hash, role and editor scopes);
+* :class:`ApiToken` — hashed, revocable tokens for automation;
 * :class:`FrameworkVersion` — an afwegingskader saved from the web what-if: the full YAML,
   its version number per preset, who saved it, when, and the framework fingerprint.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wijkkompas.store.models import Base
@@ -25,6 +25,25 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Governance (migration 0005): admin / editor / viewer; an editor's scopes ("area:CODE",
+    # "programme:NAME") limit what it may change (empty: everything).
+    role: Mapped[str] = mapped_column(String(16), default="editor", server_default="editor")
+    scopes: Mapped[list[str] | None] = mapped_column(JSON)
+
+
+class ApiToken(Base):
+    """A revocable API token for automation; only its SHA-256 hash is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class FrameworkVersion(Base):

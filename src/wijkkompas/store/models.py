@@ -168,6 +168,8 @@ class Boundary(Base):
 
 # Tables declared in feature packages on this Base; imported here so that Base.metadata (used by
 # Alembic autogenerate and the schema comparison test) knows every table.
+from wijkkompas import audit as _audit_store  # noqa: E402, F401
 from wijkkompas.agenda import store as _agenda_store  # noqa: E402, F401
 from wijkkompas.monitor import store as _monitor_store  # noqa: E402, F401
+from wijkkompas.partners import store as _partners_store  # noqa: E402, F401
 from wijkkompas.store import accounts as _accounts_store  # noqa: E402, F401

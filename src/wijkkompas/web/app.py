@@ -162,4 +162,10 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     app.include_router(routes_auth.router)
     app.include_router(routes_kader.router)
     app.include_router(routes_html.router)
+    from wijkkompas.web import routes_agenda  # investeringsagenda pages, JSON twins, downloads
+
+    app.include_router(routes_agenda.routes)
+    from wijkkompas.web import routes_monitor  # monitor pages, JSON twins, downloads
+
+    app.include_router(routes_monitor.router)
     return app

@@ -54,9 +54,18 @@ def load_secret(data_dir: Path, environ: dict[str, str] | None = None) -> str:
         return path.read_text("utf-8").strip()
     path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    # Write a private temp file, then link it into place: atomic, so server processes that
+    # start together all end up with the one key that won.
+    tmp = path.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(key)
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        key = path.read_text("utf-8").strip()
+    finally:
+        tmp.unlink(missing_ok=True)
     return key
 
 

@@ -22,6 +22,9 @@ PAGES = [
     ("inloggen", "/inloggen"),
     ("ranginterval", "/gebied/WK059901/ranginterval"),
     ("api-docs", "/api/v1/docs"),
+    ("monitor-doel", "/monitor/doel/zuid-2031"),
+    ("agenda", "/agenda"),
+    ("agenda-ontschotting", "/agenda/ontschotting"),
 ]
 
 

@@ -1,0 +1,296 @@
+"""``wijkkompas audit``, ``backup``, ``restore``, ``partner ...`` and ``team ...``."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from wijkkompas.cli import DbOption, _workspace, app, console, handle_errors
+
+partner_app = typer.Typer(help="Partners, hun rol per gebied en opgave, toezeggingen en "
+                               "balanswaarschuwingen.", no_args_is_help=True)
+team_app = typer.Typer(help="Kernteams per gebied: leden, mandaat, budget en besluiten.",
+                       no_args_is_help=True)
+app.add_typer(partner_app, name="partner")
+app.add_typer(team_app, name="team")
+
+
+def _cents(euros: str | None) -> int | None:
+    from wijkkompas.agenda.model import cents
+
+    return None if euros is None else cents(euros)
+
+
+@app.command("audit")
+@handle_errors
+def audit(
+    entity: Annotated[str | None, typer.Option(
+        "--entity", help="Soort (bijv. target, agenda, user) of soort:id.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Vanaf datum (2026-01-31).")] = None,
+    actor: Annotated[str | None, typer.Option("--actor", help="Alleen deze gebruiker.")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="Schrijf naar .csv of .json in plaats van een tabel.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Toon of exporteer de audittrail: wie wijzigde wat, wanneer, met voor en na."""
+    from wijkkompas.audit import changed_keys, entries, export
+
+    ws = _workspace(db, create=False)
+    try:
+        items = entries(ws, entity=entity, since=since, actor=actor)
+    finally:
+        ws.close()
+    if output is not None:
+        export(items, output)
+        console.print(f"{len(items)} regels geschreven naar {output}")
+        return
+    table = Table("wanneer", "wie", "actie", "wat", "gewijzigd")
+    for e in items:
+        keys = changed_keys(e.before if isinstance(e.before, dict) else None,
+                            e.after if isinstance(e.after, dict) else None)
+        table.add_row(f"{e.at:%Y-%m-%d %H:%M:%S}", e.actor, e.action,
+                      f"{e.entity_type}:{e.entity_id}", ", ".join(keys[:6]))
+    console.print(table if items else "Geen wijzigingen gevonden.")
+
+
+@app.command("backup")
+@handle_errors
+def backup_cmd(
+    path: Annotated[Path, typer.Argument(help="Back-upbestand (.zip).")],
+    db: DbOption = None,
+) -> None:
+    """Maak een draagbare back-up (SQLite ↔ PostgreSQL) van alle tabellen."""
+    from wijkkompas.backup import backup
+
+    ws = _workspace(db, create=False)
+    try:
+        report = backup(ws.engine, path)
+    finally:
+        ws.close()
+    console.print(f"Back-up {path}: {report.rows} rijen uit {len(report.tables)} tabellen, "
+                  f"schemaversie {report.revision}.", highlight=False)
+
+
+@app.command("restore")
+@handle_errors
+def restore_cmd(
+    path: Annotated[Path, typer.Argument(help="Back-upbestand van 'wijkkompas backup'.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Niet om bevestiging vragen.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Zet een back-up terug; vervangt alle gegevens in de database (in één transactie)."""
+    from wijkkompas.backup import read_manifest, restore
+    from wijkkompas.settings import as_database_url
+    from wijkkompas.store.engine import make_engine
+
+    manifest = read_manifest(path)
+    if not yes:
+        typer.confirm(f"Alle gegevens vervangen door de back-up van {manifest['created_at']}?",
+                      abort=True)
+    if db is None:
+        from wijkkompas.settings import load_settings
+
+        url = load_settings().database_url
+    else:
+        url = as_database_url(db)
+    engine = make_engine(url)
+    try:
+        report = restore(engine, path)
+    finally:
+        engine.dispose()
+    console.print(f"Teruggezet: {report.rows} rijen in {len(report.tables)} tabellen.")
+
+
+@partner_app.command("add")
+@handle_errors
+def partner_add(
+    name: Annotated[str, typer.Argument(help="Naam van de organisatie.")],
+    type_: Annotated[str, typer.Option("--type", help="Soort: woningcorporatie, zorg_welzijn, "
+                                       "politie, onderwijs, ondernemers, bewoners, gemeente, "
+                                       "rijk, provincie, overig.")],
+    db: DbOption = None,
+) -> None:
+    """Voeg een partner toe."""
+    from wijkkompas.partners.service import add_partner
+
+    ws = _workspace(db)
+    try:
+        add_partner(ws, name, type_)
+    finally:
+        ws.close()
+    console.print(f"Partner {name} toegevoegd.", highlight=False)
+
+
+@partner_app.command("seat")
+@handle_errors
+def partner_seat(
+    name: Annotated[str, typer.Argument(help="Partner.")],
+    area: Annotated[str, typer.Argument(help="Gebiedscode.")],
+    opgave: Annotated[str, typer.Argument(help="Opgave (code uit het kader).")],
+    role: Annotated[str, typer.Option("--role", help="trekker, partner, betrokken of "
+                                      "geinformeerd.")] = "partner",
+    db: DbOption = None,
+) -> None:
+    """Geef een partner een plaats aan tafel (gebied × opgave) met een rol."""
+    from wijkkompas.partners.service import involve
+
+    ws = _workspace(db)
+    try:
+        involve(ws, name, area, opgave, role)
+    finally:
+        ws.close()
+    console.print(f"{name}: {role} bij {opgave} in {area}.", highlight=False)
+
+
+@partner_app.command("commit")
+@handle_errors
+def partner_commit(
+    name: Annotated[str, typer.Argument(help="Partner.")],
+    what: Annotated[str, typer.Argument(help="Wat de partner toezegt.")],
+    starts: Annotated[str, typer.Option("--from", help="Begindatum (2026-01-01).")],
+    ends: Annotated[str | None, typer.Option("--until", help="Einddatum.")] = None,
+    area: Annotated[str | None, typer.Option("--area", help="Gebiedscode.")] = None,
+    measure: Annotated[str | None, typer.Option("--measure", help="Maatregel (agenda).")] = None,
+    stream: Annotated[str | None, typer.Option("--stream", help="Geldstroom (agenda).")] = None,
+    euros: Annotated[str | None, typer.Option("--euros", help="Bedrag in euro's.")] = None,
+    succeeds: Annotated[int | None, typer.Option("--succeeds", help="Volgt toezegging ID op.")
+                        ] = None,
+    db: DbOption = None,
+) -> None:
+    """Leg een toezegging van een partner vast."""
+    from wijkkompas.partners.service import add_commitment
+
+    ws = _workspace(db)
+    try:
+        cid = add_commitment(ws, name, what, starts=date.fromisoformat(starts),
+                             ends=date.fromisoformat(ends) if ends else None, area=area,
+                             measure=measure, funding_stream=stream, cents=_cents(euros),
+                             succeeds=succeeds)
+    finally:
+        ws.close()
+    console.print(f"Toezegging {cid} vastgelegd.")
+
+
+@partner_app.command("list")
+@handle_errors
+def partner_list(
+    partner: Annotated[str | None, typer.Option("--partner", help="Alleen deze partner.")] = None,
+    area: Annotated[str | None, typer.Option("--area", help="Alleen dit gebied.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Wie zit aan welke tafel (per partner of per gebied)."""
+    from wijkkompas.partners.service import overview
+
+    ws = _workspace(db, create=False)
+    try:
+        frame = overview(ws, partner=partner, area=area)
+    finally:
+        ws.close()
+    table = Table("partner", "soort", "gebied", "opgave", "rol")
+    for row in frame.itertuples(index=False):
+        table.add_row(row.partner, row.type, row.area_code, row.opgave, row.role)
+    console.print(table if len(frame) else "Nog geen partners aan tafel.")
+
+
+@partner_app.command("warnings")
+@handle_errors
+def partner_warnings(
+    priority: Annotated[list[str] | None, typer.Option(
+        "--priority", help="Prioriteitsgebied (herhaalbaar).")] = None,
+    max_tables: Annotated[int, typer.Option("--max-tables", help="Tafels per partner.")] = 8,
+    max_seats: Annotated[int, typer.Option("--max-seats", help="Partners per tafel.")] = 10,
+    horizon: Annotated[int, typer.Option("--horizon-days", help="Aflopende toezeggingen "
+                                         "binnen zoveel dagen.")] = 365,
+    as_json: Annotated[bool, typer.Option("--json", help="Als JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Balanswaarschuwingen: te veel tafels, te volle tafels, geen trekker, aflopende
+    toezeggingen zonder opvolger."""
+    from wijkkompas.partners.balance import Thresholds, warnings_for
+
+    ws = _workspace(db, create=False)
+    try:
+        found = warnings_for(ws, priority_areas=priority or [],
+                             thresholds=Thresholds(max_tables, max_seats, horizon))
+    finally:
+        ws.close()
+    if as_json:
+        print(json.dumps([w.to_dict() for w in found], ensure_ascii=False, indent=2))
+        return
+    for w in found:
+        console.print(f"[yellow]let op:[/] {w.message}", highlight=False)
+    if not found:
+        console.print("Geen balanswaarschuwingen.")
+
+
+@team_app.command("set")
+@handle_errors
+def team_set(
+    area: Annotated[str, typer.Argument(help="Gebiedscode.")],
+    name: Annotated[str | None, typer.Option("--name", help="Naam van het kernteam.")] = None,
+    mandate: Annotated[str | None, typer.Option("--mandate", help="Wat het team mag besluiten "
+                                                "en uitgeven.")] = None,
+    euros: Annotated[str | None, typer.Option("--budget", help="Eigen budget in euro's.")
+                     ] = None,
+    stream: Annotated[str | None, typer.Option("--stream", help="Geldstroom van het budget.")
+                      ] = None,
+    db: DbOption = None,
+) -> None:
+    """Maak of wijzig het kernteam van een gebied."""
+    from wijkkompas.partners.service import set_team
+
+    ws = _workspace(db)
+    try:
+        version = set_team(ws, area, name=name, mandate=mandate, budget_cents=_cents(euros),
+                           funding_stream=stream)
+    finally:
+        ws.close()
+    console.print(f"Kernteam {area} opgeslagen (versie {version}).")
+
+
+@team_app.command("member")
+@handle_errors
+def team_member(
+    area: Annotated[str, typer.Argument(help="Gebiedscode.")],
+    name: Annotated[str, typer.Argument(help="Naam van het lid.")],
+    partner: Annotated[str | None, typer.Option("--partner", help="Namens partner.")] = None,
+    role: Annotated[str, typer.Option("--role", help="Rol in het team.")] = "",
+    db: DbOption = None,
+) -> None:
+    """Voeg een lid toe aan een kernteam."""
+    from wijkkompas.partners.service import add_member
+
+    ws = _workspace(db)
+    try:
+        add_member(ws, area, name, partner=partner, role=role)
+    finally:
+        ws.close()
+    console.print(f"{name} is lid van kernteam {area}.", highlight=False)
+
+
+@team_app.command("decide")
+@handle_errors
+def team_decide(
+    area: Annotated[str, typer.Argument(help="Gebiedscode.")],
+    summary: Annotated[str, typer.Argument(help="Het besluit.")],
+    euros: Annotated[str | None, typer.Option("--euros", help="Bedrag uit het eigen budget.")
+                     ] = None,
+    db: DbOption = None,
+) -> None:
+    """Leg een besluit van het kernteam vast (binnen het eigen budget; komt in de audittrail)."""
+    from wijkkompas.partners.service import log_decision, team
+
+    ws = _workspace(db)
+    try:
+        log_decision(ws, area, summary, cents=_cents(euros))
+        left = team(ws, area)["budget_left_cents"]
+    finally:
+        ws.close()
+    from wijkkompas.agenda.model import format_euros
+
+    console.print(f"Besluit vastgelegd; budget over: {format_euros(left)}", highlight=False)

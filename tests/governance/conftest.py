@@ -1,0 +1,30 @@
+"""Helpers for the governance tests: a few areas, a stored target."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from wijkkompas.services import monitor as svc
+from wijkkompas.workspace import Workspace
+
+
+def add_areas(ws: Workspace) -> None:
+    with ws.engine.begin() as conn:
+        for code, name, level in [("GM0599", "Rotterdam", "municipality"),
+                                  ("WK059910", "Feijenoord", "district"),
+                                  ("WK059915", "Charlois", "district")]:
+            if conn.execute(text("SELECT 1 FROM areas WHERE code = :c"), {"c": code}).first():
+                continue
+            conn.execute(text("INSERT INTO areas (code, name, level, municipality_code) "
+                              "VALUES (:c, :n, :l, 'GM0599')"), {"c": code, "n": name, "l": level})
+
+
+@pytest.fixture
+def target_ws(workspace: Workspace) -> Workspace:
+    add_areas(workspace)
+    target = svc.make_target(code="zuid-2031", name="Zuid naar 100", areas=["WK059910"],
+                             measure="indicator", subject="lbm_totaal", kind="absolute",
+                             value=0.0, baseline_year=2012, target_year=2031)
+    svc.add_target(workspace, target, reason="raadsbesluit")
+    return workspace
