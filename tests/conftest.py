@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -44,20 +45,30 @@ def _psycopg(url: str) -> str:
     return url.replace("postgresql://", "postgresql+psycopg://", 1)
 
 
-@pytest.fixture
-def database_url(tmp_path: Path) -> Iterator[str]:
+@contextmanager
+def fresh_database_url(folder: Path, prefix: str = "t") -> Iterator[str]:
+    """An empty database: a SQLite file in ``folder``, or (with WIJKKOMPAS_TEST_DATABASE_URL)
+    a new PostgreSQL schema that is dropped afterwards."""
     if not PG_URL:
-        yield f"sqlite:///{tmp_path / 'test.sqlite'}"
+        yield f"sqlite:///{folder / 'test.sqlite'}"
         return
-    schema = f"t_{uuid.uuid4().hex[:12]}"
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = create_engine(_psycopg(PG_URL))
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     sep = "&" if "?" in PG_URL else "?"
-    yield f"{_psycopg(PG_URL)}{sep}options={quote(f'-csearch_path={schema}')}"
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    try:
+        yield f"{_psycopg(PG_URL)}{sep}options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> Iterator[str]:
+    with fresh_database_url(tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

@@ -6,17 +6,14 @@ Every case first loads a real file, so "nothing changed" is checked on a non-emp
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from sqlalchemy import create_engine, text
 
 import wijkkompas.data.load as load_module
-from tests.conftest import PG_URL, _psycopg, table_counts
+from tests.conftest import fresh_database_url, table_counts
 from tests.data.test_kwb import CAPYBARA, IKGEO, ODATA_DICT, STATLINE, WBK2022
 from wijkkompas.errors import DataError
 from wijkkompas.settings import load_settings
@@ -29,27 +26,13 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
     sharing it is sound (and keeps the PostgreSQL run fast)."""
     folder = tmp_path_factory.mktemp("bad_input")
     settings = load_settings({}, data_dir=str(folder / "data"), user="tester")
-    if not PG_URL:
-        ws = Workspace.open(f"sqlite:///{folder / 'test.sqlite'}", settings=settings)
-        ws.import_cbs(CAPYBARA)
-        yield ws
-        ws.close()
-        return
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(_psycopg(PG_URL))
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in PG_URL else "?"
-    ws = Workspace.open(f"{_psycopg(PG_URL)}{sep}options={quote(f'-csearch_path={schema}')}",
-                        settings=settings)
-    try:
-        ws.import_cbs(CAPYBARA)
-        yield ws
-    finally:
-        ws.close()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with fresh_database_url(folder) as url:
+        ws = Workspace.open(url, settings=settings)
+        try:
+            ws.import_cbs(CAPYBARA)
+            yield ws
+        finally:
+            ws.close()
 
 
 def statline_text() -> str:

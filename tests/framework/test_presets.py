@@ -3,14 +3,11 @@ default, PostgreSQL when ``WIJKKOMPAS_TEST_DATABASE_URL`` is set)."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
-from urllib.parse import quote
 
 import pytest
-from sqlalchemy import create_engine, text
 
-from tests.conftest import PG_URL, _psycopg
+from tests.conftest import fresh_database_url
 from wijkkompas.data.catalogue import load_catalogue
 from wijkkompas.framework.presets import preset_names, preset_path
 from wijkkompas.framework.schema import load_framework
@@ -26,28 +23,14 @@ def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A database URL with the demo data set imported: a SQLite file, or a fresh schema in
     the PostgreSQL test database (dropped afterwards)."""
     folder = tmp_path_factory.mktemp("demo")
-    if not PG_URL:
-        url = f"sqlite:///{folder / 'demo.sqlite'}"
-        admin = None
-        schema = ""
-    else:
-        schema = f"t_{uuid.uuid4().hex[:12]}"
-        admin = create_engine(_psycopg(PG_URL))
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        sep = "&" if "?" in PG_URL else "?"
-        url = f"{_psycopg(PG_URL)}{sep}options={quote(f'-csearch_path={schema}')}"
-    settings = load_settings({}, data_dir=str(folder / "data"), user="tester")
-    ws = Workspace.open(url, settings=settings)
-    try:
-        build_demo(ws)
-    finally:
-        ws.close()
-    yield url
-    if admin is not None:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with fresh_database_url(folder) as url:
+        settings = load_settings({}, data_dir=str(folder / "data"), user="tester")
+        ws = Workspace.open(url, settings=settings)
+        try:
+            build_demo(ws)
+        finally:
+            ws.close()
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -6,15 +6,13 @@ tests can search every response for it.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
-from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, select, text, update
+from sqlalchemy import select, update
 
-from tests.conftest import PG_URL, _psycopg
+from tests.conftest import fresh_database_url
 from wijkkompas.settings import load_settings
 from wijkkompas.store.models import Area, Indicator, Observation
 from wijkkompas.workspace import Workspace
@@ -28,18 +26,8 @@ SUPPRESSED = [("WK059901", "p_arb_pp", 2022), ("GM0599", "p_arb_pp", 2024),
 
 @pytest.fixture(scope="package")
 def web_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not PG_URL:
-        yield f"sqlite:///{tmp_path_factory.mktemp('web') / 'demo.sqlite'}"
-        return
-    schema = f"w_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(_psycopg(PG_URL))
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in PG_URL else "?"
-    yield f"{_psycopg(PG_URL)}{sep}options={quote(f'-csearch_path={schema}')}"
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with fresh_database_url(tmp_path_factory.mktemp("web"), "w") as url:
+        yield url
 
 
 def _store_suppressed(ws: Workspace) -> None:
