@@ -13,7 +13,7 @@ from tests.web.conftest import SENTINEL_TEXT
 
 ZUID = ["WK059910", "WK059915", "WK059912"]
 PAGES = [
-    ("/monitor", ["Doelen", "zuid-2031", "Pilot Rotterdam-Zuid", "2022–2026"]),
+    ("/monitor", ["Doelen", "zuid-2031", "Pilot Rotterdam-Zuid", "2022-2025"]),
     ("/monitor/doel/zuid-2031", ["Feijenoord", "Charlois", "IJsselmonde",
                                  "te weinig punten voor een betrouwbare trend",
                                  "Versies van dit doel", 'role="img"', "monitor-zuid-2031"]),

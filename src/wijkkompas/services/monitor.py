@@ -34,11 +34,14 @@ FORMAT_VERSION = 1
 
 
 def council_term(when: datetime | int) -> str:
-    """The four-year municipal council term (bestuurstermijn) of a date or year, e.g.
-    ``'2022–2026'``; terms start after the March elections of 2018, 2022, 2026, ..."""
+    """The four-year municipal council term (bestuurstermijn) of a date or year as budget
+    years, e.g. ``'2022-2025'`` — the same terms the investment agenda uses
+    (:func:`wijkkompas.agenda.terms.term_of`). A date before April belongs to the previous
+    term (councils are elected in March)."""
+    from wijkkompas.agenda.terms import term_of
+
     year = when.year - (when.month < 4) if isinstance(when, datetime) else int(when)
-    start = FIRST_TERM + 4 * ((year - FIRST_TERM) // 4)
-    return f"{start}–{start + 4}"
+    return term_of(year, start=FIRST_TERM).label
 
 
 def terms_spanned(first: int, last: int) -> list[str]:
