@@ -126,6 +126,7 @@ def test_one_error_shape(client, lenient_client, monkeypatch) -> None:  # noqa: 
         raise DataError("geen getal", file="x.csv", row=3, column="a_inw", value="abc")
 
     monkeypatch.setattr(views_data, "indicator_list", data_error)
+    client.app.state.page_cache.clear()  # patched code, same data version
     err = _assert_error(client.get("/api/v1/indicatoren"), 422, "DataError")
     assert err["details"] == {"file": "x.csv", "row": 3, "column": "a_inw", "value": "abc"}
 
@@ -143,6 +144,7 @@ def test_one_error_shape(client, lenient_client, monkeypatch) -> None:  # noqa: 
     err = _assert_error(response, 500, "InternalError")
     assert "secret" not in response.text and "Traceback" not in response.text
     monkeypatch.setattr(views_data, "data_overview", crash)
+    client.app.state.page_cache.clear()
     page = lenient_client.get("/data")
     assert page.status_code == 500 and "InternalError" in page.text and "secret" not in page.text
 

@@ -123,6 +123,13 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
             headers.setdefault("Cache-Control", "no-store")
         return response
 
+    # Whole responses for anonymous visitors; inside the language middleware, outside security.
+    from wijkkompas.web.page_cache import PageCache, PageCacheMiddleware
+
+    app.state.page_cache = PageCache(maxsize=config.page_cache_size)
+    app.add_middleware(PageCacheMiddleware, cache=app.state.page_cache,
+                       version=lambda: app.state.ctx.for_request().version())
+
     @app.middleware("http")
     async def language(request: Request, call_next):  # noqa: ANN001, ANN202
         # ?lang= always; the remembered choice (cookie) only for pages, so API answers

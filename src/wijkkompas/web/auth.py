@@ -167,7 +167,10 @@ def current_user(request: Request) -> CurrentUser | None:
 
 
 def csrf_token(request: Request) -> str:
-    """The token to put in forms on this page (session-bound, else the double-submit one)."""
+    """The token to put in forms on this page (session-bound, else the double-submit one).
+
+    Marks the request so the page cache never stores a response carrying a token."""
+    request.state.csrf_rendered = True
     user = current_user(request)
     if user is not None:
         return user.csrf

@@ -13,6 +13,10 @@ WEB_SETTINGS: tuple[Setting, ...] = (
     Setting("port", "WIJKKOMPAS_PORT", "8000", "Port 'wijkkompas serve' listens on."),
     Setting("cache_size", "WIJKKOMPAS_CACHE_SIZE", "64",
             "Number of scored results, tables and map geometries kept in memory."),
+    Setting("page_cache_size", "WIJKKOMPAS_PAGE_CACHE_SIZE", "256",
+            "Number of finished pages and downloads kept in memory for visitors who are not "
+            "logged in (per server process; 0 turns the page cache off). Entries are keyed by "
+            "URL, language and data version, so imports and edits are visible at once."),
 )
 
 
@@ -21,6 +25,7 @@ class WebConfig:
     host: str = "127.0.0.1"
     port: int = 8000
     cache_size: int = 64
+    page_cache_size: int = 256
 
 
 def load_web_config(environ: dict[str, str] | None = None, **overrides: object) -> WebConfig:
@@ -29,4 +34,5 @@ def load_web_config(environ: dict[str, str] | None = None, **overrides: object) 
     for s in WEB_SETTINGS:
         values[s.name] = overrides.get(s.name) or env.get(s.env) or s.default
     return WebConfig(host=str(values["host"]), port=int(str(values["port"])),
-                     cache_size=int(str(values["cache_size"])))
+                     cache_size=int(str(values["cache_size"])),
+                     page_cache_size=int(str(values["page_cache_size"])))

@@ -10,7 +10,12 @@ from wijkkompas.services.viewcontext import ViewContext
 
 
 def get_ctx(request: Request) -> ViewContext:
-    return request.app.state.ctx.for_request()
+    ctx = request.app.state.ctx.for_request()
+    # The page cache has read the data version for this request already: use the same one.
+    version = getattr(request.state, "data_version", None)
+    if version is not None:
+        ctx._version = version
+    return ctx
 
 
 CtxDep = Annotated[ViewContext, Depends(get_ctx)]

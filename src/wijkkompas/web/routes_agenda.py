@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from wijkkompas.services import views, views_agenda, views_agenda_flow
 from wijkkompas.services.exports import to_csv_bytes
 from wijkkompas.web.deps import CtxDep
+from wijkkompas.web.page_cache import dont_cache
 from wijkkompas.web.routes_api import XLSX, _download
 from wijkkompas.web.routes_html import render
 
@@ -46,6 +47,8 @@ def optimalisatie(request: Request, ctx: CtxDep, agenda: AgendaQ = None) -> Resp
     loaded = views_agenda.load(ctx, agenda)
     view = views_agenda.optimisation(ctx, agenda_id=agenda) \
         if views_agenda.is_optimised(ctx, loaded) else None
+    if view is None:
+        dont_cache(request)  # a placeholder: the page shows the result inline once computed
     return render(request, "agenda_optimalisatie.html", view, api="/api/v1/agenda/optimalisatie",
                   agenda_id=loaded.agenda_id)
 

@@ -9,6 +9,7 @@ from fastapi.responses import PlainTextResponse, Response
 
 from wijkkompas.services import rankinterval, views, views_area, views_data
 from wijkkompas.web.deps import CtxDep
+from wijkkompas.web.page_cache import provisional
 from wijkkompas.web.routes_api import Gemeente, Jaar, Kader, Kleur, Niveau, Opgave
 
 router = APIRouter(include_in_schema=False)
@@ -38,6 +39,8 @@ def gebied(request: Request, ctx: CtxDep, code: str, jaar: Jaar = None) -> Respo
     view = views_area.area_profile(ctx, code, jaar=jaar)
     # The rank interval (sensitivity analysis, ~0.2–0.6 s) inline when cached, else lazily.
     ri = rankinterval.rank_interval(ctx, code) if rankinterval.is_cached(ctx, code) else None
+    if ri is None:
+        provisional(request)  # a placeholder: kept in the page cache for seconds only
     return render(request, "gebied.html", view, api=f"/api/v1/gebied/{view.code}", ri=ri)
 
 
