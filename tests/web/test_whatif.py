@@ -134,6 +134,29 @@ def test_login_save_version_and_use_it(app, account) -> None:  # noqa: ANN001
         assert r.status_code == 303 and 'wk_session=""' in r.headers["set-cookie"]
 
 
+def test_viewer_may_not_save_a_version(app) -> None:  # noqa: ANN001
+    """Roles are enforced: a logged-in viewer gets 403 and no version is written."""
+    from wijkkompas.services.accounts import add_user
+    from wijkkompas.services.versions import list_versions
+
+    add_user(app.state.ctx.ws, "lezer-whatif", "een-lang-wachtwoord", role="viewer")
+    before = len(list_versions(app.state.ctx.ws, "rotterdam"))
+    with TestClient(app) as c:
+        token = _token(c.get("/inloggen").text)
+        r = c.post("/inloggen", data={"name": "lezer-whatif", "password": "een-lang-wachtwoord",
+                                      "csrf_token": token, "next": "/kader/rotterdam"},
+                   follow_redirects=False)
+        assert r.status_code == 303
+        html = c.get("/kader/rotterdam?w.fysiek_wonen=3").text
+        form = re.search(r'action="/kader/rotterdam/opslaan".*?</form>', html, re.S).group(0)
+        r = c.post("/kader/rotterdam/opslaan", data={"w.fysiek_wonen": "3",
+                                                      "csrf_token": _token(form)},
+                   follow_redirects=False)
+        assert r.status_code == 403
+        assert "Uw rol mag geen" in r.text
+    assert len(list_versions(app.state.ctx.ws, "rotterdam")) == before
+
+
 def test_login_rate_limited(app, account) -> None:  # noqa: ANN001
     name, _password = account
     with TestClient(app) as c:

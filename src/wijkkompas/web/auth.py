@@ -166,6 +166,15 @@ def current_user(request: Request) -> CurrentUser | None:
     return user
 
 
+def may(request: Request, user: CurrentUser, action: str, entity: object = None) -> bool:
+    """Whether the logged-in ``user`` may take ``action`` (roles and scopes from the database,
+    see :func:`wijkkompas.permissions.can`)."""
+    from wijkkompas.permissions import can
+    from wijkkompas.services.accounts import get_user
+
+    return can(get_user(request.app.state.ctx.ws, user.id), action, entity)
+
+
 def csrf_token(request: Request) -> str:
     """The token to put in forms on this page (session-bound, else the double-submit one).
 

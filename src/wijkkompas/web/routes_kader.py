@@ -85,6 +85,10 @@ async def kader_save(request: Request, ctx: CtxDep, preset: str) -> Response:
     if user is None:
         return respond(request, 401, "Unauthorized",
                        _("Log in om een versie van het afwegingskader op te slaan."))
+    if not auth.may(request, user, "publish"):
+        return respond(request, 403, "Forbidden",
+                       _("Uw rol mag geen nieuwe versie van het afwegingskader opslaan "
+                         "(daarvoor is beheerder of redacteur zonder beperkt bereik nodig)."))
     saved = whatif.save(ctx, preset, user=user.name, note=fields.get("note", ""),
                         weights=whatif.parse_weights(fields),
                         normalise=fields.get("normalise") or None,
