@@ -174,8 +174,10 @@ def _kader_choices(ctx: ViewContext) -> list[tuple[str, str]]:
     saved = ctx.saved_versions()
     out: list[tuple[str, str]] = []
     for p in preset_names():
-        out.append((p, p))
-        out.extend((v.key, _("{preset}, opgeslagen versie {n}").format(preset=p, n=v.version))
+        # The framework's name without its parenthesised detail, e.g. "Rotterdam-stijl wijkprofiel".
+        label = load_preset(p).name.split(" (")[0]
+        out.append((p, label))
+        out.extend((v.key, _("{preset}, opgeslagen versie {n}").format(preset=label, n=v.version))
                    for v in saved if v.preset == p)
     return out
 
