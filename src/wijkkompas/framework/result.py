@@ -14,6 +14,19 @@ from wijkkompas.framework.schema import Framework
 N_STRENGTHS = 3
 
 
+def framework_provenance(fw: Framework, data_fingerprint: str, created: str) -> dict[str, str]:
+    """What every framework result records: framework id, version and fingerprint, the data
+    fingerprint, the tool version and when it was made."""
+    return {
+        "framework": fw.id,
+        "framework_version": str(fw.version),
+        "framework_fingerprint": fw.fingerprint(),
+        "data_fingerprint": data_fingerprint,
+        "tool_version": __version__,
+        "created": created,
+    }
+
+
 @dataclass
 class AreaExplanation:
     """Why an area scores as it does on one opgave in one year."""
@@ -81,12 +94,7 @@ class ScoreResult:
 
     def provenance(self) -> dict[str, str]:
         return {
-            "framework": self.framework.id,
-            "framework_version": str(self.framework.version),
-            "framework_fingerprint": self.framework.fingerprint(),
-            "data_fingerprint": self.data_fingerprint,
-            "tool_version": __version__,
-            "created": self.created,
+            **framework_provenance(self.framework, self.data_fingerprint, self.created),
             "comparable_over_time": "ja" if self.comparable_over_time else "nee",
         }
 

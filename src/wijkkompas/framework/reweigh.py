@@ -25,9 +25,10 @@ from wijkkompas.errors import FrameworkError
 from wijkkompas.framework.aggregate import contributions as contributions_of
 from wijkkompas.framework.context import StepContext
 from wijkkompas.framework.rank import rank_scores
-from wijkkompas.framework.registry import AGGREGATE, WEIGHT
+from wijkkompas.framework.registry import AGGREGATE
 from wijkkompas.framework.result import ScoreResult
 from wijkkompas.framework.schema import Framework, StepSpec
+from wijkkompas.framework.score import theme_weights
 from wijkkompas.framework.tiers import assign_tiers
 
 # Parts of a framework that must be equal for reweigh() to be exact.
@@ -104,18 +105,13 @@ def reweigh(base: ScoreResult, fw: Framework, population: pd.Series | None = Non
     scores: dict[str, pd.Series] = {}
     ref_scores: dict[str, float] = {}
     weights_used: dict[str, pd.Series] = {}
-    wmethod = WEIGHT.get(fw.steps.weight.method, "steps.weight: ")
-    wparams = wmethod.check_params(fw.steps.weight.params, "steps.weight: ")
     for i, op in enumerate(fw.opgaven):
         spec = op.aggregate or fw.steps.aggregate
         theme_scores, theme_refs = {}, {}
         for j, th in enumerate(op.themes):
             where = f"opgaven[{i}].themes[{j}]: "
             cols = [ind.code for ind in th.indicators]
-            nominal = pd.Series({ind.code: ind.weight for ind in th.indicators}, dtype=float)
-            if nominal.sum() <= 0:
-                raise FrameworkError(f"{where}alle indicatorgewichten zijn 0")
-            w = wmethod.func(norm[cols], nominal / nominal.sum(), ctx, **wparams)
+            w = theme_weights(fw, th, norm[cols], ctx, where)
             weights_used[th.code] = w
             theme_scores[th.code] = _aggregate(spec, norm[cols], w, ctx, where)
             theme_refs[th.code] = _reference_score(spec, theme_scores[th.code], norm[cols],

@@ -27,7 +27,7 @@ from wijkkompas.framework.inputs import ScoringData
 from wijkkompas.framework.rank import rank_scores
 from wijkkompas.framework.registry import AGGREGATE, IMPUTE, NORMALISE, TREAT, WEIGHT
 from wijkkompas.framework.result import ScoreResult
-from wijkkompas.framework.schema import Framework, StepSpec
+from wijkkompas.framework.schema import Framework, StepSpec, ThemeSpec
 from wijkkompas.framework.tiers import assign_tiers
 
 RANK_BASED = {"rank", "percentile", "borda"}
@@ -201,11 +201,17 @@ def _aggregate(spec: StepSpec, values: pd.DataFrame, weights: pd.Series, ctx: St
     return method.func(values, weights, ctx, **method.check_params(spec.params, where))
 
 
-def _weights(fw: Framework, values: pd.DataFrame, nominal: pd.Series, ctx: StepContext,
-             where: str) -> pd.Series:
+def theme_weights(fw: Framework, theme: ThemeSpec, values: pd.DataFrame, ctx: StepContext,
+                  where: str) -> pd.Series:
+    """The weights of a theme's indicators. Framework weights are relative: they are normalised
+    within the theme before the weighting method (manual, equal, pca) sees them."""
+    nominal = pd.Series({ind.code: ind.weight for ind in theme.indicators}, dtype=float)
+    if nominal.sum() <= 0:
+        raise FrameworkError(f"{where}alle indicatorgewichten zijn 0")
     spec = fw.steps.weight
     method = WEIGHT.get(spec.method, where)
-    return method.func(values, nominal, ctx, **method.check_params(spec.params, where))
+    return method.func(values, nominal / nominal.sum(), ctx,
+                       **method.check_params(spec.params, where))
 
 
 def _reference_score(spec: StepSpec, scores: pd.Series, contributions: pd.DataFrame,
@@ -333,12 +339,7 @@ def score(fw: Framework, data: ScoringData, *, years: list[int] | None = None,
         for j, th in enumerate(op.themes):
             where = f"opgaven[{i}].themes[{j}]: "
             cols = [ind.code for ind in th.indicators]
-            # Framework weights are relative: normalised within their theme (documented).
-            nominal = pd.Series({ind.code: ind.weight for ind in th.indicators}, dtype=float)
-            if nominal.sum() <= 0:
-                raise FrameworkError(f"{where}alle indicatorgewichten zijn 0")
-            nominal = nominal / nominal.sum()
-            w = _weights(fw, norm[cols], nominal, ctx, where)
+            w = theme_weights(fw, th, norm[cols], ctx, where)
             weights_used[th.code] = w
             theme_scores[th.code] = _aggregate(agg_spec, norm[cols], w, ctx, where)
             theme_contribs[th.code] = contributions_of(norm[cols], w, ref_norm[cols],

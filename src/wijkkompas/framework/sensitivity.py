@@ -79,7 +79,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from wijkkompas import __version__
 from wijkkompas.errors import FrameworkError
 from wijkkompas.framework._sa_kernels import (
     N_BINS,
@@ -96,7 +95,7 @@ from wijkkompas.framework._sa_kernels import (
 )
 from wijkkompas.framework.inputs import ScoringData
 from wijkkompas.framework.registry import AGGREGATE, NORMALISE
-from wijkkompas.framework.result import ScoreResult
+from wijkkompas.framework.result import ScoreResult, framework_provenance
 from wijkkompas.framework.schema import Framework, StepSpec
 from wijkkompas.framework.tiers import NO_TIER
 
@@ -155,12 +154,7 @@ class SensitivityResult:
     def provenance(self) -> dict[str, str]:
         methods = "; ".join(f"{k}={','.join(v)}" for k, v in self.methods.items()) or "-"
         return {
-            "framework": self.framework.id,
-            "framework_version": str(self.framework.version),
-            "framework_fingerprint": self.framework.fingerprint(),
-            "data_fingerprint": self.data_fingerprint,
-            "tool_version": __version__,
-            "created": self.created,
+            **framework_provenance(self.framework, self.data_fingerprint, self.created),
             "year": str(self.year),
             "draws": str(self.draws),
             "concentration": f"{self.concentration:g}",
