@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import JSON, Connection, DateTime, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from wijkkompas.errors import ConfigError
+from wijkkompas.errors import ConfigError, Conflict
 from wijkkompas.store.models import Base
 
 FORMAT_VERSION = 1
@@ -179,3 +179,34 @@ def changed_keys(before: Mapping[str, Any] | None, after: Mapping[str, Any] | No
     """Top-level keys whose value differs between ``before`` and ``after``."""
     b, a = dict(before or {}), dict(after or {})
     return sorted(k for k in set(b) | set(a) if b.get(k) != a.get(k))
+
+
+def changes_since(conn: Connection, entity: tuple[str, Any] | str, saves: int) -> list[dict[str, Any]]:
+    """What the last ``saves`` changes to ``entity`` did, field by field, oldest first:
+    ``{"field", "before", "after", "actor", "at"}`` (for a conflict message)."""
+    kind, ident = entity_key(entity)
+    if saves <= 0:
+        return []
+    rows = conn.execute(select(AuditEntry.actor, AuditEntry.at, AuditEntry.before,
+                               AuditEntry.after)
+                        .where(AuditEntry.entity_type == kind, AuditEntry.entity_id == ident)
+                        .order_by(AuditEntry.id.desc()).limit(saves)).all()
+    out: list[dict[str, Any]] = []
+    for row in reversed(rows):
+        before = row.before if isinstance(row.before, Mapping) else {}
+        after = row.after if isinstance(row.after, Mapping) else {}
+        for key in changed_keys(before, after):
+            if key == "lock_version":
+                continue
+            out.append({"field": key, "before": before.get(key), "after": after.get(key),
+                        "actor": row.actor, "at": jsonable(row.at)})
+    return out
+
+
+def conflict(conn: Connection, entity: tuple[str, Any] | str, current: int, yours: int,
+             message: str) -> Conflict:
+    """A :class:`Conflict` for ``entity`` listing what the saves since version ``yours``
+    changed (read from the audit trail in the caller's transaction)."""
+    kind, ident = entity_key(entity)
+    return Conflict(message, entity=f"{kind}:{ident}", current=current, yours=yours,
+                    changes=changes_since(conn, entity, current - yours))

@@ -21,7 +21,35 @@ class FrameworkError(WijkkompasError):
 
 
 class Conflict(WijkkompasError):
-    """Somebody else changed the record since it was read (optimistic locking)."""
+    """Somebody else changed the record since it was read (optimistic locking).
+
+    ``entity`` names the record (e.g. ``"partner:Woonbron"``), ``current`` and ``yours`` are
+    the stored and the loaded lock version, ``changes`` lists what the other save changed as
+    ``{"field", "before", "after"}`` mappings (taken from the audit trail when known), so a
+    page can show the user what happened instead of overwriting it silently."""
+
+    def __init__(self, message: str, *, entity: str | None = None, current: int | None = None,
+                 yours: int | None = None, changes: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(message)
+        self.entity = entity
+        self.current = current
+        self.yours = yours
+        self.changes = changes or []
+
+    def to_dict(self) -> dict[str, Any]:
+        out = super().to_dict()
+        if self.entity:
+            out.update(entity=self.entity, current_version=self.current,
+                       your_version=self.yours, changes=self.changes)
+        return out
+
+
+class Forbidden(WijkkompasError):
+    """The user lacks the role or scope for an action (see :mod:`wijkkompas.permissions`)."""
+
+
+class Unauthenticated(WijkkompasError):
+    """An action needs a logged-in user or an API token and none was given."""
 
 
 class NotFound(WijkkompasError):

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from wijkkompas.errors import ConfigError, WijkkompasError
+from wijkkompas.errors import ConfigError, Forbidden
 
 ROLES = {"admin": "beheerder", "editor": "redacteur", "viewer": "lezer"}
 ACTIONS = {
@@ -43,8 +43,7 @@ EDITOR_SCOPED = {"edit", "delete"}
 EDITOR_GLOBAL = {"import", "publish"}  # only for an editor without scopes
 
 
-class Forbidden(WijkkompasError):
-    """The user lacks the role or scope for an action."""
+__all__ = ["ACTIONS", "ROLES", "Forbidden", "can", "check_role", "check_scopes", "require"]
 
 
 def check_role(role: str) -> str:

@@ -10,9 +10,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from sqlalchemy import Engine, select
@@ -42,9 +43,29 @@ OBS_INDEX = ["area_code", "indicator", "year"]
 class Workspace:
     """One wijkkompas database with its settings."""
 
-    def __init__(self, engine: Engine, settings: Settings) -> None:
+    def __init__(self, engine: Engine, settings: Settings, account: Any = None) -> None:
         self.engine = engine
         self.settings = settings
+        # The account this workspace acts for (web, API, ``--als``); ``None`` is the local
+        # operator, who has the database in hand and so may do everything.
+        self.account = account
+
+    def as_user(self, account: Any) -> Workspace:
+        """The same database acting for ``account`` (an :class:`~wijkkompas.services.accounts.
+        Account`): its name is recorded in the audit trail and every write service checks its
+        role and scopes with :meth:`require`."""
+        return Workspace(self.engine, dataclasses.replace(self.settings, user=account.name),
+                         account)
+
+    def require(self, action: str, entity: Any = None) -> None:
+        """Raise :class:`~wijkkompas.errors.Forbidden` unless the acting account may take
+        ``action`` on ``entity`` (see :func:`wijkkompas.permissions.can`); the local operator
+        (no account) may do everything."""
+        if self.account is None:
+            return
+        from wijkkompas.permissions import require
+
+        require(self.account, action, entity)
 
     @classmethod
     def open(cls, target: str | Path | None = None, *, create: bool = True,

@@ -9,7 +9,7 @@ import pandas as pd
 from sqlalchemy import Connection, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from wijkkompas.audit import record
+from wijkkompas.audit import conflict, record
 from wijkkompas.errors import ConfigError, Conflict, NotFound
 from wijkkompas.partners.store import (
     PARTNER_TYPES,
@@ -61,7 +61,8 @@ def edit_partner(ws, name: str, *, type: str | None = None, notes: str | None = 
     with ws.engine.begin() as conn:
         row = _partner_row(conn, name, lock=True)
         if expected_version is not None and expected_version != row.lock_version:
-            raise Conflict(f"partner {name!r} is intussen gewijzigd (versie {row.lock_version}, "
+            raise conflict(conn, ("partner", name), row.lock_version, expected_version,
+                           f"partner {name!r} is intussen gewijzigd (versie {row.lock_version}, "
                            f"u had versie {expected_version}); laad opnieuw")
         before = {"type": row.type, "notes": row.notes}
         after = {"type": _check(type, PARTNER_TYPES, "soort partner") if type else row.type,

@@ -73,12 +73,13 @@ class ResultCache:
 # Tables whose rows change what pages show besides imported data (monitor targets and pilots,
 # the agenda); their row count and newest id join the data version.
 VERSIONED_TABLES = ("monitor_target_versions", "monitor_pilots", "agendas", "allocations",
-                    "measures", "framework_versions")
+                    "measures", "framework_versions", "audit_log")
 
 
 def data_version(engine: Any) -> str:
     """A token that changes whenever an import run is added or finished, or a target, pilot,
-    agenda or framework version is written (one small query per request)."""
+    agenda or framework version is written, or anything else is recorded in the audit trail
+    (partners, core teams, accounts; one small query per request)."""
     from wijkkompas.store.models import Base
 
     columns = [func.count(ImportRun.id), func.max(ImportRun.id),

@@ -27,10 +27,16 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from wijkkompas.errors import ConfigError, Forbidden, Unauthenticated
+from wijkkompas.web.i18n import _
+
+if TYPE_CHECKING:
+    from wijkkompas.workspace import Workspace
 
 SESSION_COOKIE = "wk_session"
 CSRF_COOKIE = "wk_csrf"
@@ -217,3 +223,56 @@ def client_ip(request: Request) -> str:
 
 
 UserDep = Annotated[CurrentUser | None, Depends(current_user)]
+
+
+async def submitted(request: Request) -> dict[str, Any]:
+    """The fields of a write request: a JSON object body, else the form fields (strings)."""
+    if request.headers.get("content-type", "").startswith("application/json"):
+        try:
+            body = await request.json()
+        except ValueError:
+            raise ConfigError(_("De JSON in het verzoek is ongeldig.")) from None
+        if not isinstance(body, dict):
+            raise ConfigError(_("Verwacht een JSON-object."))
+        return body
+    form = await request.form()
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+def acting_account(request: Request, fields: dict[str, Any]) -> Any:
+    """The account behind a write request, after the credential checks.
+
+    * ``Authorization: Bearer wk_...`` — an API token (automation); no CSRF check, since a
+      browser never sends it by itself;
+    * otherwise the session cookie, and then the CSRF token must come along (form field
+      ``csrf_token`` or header ``X-CSRF-Token``).
+    """
+    from wijkkompas.services.accounts import get_user
+    from wijkkompas.services.tokens import verify_token
+
+    ws = request.app.state.ctx.ws
+    header = request.headers.get("authorization", "")
+    if header[:7].lower() == "bearer ":
+        account = verify_token(ws, header[7:].strip())
+        if account is None or not account.active:
+            raise Unauthenticated(_("Het API-token is ongeldig of ingetrokken."))
+        return account
+    token = fields.get(CSRF_FIELD) or request.headers.get("x-csrf-token")
+    if not check_csrf(request, token if isinstance(token, str) else None):
+        raise Forbidden(_("Het formulier is verlopen of ongeldig (CSRF). Laad de pagina "
+                          "opnieuw."))
+    user = current_user(request)
+    account = get_user(ws, user.id) if user is not None else None
+    if account is None or not account.active:
+        raise Unauthenticated(_("Log in om iets te wijzigen."))
+    return account
+
+
+async def writer(request: Request) -> tuple[Workspace, dict[str, Any]]:
+    """For every route that changes something: check the credentials (see
+    :func:`acting_account`) and return the workspace acting for that account — whose write
+    services check role and scope and record the name in the audit trail — and the submitted
+    fields. Failures raise :class:`Unauthenticated` (401), :class:`Forbidden` (403); a stale
+    ``versie`` field makes the service raise :class:`Conflict` (409 with what changed)."""
+    fields = await submitted(request)
+    return request.app.state.ctx.ws.as_user(acting_account(request, fields)), fields

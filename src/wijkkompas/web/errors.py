@@ -21,10 +21,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from wijkkompas.errors import (
     ConfigError,
+    Conflict,
     DataError,
+    Forbidden,
     FrameworkError,
     NetworkError,
     NotFound,
+    Unauthenticated,
     WijkkompasError,
 )
 from wijkkompas.web.i18n import _
@@ -33,13 +36,16 @@ log = logging.getLogger("wijkkompas.web")
 
 STATUS: dict[type[WijkkompasError], int] = {
     NotFound: 404,
+    Conflict: 409,
+    Forbidden: 403,
+    Unauthenticated: 401,
     DataError: 422,
     FrameworkError: 422,
     ConfigError: 422,
     NetworkError: 502,
 }
 HTTP_TYPES = {404: "NotFound", 405: "MethodNotAllowed", 401: "Unauthorized",
-              403: "Forbidden", 422: "ValidationError"}
+              403: "Forbidden", 409: "Conflict", 422: "ValidationError"}
 
 
 def error_body(kind: str, message: str, details: dict[str, Any] | None = None) -> dict:
@@ -59,8 +65,18 @@ def respond(request: Request, status: int, kind: str, message: str,
         request, "error.html",
         {"status": status, "kind": kind, "message": message, "details": details or {},
          "api_url": "/api/v1/docs", "request_path": request.url.path,
-         "request_query": str(request.url.query)},
+         "request_query": str(request.url.query), "back_url": back_url(request)},
         status_code=status)
+
+
+def back_url(request: Request) -> str:
+    """The page a failed form came from (same host only), else the current path."""
+    from urllib.parse import urlsplit
+
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.path.startswith("/") and referer.netloc in ("", request.headers.get("host")):
+        return referer.path + (f"?{referer.query}" if referer.query else "")
+    return request.url.path if request.method == "GET" else "/"
 
 
 def _library_error(request: Request, exc: Exception) -> Response:
@@ -70,6 +86,9 @@ def _library_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, DataError):
         details = {k: v for k, v in exc.to_dict().items()
                    if k in ("file", "row", "column", "value") and v is not None}
+    elif isinstance(exc, Conflict) and exc.entity:
+        details = {k: v for k, v in exc.to_dict().items()
+                   if k in ("entity", "current_version", "your_version", "changes")}
     return respond(request, status, type(exc).__name__, str(exc), details)
 
 
