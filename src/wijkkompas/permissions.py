@@ -17,6 +17,9 @@ An inactive or missing user may do nothing.
     True
     >>> can(U(role="editor", scopes=["area:WK036300"]), "edit", {"area": "WK036301"})
     False
+    >>> can(U(role="editor", scopes=["programme:zuid"]), "edit",
+    ...     {"programme": "zuid", "areas": ["WK059901", "WK059902"]})
+    True
 """
 
 from __future__ import annotations
@@ -104,8 +107,11 @@ def can(user: Any, action: str, entity: Any = None) -> bool:
         if not scopes:
             return True
         wanted = _entity_scopes(entity)
-        # Every area/programme the entity touches must lie within the editor's scopes.
-        return bool(wanted) and wanted <= scopes
+        # The entity lies within the editor's scopes when all its programmes do, or all its
+        # areas do (a programme scope covers the programme's areas).
+        programmes = {w for w in wanted if w.startswith("programme:")}
+        areas = wanted - programmes
+        return bool(programmes and programmes <= scopes) or bool(areas and areas <= scopes)
     return False
 
 
