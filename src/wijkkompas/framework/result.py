@@ -41,7 +41,8 @@ class AreaExplanation:
     rank: float
     n_ranked: int
     tier: str | None
-    contributions: pd.DataFrame  # indicator, theme, raw, normalised, reference, contribution
+    contributions: pd.DataFrame  # indicator, theme, raw, used, normalised, reference, contribution
+    # (``used`` is ``raw`` after imputation: it differs where the source had no value)
     strengths: list[str]
     weaknesses: list[str]
 
@@ -87,6 +88,9 @@ class ScoreResult:
     areas: pd.DataFrame
     comparable_over_time: bool
     created: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    # The values after imputation, before outlier treatment (same shape as ``raw``): what the
+    # framework actually used where the source had no value.
+    imputed: pd.DataFrame | None = None
 
     @property
     def years(self) -> list[int]:
@@ -160,6 +164,8 @@ class ScoreResult:
         table = pd.DataFrame({
             "theme": mine["theme"],
             "raw": self.raw.loc[key].reindex(mine.index),
+            "used": (self.imputed if self.imputed is not None else self.raw).loc[key]
+            .reindex(mine.index),
             "normalised": self.normalised.loc[key].reindex(mine.index),
             "reference": self.reference.reindex(mine.index),
             "contribution": mine["contribution"],

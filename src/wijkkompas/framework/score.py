@@ -320,6 +320,7 @@ def score(fw: Framework, data: ScoringData, *, years: list[int] | None = None,
         ctx.groups = ctx.groups.loc[raw.index]
     else:
         x = imp.func(raw, ctx, **imp.check_params(fw.steps.impute.params, "steps.impute: "))
+    imputed = x
     treat = TREAT.get(fw.steps.treat.method, "steps.treat: ")
     x = treat.func(x, _fit_rows(fw, x) if fw.anchor.type != "per_year" else x, ctx,
                    **treat.check_params(fw.steps.treat.params, "steps.treat: "))
@@ -398,6 +399,7 @@ def score(fw: Framework, data: ScoringData, *, years: list[int] | None = None,
         weights=weights_used,
         screened=screened,
         warnings=list(ctx.warnings),
+        imputed=imputed,
         data_fingerprint=data.fingerprint(codes, needed, years),
         areas=data.areas.reindex(codes),
         comparable_over_time=fw.anchor.type != "per_year" and fw.steps.normalise.method

@@ -114,8 +114,14 @@ def _opgave_scores(ctx: ViewContext, scored: Scored, area: str, year: int) -> li
             spec = scored.framework.indicator_specs().get(str(ind))
             if spec is not None and spec.label:
                 label = spec.label
+            value = show_score(rec["raw"], 2)
+            if value.value is None and pd.notna(rec.get("used")):
+                value = show_score(rec["used"], 2)
+                value = Shown(value.value, value.text, "estimated", _(
+                    "Geschat: de bron heeft hier geen waarde; het kader vulde hem aan "
+                    "({method}).").format(method=scored.framework.steps.impute.method))
             contributions.append(ContributionRow(
-                str(ind), label, str(rec["theme"]), show_score(rec["raw"], 2),
+                str(ind), label, str(rec["theme"]), value,
                 show_score(rec["reference"], 2), show_score(rec["contribution"], 2)))
         chart = None
         if has_score and contributions:
