@@ -14,19 +14,23 @@ import json
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from wijkkompas import __version__
+from wijkkompas.errors import WijkkompasError
 from wijkkompas.services.result_cache import ResultCache
 from wijkkompas.services.viewcontext import ViewContext
 from wijkkompas.settings import Settings, as_database_url, load_settings
 from wijkkompas.web import i18n
 from wijkkompas.web.config import WebConfig, load_web_config
+
+OPEN_PATHS = frozenset({"/inloggen", "/uitloggen", "/favicon.ico"})
 
 
 def package_dir() -> Path:
@@ -147,6 +151,27 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
             request.query_params.get("lang") or remembered))
         return response
 
+    if not config.public:
+        @app.middleware("http")
+        async def private(request: Request, call_next):  # noqa: ANN001, ANN202
+            # Outermost: without a login or token nothing but the login page and static files.
+            path = request.url.path
+            try:
+                allowed = path in OPEN_PATHS or path.startswith("/static/") \
+                    or auth.reading_account(request) is not None
+            except WijkkompasError:  # an invalid or revoked token
+                allowed = False
+            if allowed:
+                return await call_next(request)
+            if path.startswith("/api/"):
+                from wijkkompas.web.errors import error_body
+
+                return JSONResponse(error_body("Unauthorized", i18n._(
+                    "Log in of gebruik een API-token.")), status_code=401)
+            target = path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/inloggen?{urlencode({'next': target})}",
+                                    status_code=303)
+
     @app.get("/static/vendor/plotly.min.js", include_in_schema=False)
     def plotly_js() -> FileResponse:
         return FileResponse(plotly_js_path(), media_type="text/javascript",
@@ -175,4 +200,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     from wijkkompas.web import routes_monitor  # monitor pages, JSON twins, downloads
 
     app.include_router(routes_monitor.router)
+    from wijkkompas.web import routes_partners  # partners, core teams, audit trail
+
+    app.include_router(routes_partners.router)
     return app

@@ -17,6 +17,10 @@ WEB_SETTINGS: tuple[Setting, ...] = (
             "Number of finished pages and downloads kept in memory for visitors who are not "
             "logged in (per server process; 0 turns the page cache off). Entries are keyed by "
             "URL, language and data version, so imports and edits are visible at once."),
+    Setting("public", "WIJKKOMPAS_PUBLIC", "ja",
+            "'ja': anyone may read the pages and the JSON API (public read-only pages; "
+            "changes always need an account); 'nee': every page and API answer needs a "
+            "login or an API token, except the login page and static files."),
 )
 
 
@@ -26,6 +30,7 @@ class WebConfig:
     port: int = 8000
     cache_size: int = 64
     page_cache_size: int = 256
+    public: bool = True
 
 
 def load_web_config(environ: dict[str, str] | None = None, **overrides: object) -> WebConfig:
@@ -35,4 +40,18 @@ def load_web_config(environ: dict[str, str] | None = None, **overrides: object) 
         values[s.name] = overrides.get(s.name) or env.get(s.env) or s.default
     return WebConfig(host=str(values["host"]), port=int(str(values["port"])),
                      cache_size=int(str(values["cache_size"])),
-                     page_cache_size=int(str(values["page_cache_size"])))
+                     page_cache_size=int(str(values["page_cache_size"])),
+                     public=_yes(values["public"]))
+
+
+def _yes(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("ja", "yes", "true", "1", "aan"):
+        return True
+    if text in ("nee", "no", "false", "0", "uit"):
+        return False
+    from wijkkompas.errors import ConfigError
+
+    raise ConfigError(f"WIJKKOMPAS_PUBLIC={value!r}: kies ja of nee")
