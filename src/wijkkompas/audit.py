@@ -196,7 +196,7 @@ def changes_since(conn: Connection, entity: tuple[str, Any] | str, saves: int) -
         before = row.before if isinstance(row.before, Mapping) else {}
         after = row.after if isinstance(row.after, Mapping) else {}
         for key in changed_keys(before, after):
-            if key == "lock_version":
+            if key in ("lock_version", "version"):  # the counter itself is no change
                 continue
             out.append({"field": key, "before": before.get(key), "after": after.get(key),
                         "actor": row.actor, "at": jsonable(row.at)})

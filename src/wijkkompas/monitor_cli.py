@@ -192,7 +192,8 @@ def gap(
                             municipalities=_codes(municipality) or None, measure=measure)
     table = report.table.reset_index()
     _print_frame(table[["municipality", "year", "n", "mean", "best_quintile", "worst_quintile",
-                        "gap", "theil", "cv"]], f"Spreiding van {subject} tussen gebieden",
+                        "gap", "theil", "cv", "harmonised", "flags"]],
+                 f"Spreiding van {subject} tussen gebieden",
                  {"theil": 4, "cv": 3})
     for verdict in report.verdicts:
         console.print(verdict.sentence, highlight=False, soft_wrap=True)
@@ -232,7 +233,9 @@ def subjective(
 @monitor_app.command("pilot")
 @handle_errors
 def pilot(
-    subject: Annotated[str, typer.Argument(help="Indicator waarop de pilot beoordeeld wordt.")],
+    subject: Annotated[str | None, typer.Argument(
+        help="Indicator waarop de pilot beoordeeld wordt (standaard de eerste die bij de "
+             "opgeslagen pilot hoort).")] = None,
     code: Annotated[str | None, typer.Option(help="Opgeslagen pilot (of opslaan met --save).")
                     ] = None,
     areas: AreasOpt = None,  # type: ignore[assignment]
@@ -260,13 +263,15 @@ def pilot(
             raise typer.BadParameter("geef --start (startjaar) bij --areas")
         the_pilot = Pilot(code=code or "pilot", name=name or code or "pilot",
                           areas=tuple(_codes(areas)), start_year=start,
-                          measure_ids=tuple(_codes(measures)))
+                          measure_ids=tuple(_codes(measures)),
+                          subjects=(subject,) if subject else ())
         if save:
             svc.save_pilot(ws, the_pilot)
     elif code:
         the_pilot = svc.get_pilot(ws, code)
     else:
         raise typer.BadParameter("geef --areas en --start, of --code van een opgeslagen pilot")
+    subject = subject or (the_pilot.subjects[0] if the_pilot.subjects else None)
     report = svc.pilot_comparison(ws, the_pilot, subject,
                                   baseline_indicators=[b.lower() for b in _codes(baseline)] or None,
                                   k=k, method=method, pool_municipalities=_codes(pool) or None,
@@ -274,7 +279,7 @@ def pilot(
     _print_frame(report.matches[["pilot_name", "comparison_name", "comparison_area", "rank",
                                  "distance"]], f"Vergelijkingsgebieden — {the_pilot.name}")
     means = report.means.reset_index()
-    _print_frame(means, f"Gemiddelde {subject} per groep", dict.fromkeys(means.columns, 3))
+    _print_frame(means, f"Gemiddelde {report.subject} per groep", dict.fromkeys(means.columns, 3))
     did = report.did
     console.print(f"Verschil-in-verschillen: {_fmt(did.effect, 3)} "
                   f"({int(did.level * 100)}%-interval {_fmt(did.low, 3)} tot {_fmt(did.high, 3)}; "
@@ -292,7 +297,7 @@ def pilot(
         svc.write_table(report.matches, output, sheet="vergelijkingsgebieden",
                         extra={"per_gebied": did.per_area, "gemiddelden": means,
                                "effect": summary},
-                        meta=svc.provenance(pilot=the_pilot.code, subject=subject,
+                        meta=svc.provenance(pilot=the_pilot.code, subject=report.subject,
                                             effect=did.effect, low=did.low, high=did.high))
         console.print(f"Geschreven: {output}")
 

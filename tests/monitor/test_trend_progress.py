@@ -102,7 +102,7 @@ def test_progress_lower_is_better_and_milestones_and_flags() -> None:
     assert row["status"] == "on_track"  # falling 1 a year: 14 in 2030, below the 20 aimed at
     assert row["forecast"] == pytest.approx(14.0)
     assert row["milestones"] == "2018: gehaald; 2020: niet gehaald"
-    assert row["flags"] == "geharmoniseerd"
+    assert row["flags"] == "2014, 2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022: geharmoniseerd"
     assert any("geharmoniseerd" in w for w in result.warnings)
 
 
@@ -112,3 +112,32 @@ def test_progress_as_of_replays_an_earlier_monitor() -> None:
     result = assess_progress(_target(areas=("A",)), data, as_of=2016)
     row = result.table.iloc[0]
     assert row["current_year"] == 2016 and row["status"] == "too_few_points"
+
+
+def test_milestone_between_data_years_is_interpolated_and_says_so() -> None:
+    # Measured in 2014, 2016 and 2020 only (too few points for a trend): the 2018 milestone
+    # is judged on the straight line between 2016 (12) and 2020 (20): 16 in 2018.
+    data = _series("A", [2014, 2016, 2020], [10.0, 12.0, 20.0])
+    target = _target(areas=("A",), kind="change", value=20.0, target_year=2030,
+                     milestones={2015: 0.5, 2018: 7.0})
+    result = assess_progress(target, data)
+    checks = result.details["A"]["milestone_checks"]
+    assert [c["basis"] for c in checks] == ["interpolated", "interpolated"]
+    assert checks[0]["value"] == pytest.approx(11.0) and checks[0]["met"] is True
+    assert checks[1]["value"] == pytest.approx(16.0) and checks[1]["met"] is False  # 17 needed
+    assert result.table.iloc[0]["milestones"] == (
+        "2015: geen meting in 2015; lineair tussen 2014 en 2016 11, gehaald; "
+        "2018: geen meting in 2018; lineair tussen 2016 en 2020 16, niet gehaald")
+
+
+def test_milestone_uses_the_trend_when_reliable_and_never_before_the_first_measurement() -> None:
+    years = [2016, 2017, 2019, 2020, 2021]
+    data = _series("A", years, [10 + 2.0 * (y - 2016) for y in years])
+    target = _target(areas=("A",), kind="absolute", value=40.0, baseline_year=2014,
+                     target_year=2030, milestones={2015: 5.0, 2018: 14.5})
+    result = assess_progress(target, data, trend_start=2014)
+    checks = result.details["A"]["milestone_checks"]
+    assert checks[0]["basis"] == "none" and checks[0]["met"] is None
+    assert checks[1]["basis"] == "trend" and checks[1]["value"] == pytest.approx(14.0)
+    assert checks[1]["met"] is False
+    assert "2015: geen meting in 2015" in result.table.iloc[0]["milestones"]

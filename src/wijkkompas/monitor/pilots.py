@@ -59,10 +59,18 @@ class Pilot:
     start_year: int
     measure_ids: tuple[str, ...] = ()
     note: str = ""
+    #: indicator codes the pilot is evaluated on (the first is the default)
+    subjects: tuple[str, ...] = ()
+    #: lock version of the stored pilot (1 for a new one)
+    version: int = 1
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "areas", tuple(str(a).upper() for a in self.areas))
         object.__setattr__(self, "measure_ids", tuple(str(m) for m in self.measure_ids))
+        object.__setattr__(self, "subjects", tuple(dict.fromkeys(
+            str(s).strip().lower() for s in self.subjects if str(s).strip())))
+        if not isinstance(self.start_year, int) or not 1990 <= self.start_year <= 2100:
+            raise ConfigError(f"pilot: startjaar {self.start_year!r} is geen geldig jaartal")
         if not self.areas:
             raise ConfigError("pilot: kies minstens één pilotgebied")
         if not self.code:

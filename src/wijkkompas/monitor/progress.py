@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from wijkkompas.monitor.boundaries import flagged_years
 from wijkkompas.monitor.targets import Target, resolve_targets
 from wijkkompas.monitor.trend import MIN_POINTS, TOO_FEW, nl, theil_sen
 
@@ -53,6 +54,66 @@ COLUMNS = [
     "slope", "slope_low", "slope_high", "forecast", "forecast_low", "forecast_high", "status",
     "status_label", "milestones", "flags", "note",
 ]
+# Notes per area as (code, parameters); the Dutch text is NOTE_TEXTS[code].format(**params).
+# Codes let a presentation layer translate them.
+NOTE_TEXTS = {
+    "no_baseline": "geen waarde in het basisjaar {year}",
+    "met_at_baseline": "voldeed in het basisjaar al aan het doel",
+    "no_target_value": "geen doelwaarde (basiswaarde ontbreekt)",
+    "few_points": "{n} meetpunt(en) sinds {start}",
+    "pace": "tempo tot nu toe {observed} per jaar, nodig {needed} per jaar",
+}
+# Milestone checks: how the value of a milestone year was obtained.
+MILESTONE_BASIS = {
+    "measured": "gemeten",
+    "trend": "geen meting in {year}; volgens de trend",
+    "interpolated": "geen meting in {year}; lineair tussen {before} en {after}",
+    "none": "geen meting in {year}",
+}
+
+
+def milestone_text(check: dict) -> str:
+    """Dutch text of one milestone check (see :func:`check_milestone`)."""
+    year = check["year"]
+    if check["basis"] == "none":
+        return f"{year}: " + MILESTONE_BASIS["none"].format(year=year)
+    verdict = "gehaald" if check["met"] else "niet gehaald"
+    if check["basis"] == "measured":
+        return f"{year}: {verdict}"
+    how = MILESTONE_BASIS[check["basis"]].format(**check)
+    value = check["value"]
+    shown = nl(value, 0, significant=False) if abs(value) >= 1000 else nl(value)
+    return f"{year}: {how} {shown}, {verdict}"
+
+
+def check_milestone(year: int, goal: float, years: np.ndarray, values: np.ndarray,
+                    trend: object, sign: float) -> dict:
+    """Judge a milestone year that has passed.
+
+    The value of that year is the measurement when there is one; otherwise, between two
+    measurements, the reliable Theil–Sen trend line at that year, or else linear interpolation
+    between the measurements just before and after; before the first measurement nothing is
+    judged ("geen meting"). Returns ``year, goal, value, basis, met, before, after``.
+    """
+    out: dict = {"year": int(year), "goal": float(goal), "value": float("nan"),
+                 "basis": "none", "met": None, "before": None, "after": None}
+    hit = values[years == year]
+    if len(hit):
+        out.update(value=float(hit[0]), basis="measured")
+    else:
+        before, after = years[years < year], years[years > year]
+        if len(before) and len(after):
+            y0, y1 = int(before.max()), int(after.min())
+            out.update(before=y0, after=y1)
+            if getattr(trend, "reliable", False):
+                out.update(value=float(trend.at(year)), basis="trend")
+            else:
+                v0 = float(values[years == y0][0])
+                v1 = float(values[years == y1][0])
+                out.update(value=v0 + (v1 - v0) * (year - y0) / (y1 - y0), basis="interpolated")
+    if out["basis"] != "none":
+        out["met"] = _meets(out["value"], goal, sign)
+    return out
 
 
 @dataclass
@@ -64,6 +125,11 @@ class ProgressResult:
     level: float
     min_points: int
     warnings: list[str] = field(default_factory=list)
+    #: per area code: ``milestone_checks`` (see :func:`check_milestone`) and ``note_items``
+    #: (``(code, parameters)`` of :data:`NOTE_TEXTS`), for presentation layers that translate
+    details: dict[str, dict] = field(default_factory=dict)
+    #: kind ``reference``: ``(value, year, moving)`` of the reference mean
+    reference: tuple[float, int, bool] | None = None
 
     def counts(self) -> pd.Series:
         """Number of areas per status label."""
@@ -124,7 +190,10 @@ def assess_progress(target: Target, series: pd.DataFrame, *, names: pd.Series | 
     sign = 1.0 if target.direction == "higher_better" else -1.0
     start = target.baseline_year if trend_start is None else trend_start
     warnings: list[str] = []
+    reference = None
     if target.kind == "reference":
+        reference = (float(resolved["reference_value"].iloc[0]),
+                     int(resolved["reference_year"].iloc[0]), target.reference_year is None)
         ry = resolved["reference_year"].iloc[0]
         label = target.reference_label or "referentie"
         warnings.append(f"{label}: {nl(resolved['reference_value'].iloc[0], 4)} in {ry}"
@@ -143,23 +212,22 @@ def assess_progress(target: Target, series: pd.DataFrame, *, names: pd.Series | 
             "target_year": target.target_year, "target_value": xt,
             "n_points": int(len(mine)),
         }
-        flags = sorted({str(f) for f in mine.get("flag", pd.Series(dtype=object)).dropna()
-                        if str(f)})
-        row["flags"] = ", ".join(flags)
-        notes = []
+        row["flags"] = flagged_years(mine)
+        notes: list[tuple[str, dict]] = []
         if mine.empty:
-            row.update(status="no_data", current_year=np.nan, current_value=np.nan)
+            row.update(status="no_data", current_year=np.nan, current_value=np.nan,
+                       milestone_checks=[], note_items=[])
             rows.append(row)
             continue
         tc, xc = int(mine["year"].iloc[-1]), float(mine["value"].iloc[-1])
         row.update(current_year=tc, current_value=xc)
         if not np.isfinite(x0):
-            notes.append(f"geen waarde in het basisjaar {target.baseline_year}")
+            notes.append(("no_baseline", {"year": target.baseline_year}))
         already = _meets(x0, xt, sign)
         if np.isfinite(x0) and np.isfinite(xt) and not already and xt != x0:
             row["share_of_way"] = (xc - x0) / (xt - x0)
         elif already:
-            notes.append("voldeed in het basisjaar al aan het doel")
+            notes.append(("met_at_baseline", {}))
         if np.isfinite(x0) and tc > target.baseline_year:
             row["pace_observed"] = (xc - x0) / (tc - target.baseline_year)
         if tc < target.target_year and np.isfinite(xt):
@@ -171,30 +239,26 @@ def assess_progress(target: Target, series: pd.DataFrame, *, names: pd.Series | 
             row.update(slope=trend.slope, slope_low=trend.low_slope,
                        slope_high=trend.high_slope, forecast=trend.at(target.target_year),
                        forecast_low=lo, forecast_high=hi)
-        # Milestones that have passed, judged on the value of that year.
-        ms = []
-        for year in target.milestones:
-            if year > tc:
-                continue
-            hit = mine.loc[mine["year"] == year, "value"]
-            goal = float(r[f"milestone_{year}"])
-            if hit.empty:
-                ms.append(f"{year}: geen waarde")
-            else:
-                met = _meets(float(hit.iloc[0]), goal, sign)
-                ms.append(f"{year}: {'gehaald' if met else 'niet gehaald'}")
+        # Milestones that have passed: the measurement of that year, else the trend or an
+        # interpolation between measurements, else "geen meting".
+        checks = [check_milestone(year, float(r[f"milestone_{year}"]),
+                                  mine["year"].to_numpy(), mine["value"].to_numpy(dtype=float),
+                                  trend, sign)
+                  for year in target.milestones if year <= tc]
+        row["milestone_checks"] = checks
+        ms = [milestone_text(c) for c in checks]
         row["milestones"] = "; ".join(ms)
         if _meets(xc, xt, sign):
             status = "achieved"
         elif not np.isfinite(xt):
             status = "no_data"
-            notes.append("geen doelwaarde (basiswaarde ontbreekt)")
+            notes.append(("no_target_value", {}))
         elif not trend.reliable:
             status = "too_few_points"
-            pace = (f"; tempo tot nu toe {nl(row['pace_observed'])} per jaar, nodig "
-                    f"{nl(row['pace_needed'])} per jaar" if "pace_observed" in row
-                    and "pace_needed" in row else "")
-            notes.append(f"{len(mine)} meetpunt(en) sinds {start}{pace}")
+            notes.append(("few_points", {"n": len(mine), "start": start}))
+            if "pace_observed" in row and "pace_needed" in row:
+                notes.append(("pace", {"observed": row["pace_observed"],
+                                       "needed": row["pace_needed"]}))
         else:
             worst = lo if sign > 0 else hi
             best = hi if sign > 0 else lo
@@ -205,8 +269,13 @@ def assess_progress(target: Target, series: pd.DataFrame, *, names: pd.Series | 
             else:
                 status = "off_track"
         row["status"] = status
-        row["note"] = "; ".join(notes)
+        row["note_items"] = notes
+        row["note"] = "; ".join(NOTE_TEXTS[c].format(**{k: nl(v) if isinstance(v, float)
+                                                        else v for k, v in p.items()})
+                                for c, p in notes)
         rows.append(row)
+    details = {str(r["area_code"]): {"milestone_checks": r.pop("milestone_checks", []),
+                                     "note_items": r.pop("note_items", [])} for r in rows}
     table = pd.DataFrame(rows).reindex(columns=COLUMNS)
     table["status_label"] = table["status"].map(STATUS_LABELS)
     for col in ("milestones", "flags", "note"):
@@ -215,4 +284,4 @@ def assess_progress(target: Target, series: pd.DataFrame, *, names: pd.Series | 
         warnings.append("sommige waarden zijn geharmoniseerd of gekoppeld over een "
                         "grenswijziging; zie de kolom 'flags'")
     return ProgressResult(target=target, table=table, level=level, min_points=min_points,
-                          warnings=warnings)
+                          warnings=warnings, details=details, reference=reference)

@@ -47,7 +47,7 @@ class MonitorTargetVersion(Base):
 
 
 class MonitorPilot(Base):
-    """A pilot: areas, start year and linked measures."""
+    """A pilot: areas, start year, linked measures and the indicators it is judged on."""
 
     __tablename__ = "monitor_pilots"
 
@@ -60,3 +60,6 @@ class MonitorPilot(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[str] = mapped_column(String(100))
+    #: indicator codes the pilot is evaluated on (migration 0006)
+    subjects: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    lock_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")

@@ -62,9 +62,20 @@ ZUID_2031 = ("WK059910", "WK059915", "WK059912")  # Feijenoord, Charlois, IJssel
 
 
 def store_demo_monitor(ws, *, progress: Callable[[str], None] | None = None) -> bool:  # noqa: ANN001
-    """Store the demo programme target ``zuid-2031`` (Leefbaarometer of three Rotterdam-Zuid
-    wijken towards the mean of the four demo municipalities by 2031) and the pilot
-    ``zuid-pilot`` (start 2014). Idempotent; skipped when the monitor tables do not exist."""
+    """Store the demo monitor (idempotent; skipped when the monitor tables do not exist):
+
+    * ``zuid-2031``: Leefbaarometer of three Rotterdam-Zuid wijken towards the mean of the
+      four demo municipalities by 2031. The demo has Leefbaarometer scores for 2012, 2014 and
+      2016 only: three points, so the page honestly says "te weinig punten voor een
+      betrouwbare trend" and makes no forecast;
+    * ``zuid-wonen-2031``: 8,000 more inhabitants per wijk in 2031 than in 2016 (housing
+      growth, NPRZ pillar Wonen), measured in 2016, 2021, 2022 and 2024 — enough points for
+      a trend and a forecast per wijk — with a milestone in 2020, a year without a
+      measurement (judged on the trend, and said so);
+    * the pilot ``zuid-pilot`` (start 2014), judged on the Leefbaarometer.
+
+    Opgave scores are not used for a demo target: the demo has the full indicator set of an
+    afwegingskader in too few years for a score trend."""
     from sqlalchemy import inspect
 
     from wijkkompas.errors import NotFound
@@ -75,21 +86,31 @@ def store_demo_monitor(ws, *, progress: Callable[[str], None] | None = None) -> 
         return False
     if not set(ZUID_2031) <= set(ws.areas().index):
         return False
-    try:
-        svc.get_target(ws, "zuid-2031")
-    except NotFound:
-        if progress:
-            progress("demo-monitor: doel zuid-2031, pilot zuid-pilot")
-        svc.add_target(ws, svc.make_target(
-            code="zuid-2031", name="Rotterdam-Zuid op het gemiddelde in 2031",
-            areas=list(ZUID_2031), measure="indicator", subject="lbm_totaal", kind="reference",
-            baseline_year=2012, target_year=2031, reference_areas=list(MUNICIPALITIES),
+    targets = {
+        "zuid-2031": dict(
+            name="Rotterdam-Zuid op het gemiddelde in 2031", measure="indicator",
+            subject="lbm_totaal", kind="reference", baseline_year=2012, target_year=2031,
+            reference_areas=list(MUNICIPALITIES),
             reference_label="gemiddelde van de vier demogemeenten",
             note="Voorbeeld naar het NPRZ: de focuswijken op het gemiddelde in 2031."),
-            reason="demodoel")
+        "zuid-wonen-2031": dict(
+            name="Wonen op Zuid: 8.000 inwoners meer per wijk in 2031", measure="indicator",
+            subject="a_inw", kind="change", value=8000.0, direction="higher_better",
+            baseline_year=2016, target_year=2031, milestones={2020: 2000.0},
+            note="Voorbeeld naar de NPRZ-pijler Wonen: groei door woningbouw. Tussendoel 2020 "
+                 "valt in een jaar zonder meting."),
+    }
+    for code, fields in targets.items():
+        try:
+            svc.get_target(ws, code)
+        except NotFound:
+            if progress:
+                progress(f"demo-monitor: doel {code}")
+            svc.add_target(ws, svc.make_target(code=code, areas=list(ZUID_2031), **fields),
+                           reason="demodoel")
     if "zuid-pilot" not in {p.code for p in svc.list_pilots(ws)}:
         svc.save_pilot(ws, Pilot(code="zuid-pilot", name="Pilot Rotterdam-Zuid",
-                                 areas=ZUID_2031, start_year=2014,
+                                 areas=ZUID_2031, start_year=2014, subjects=("lbm_totaal",),
                                  note="Voorbeeldpilot in de drie focuswijken van zuid-2031."))
     return True
 

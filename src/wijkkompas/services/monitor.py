@@ -17,8 +17,10 @@ import pandas as pd
 from sqlalchemy import select
 
 from wijkkompas import __version__
+from wijkkompas.audit import conflict as audit_conflict
 from wijkkompas.audit import record
 from wijkkompas.errors import ConfigError, Conflict, NotFound
+from wijkkompas.monitor.boundaries import HarmonisedSeries, harmonise_series
 from wijkkompas.monitor.inequality import GrowthVerdict, dispersion, is_growing
 from wijkkompas.monitor.pilots import DidResult, Pilot, choose_comparisons, diff_in_diff
 from wijkkompas.monitor.progress import ProgressResult, assess_progress
@@ -81,7 +83,10 @@ def _check_areas(ws, target: Target) -> None:  # noqa: ANN001
 
 
 def add_target(ws, target: Target, *, reason: str = "") -> int:  # noqa: ANN001
-    """Store a new target (version 1). Returns the version number."""
+    """Store a new target (version 1). Returns the version number.
+
+    The acting account must be allowed to edit every area of the target."""
+    ws.require("edit", {"areas": [*target.areas]})
     _check_areas(ws, target)
     now = datetime.now(UTC)
     with ws.engine.begin() as conn:
@@ -102,8 +107,11 @@ def add_target(ws, target: Target, *, reason: str = "") -> int:  # noqa: ANN001
 
 
 def edit_target(ws, code: str, changes: dict[str, Any], *, reason: str = "",  # noqa: ANN001
-                expected_version: int | None = None) -> int:
+                expected_version: int | None = None, replace: bool = False) -> int:
     """Store a new version of target ``code`` with ``changes`` applied; the old versions stay.
+
+    ``replace=True``: ``changes`` is the full new definition (None clears a field; a missing
+    direction is taken from the catalogue), else only its non-None values change.
 
     ``expected_version`` (the version the editor saw) guards against lost updates: if the
     target moved on meanwhile, :class:`Conflict` is raised and nothing changes.
@@ -116,16 +124,26 @@ def edit_target(ws, code: str, changes: dict[str, Any], *, reason: str = "",  # 
         if row is None:
             raise NotFound(f"geen doel met code {code!r}")
         tid, current = row.id, row.current_version
-        if expected_version is not None and expected_version != current:
-            raise Conflict(f"doel {code!r} is intussen gewijzigd (versie {current}, u had "
-                           f"versie {expected_version}); laad het opnieuw")
         old = conn.execute(select(MonitorTargetVersion.definition).where(
             MonitorTargetVersion.target_id == tid,
             MonitorTargetVersion.version == current)).scalar_one()
-        new = Target.from_dict({**old, **{k: v for k, v in changes.items() if v is not None}})
+        ws.require("edit", {"areas": list(old.get("areas") or [])})
+        if expected_version is not None and expected_version != current:
+            raise audit_conflict(conn, ("target", code), current, expected_version,
+                                 f"doel {code!r} is intussen gewijzigd (versie {current}, u "
+                                 f"had versie {expected_version}); laad het opnieuw")
+        if replace:
+            new = make_target(**{k: v for k, v in changes.items()
+                                 if k != "code" and v is not None}, code=code)
+        else:
+            new = Target.from_dict({**old, **{k: v for k, v in changes.items()
+                                              if v is not None}})
+        ws.require("edit", {"areas": [*new.areas]})
         if new.to_dict() == Target.from_dict(old).to_dict():
             return current
-        _check_areas(ws, new)
+        # on the same connection: a second one would wait for this transaction's lock
+        # (SQLite) or not see its writes (PostgreSQL)
+        _check_area_codes(conn, [*new.areas, *new.reference_areas])
         updated = conn.execute(MonitorTarget.__table__.update().where(
             MonitorTarget.id == tid, MonitorTarget.current_version == current).values(
             current_version=current + 1))
@@ -138,6 +156,15 @@ def edit_target(ws, code: str, changes: dict[str, Any], *, reason: str = "",  # 
                {"version": current, **old}, {"version": current + 1, "reason": reason,
                                              **new.to_dict()})
     return current + 1
+
+
+def _check_area_codes(conn, codes: list[str]) -> None:  # noqa: ANN001
+    from wijkkompas.store.models import Area
+
+    found = set(conn.execute(select(Area.code).where(Area.code.in_(set(codes)))).scalars())
+    unknown = [c for c in codes if c not in found]
+    if unknown:
+        raise NotFound("onbekende gebieden: " + ", ".join(unknown))
 
 
 def get_target(ws, code: str, version: int | None = None) -> Target:  # noqa: ANN001
@@ -225,19 +252,131 @@ def indicator_series(ws, indicator: str, **filters: Any) -> pd.DataFrame:  # noq
     return obs[["area_code", "year", "value"]]
 
 
-def target_series(ws, target: Target) -> pd.DataFrame:  # noqa: ANN001
-    """The series a target is measured on: the indicator or the opgave score."""
+def harmonisation_method(indicator: str | None) -> tuple[str, str | None]:
+    """How a series of ``indicator`` crosses a boundary change: ``("count", None)`` for a
+    count, ``("rate", denominator)`` for a rate or share whose denominator count is known,
+    else ``("none", None)`` (opgave scores: ``indicator=None``).
+
+    The catalogue names a denominator on counts (``a_65_oo`` → ``a_inw``); a share ``p_x``
+    takes the denominator of its count ``a_x`` (``p_65_oo`` → ``a_inw``), or its own
+    ``denominator`` when the catalogue gives one."""
+    from wijkkompas.data.catalogue import load_catalogue
+
+    if indicator is None:
+        return "none", None
+    cat = load_catalogue()
+    if indicator not in cat:
+        return "none", None
+    ind = cat[indicator]
+    if ind.kind == "count":
+        return "count", None
+    if ind.kind in ("percentage", "rate"):
+        if ind.denominator:
+            return "rate", ind.denominator
+        sibling = "a_" + indicator[2:] if indicator.startswith("p_") else None
+        if sibling in cat and cat[sibling].kind == "count" and cat[sibling].denominator:
+            return "rate", cat[sibling].denominator
+    return "none", None
+
+
+_BOUNDARY_CACHE: dict[tuple, tuple[dict, dict]] = {}
+
+
+def _boundary_sets(ws, level: str, municipality: str) -> tuple[dict, dict]:  # noqa: ANN001
+    """``({year: boundaries}, weights cache)`` of one level in one municipality, for the
+    years in which that municipality has stored boundaries; cached per data version (the
+    boundaries change only with an import)."""
+    from wijkkompas.monitor.harmonise import RD_NEW
+    from wijkkompas.services.result_cache import data_version
+
+    key = (ws.engine.url.render_as_string(hide_password=True), data_version(ws.engine), level,
+           municipality)
+    if key not in _BOUNDARY_CACHE:
+        bounds = {}
+        for year in ws.boundary_years():
+            frame = ws.boundaries(year=year, level=level, municipality=municipality,
+                                  simplified=False, crs=RD_NEW)
+            if len(frame):
+                bounds[year] = frame
+        if len(_BOUNDARY_CACHE) >= 32:
+            _BOUNDARY_CACHE.pop(next(iter(_BOUNDARY_CACHE)))
+        _BOUNDARY_CACHE[key] = (bounds, {})
+    return _BOUNDARY_CACHE[key]
+
+
+def on_newest_boundaries(ws, series: pd.DataFrame, indicator: str | None, *,  # noqa: ANN001
+                         levels: list[str] | None = None,
+                         municipalities: list[str] | None = None,
+                         areas: pd.DataFrame | None = None) -> HarmonisedSeries:
+    """``series`` with every year on the newest stored boundaries of its areas' municipality
+    and level (:func:`wijkkompas.monitor.boundaries.harmonise_series`), flags per value.
+    ``levels``/``municipalities`` limit where is looked (default: those of the series);
+    ``areas`` is ``ws.areas()`` when the caller has it."""
+    areas = ws.areas() if areas is None else areas
+    out = series.copy()
+    out["flag"] = ""
+    empty = pd.DataFrame(columns=["year", "area_code", "sources", "boundary_year", "action"])
+    codes = out["area_code"].astype(str)
+    levels = levels or sorted(set(codes.map(areas["level"]).dropna()) - {"municipality",
+                                                                          "custom"})
+    if len(ws.boundary_years()) < 2 or not levels:
+        return HarmonisedSeries(out, empty)
+    method, den_code = harmonisation_method(indicator)
+    denominator = None
+    municipalities = municipalities or sorted(set(codes.map(areas["municipality_code"])
+                                                  .dropna()))
+    kept, changes, notes = [], [], []
+    touched = pd.Series(False, index=out.index)
+    for level in levels:
+        for muni in municipalities:
+            bounds, weights = _boundary_sets(ws, level, muni)
+            if len(bounds) < 2:
+                continue
+            known = set().union(*(set(b.index) for b in bounds.values()))
+            part = codes.isin(known) & ~touched
+            if not part.any():
+                continue
+            if den_code and denominator is None:
+                denominator = indicator_series(ws, den_code)
+            done = harmonise_series(out[part], bounds, method=method, denominator=denominator,
+                                    weights=weights)
+            kept.append(done.series)
+            changes.append(done.changes)
+            notes += done.notes
+            touched |= part
+    if not kept:
+        return HarmonisedSeries(out, empty)
+    merged = pd.concat([out[~touched], *kept], ignore_index=True)
+    merged["flag"] = merged["flag"].fillna("")
+    return HarmonisedSeries(merged.sort_values(["area_code", "year"]).reset_index(drop=True),
+                            pd.concat(changes, ignore_index=True), notes)
+
+
+def target_series(ws, target: Target, *, areas: pd.DataFrame | None = None  # noqa: ANN001
+                  ) -> pd.DataFrame:
+    """The series a target is measured on: the indicator or the opgave score, on the newest
+    boundaries (column ``flag`` names every linked or harmonised value and its method)."""
+    areas = ws.areas() if areas is None else areas
+    mine = [a for a in target.areas if a in areas.index]
+    levels = sorted(set(areas.loc[mine, "level"]) - {"municipality", "custom"})
+    munis = sorted(set(areas.loc[mine, "municipality_code"].dropna()))
     if target.measure == "score":
-        return _score_series(ws, str(target.framework), target.subject)
-    return indicator_series(ws, target.subject)
+        series = _score_series(ws, str(target.framework), target.subject)
+        indicator = None
+    else:
+        series, indicator = indicator_series(ws, target.subject), target.subject
+    if not levels:
+        return series.assign(flag="")
+    return on_newest_boundaries(ws, series, indicator, levels=levels,
+                                municipalities=munis, areas=areas).series
 
 
 def target_progress(ws, target: Target | str, *, as_of: int | None = None,  # noqa: ANN001
                     trend_start: int | None = None) -> ProgressResult:
     """Progress of every area of a target (stored code or a :class:`Target`)."""
     t = get_target(ws, target) if isinstance(target, str) else target
-    series = target_series(ws, t)
     areas = ws.areas()
+    series = target_series(ws, t, areas=areas)
     comparison = None
     if t.kind == "tier" and t.threshold is None:
         munis = set(areas.loc[list(t.areas), "municipality_code"].dropna())
@@ -279,12 +418,18 @@ def gap_report(ws, subject: str, *, framework: str | None = None,  # noqa: ANN00
     areas = ws.areas()
     if framework:
         series = _score_series(ws, framework, subject)
+        series = series[series["area_code"].map(areas["level"]) == level]
         direction = "higher_better"
+        done = on_newest_boundaries(ws, series, None, levels=[level],
+                                    municipalities=municipalities, areas=areas)
     else:
         series = indicator_series(ws, subject, level=level)
         direction = _direction_of(subject)
         if direction == "neutral":
             direction = "higher_better"
+        done = on_newest_boundaries(ws, series, subject, levels=[level],
+                                    municipalities=municipalities, areas=areas)
+    series = done.series
     series = series[series["area_code"].map(areas["level"]) == level].copy()
     series["municipality"] = series["area_code"].map(areas["municipality_code"])
     if municipalities:
@@ -292,6 +437,17 @@ def gap_report(ws, subject: str, *, framework: str | None = None,  # noqa: ANN00
     if series["value"].notna().sum() == 0:
         raise NotFound(f"geen waarden voor {subject} op niveau {level}")
     table, warnings = dispersion(series, group="municipality", direction=direction)
+    flagged = series[series["flag"].astype(bool) & series["value"].notna()]
+    counts = flagged.groupby(["municipality", "year"]).size()
+    table["harmonised"] = counts.reindex(table.index).fillna(0).astype(int)
+    methods = flagged.assign(method=flagged["flag"].str.split(":").str[0]).groupby(
+        ["municipality", "year"])["method"].agg(lambda m: ", ".join(sorted(set(m))))
+    table["flags"] = methods.reindex(table.index).fillna("")
+    if len(flagged):
+        warnings.append("grenswijziging: waarden van " + ", ".join(
+            f"{g} {y} ({n} gebied(en))" for (g, y), n in counts.items())
+            + " zijn gekoppeld of geharmoniseerd naar de nieuwste grenzen; zie de kolom 'flags'")
+    warnings += done.notes
     verdicts = [is_growing(table, g, measure=measure, name=str(areas["name"].get(g, g)))
                 for g in table.index.get_level_values(0).unique()]
     return GapReport(subject=subject, level=level, table=table, verdicts=verdicts,
@@ -312,28 +468,56 @@ def subjective_report(ws, *, municipality: str | None = None, threshold: float =
 # --- pilots ---------------------------------------------------------------------------------
 
 
-def save_pilot(ws, pilot: Pilot) -> None:  # noqa: ANN001
-    """Store (or replace) a pilot."""
-    _check_areas(ws, Target(code="x", name="x", areas=pilot.areas, measure="indicator",
-                            subject="x", kind="absolute", baseline_year=2000,
-                            target_year=2001, value=0.0))
+def save_pilot(ws, pilot: Pilot, *, expected_version: int | None = None) -> int:  # noqa: ANN001
+    """Store (or replace) a pilot; returns its new lock version.
+
+    The acting account must be allowed to edit every pilot area (and, on replace, every area
+    of the stored pilot). ``expected_version`` guards against lost updates (409 with what
+    changed). The subjects are checked against the catalogue."""
+    ws.require("edit", {"areas": [*pilot.areas]})
+    for subject in pilot.subjects:
+        _direction_of(subject)
     values = dict(name=pilot.name, areas=list(pilot.areas), start_year=pilot.start_year,
-                  measure_ids=list(pilot.measure_ids), note=pilot.note)
+                  measure_ids=list(pilot.measure_ids), note=pilot.note,
+                  subjects=list(pilot.subjects))
     with ws.engine.begin() as conn:
+        _check_area_codes(conn, list(pilot.areas))
         table = MonitorPilot.__table__
-        found = conn.execute(select(MonitorPilot.id).where(MonitorPilot.code == pilot.code)).first()
+        found = conn.execute(select(table).where(table.c.code == pilot.code)).first()
         if found:
-            conn.execute(table.update().where(table.c.id == found[0]).values(**values))
-        else:
-            conn.execute(table.insert().values(code=pilot.code, created_at=datetime.now(UTC),
-                                               created_by=ws.settings.user, **values))
+            ws.require("edit", {"areas": list(found.areas or [])})
+            current = int(found.lock_version or 1)
+            if expected_version is not None and expected_version != current:
+                raise audit_conflict(conn, ("pilot", pilot.code), current, expected_version,
+                                     f"pilot {pilot.code!r} is intussen gewijzigd (versie "
+                                     f"{current}, u had versie {expected_version}); laad "
+                                     "haar opnieuw")
+            before = {k: (list(found._mapping[k] or []) if k in ("areas", "measure_ids",
+                                                               "subjects")
+                          else found._mapping[k]) for k in values}
+            conn.execute(table.update().where(table.c.id == found.id).values(
+                lock_version=current + 1, **values))
+            record(conn, ws.settings.user, "pilot.edit", ("pilot", pilot.code),
+                   {"lock_version": current, **before}, {"lock_version": current + 1, **values})
+            return current + 1
+        conn.execute(table.insert().values(code=pilot.code, created_at=datetime.now(UTC),
+                                           created_by=ws.settings.user, lock_version=1,
+                                           **values))
+        record(conn, ws.settings.user, "pilot.add", ("pilot", pilot.code), None,
+               {"lock_version": 1, **values})
+    return 1
+
+
+def _pilot_from_row(r) -> Pilot:  # noqa: ANN001
+    return Pilot(code=r.code, name=r.name, areas=tuple(r.areas), start_year=r.start_year,
+                 measure_ids=tuple(r.measure_ids or ()), note=r.note,
+                 subjects=tuple(r.subjects or ()), version=int(r.lock_version or 1))
 
 
 def list_pilots(ws) -> list[Pilot]:  # noqa: ANN001
     with ws.engine.connect() as conn:
         rows = conn.execute(select(MonitorPilot.__table__).order_by(MonitorPilot.code)).all()
-    return [Pilot(code=r.code, name=r.name, areas=tuple(r.areas), start_year=r.start_year,
-                  measure_ids=tuple(r.measure_ids), note=r.note) for r in rows]
+    return [_pilot_from_row(r) for r in rows]
 
 
 def get_pilot(ws, code: str) -> Pilot:  # noqa: ANN001
@@ -360,7 +544,7 @@ class PilotReport:
         return sorted(set(self.matches["comparison_area"]))
 
 
-def pilot_comparison(ws, pilot: Pilot | str, subject: str, *,  # noqa: ANN001
+def pilot_comparison(ws, pilot: Pilot | str, subject: str | None = None, *,  # noqa: ANN001
                      baseline_indicators: list[str] | None = None,
                      baseline_year: int | None = None, k: int = 2,
                      method: str = "mahalanobis", pool_municipalities: list[str] | None = None,
@@ -370,8 +554,13 @@ def pilot_comparison(ws, pilot: Pilot | str, subject: str, *,  # noqa: ANN001
     The pool is every area at the level of the pilot areas (in ``pool_municipalities`` when
     given) except the pilot's and other stored pilots' areas. ``baseline_indicators``
     default to ``[subject]``; ``baseline_year`` to the last year before the start with data.
+    ``subject`` defaults to the first indicator stored with the pilot.
     """
     p = get_pilot(ws, pilot) if isinstance(pilot, str) else pilot
+    subject = subject or (p.subjects[0] if p.subjects else None)
+    if not subject:
+        raise ConfigError(f"pilot {p.code!r}: geef de indicator waarop de pilot beoordeeld "
+                          "wordt (bij de pilot vastgelegd of als argument)")
     areas = ws.areas()
     missing = [a for a in p.areas if a not in areas.index]
     if missing:

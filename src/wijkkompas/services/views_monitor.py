@@ -35,6 +35,113 @@ def status_label(status: str) -> str:
     return labels.get(status, status)
 
 
+def _fragments() -> list[tuple[str, str]]:
+    """Dutch fragments of the monitor's library messages and their translation (longest
+    first), so service warnings, notes and flags read in the page's language; codes, numbers
+    and names inside a message stay as they are."""
+    pairs = [
+        ("sommige waarden zijn geharmoniseerd of gekoppeld over een grenswijziging; zie de "
+         "kolom 'flags'", _("sommige waarden zijn geharmoniseerd of gekoppeld over een "
+                            "grenswijziging; zie de kolom 'flags'")),
+        (" zijn gekoppeld of geharmoniseerd naar de nieuwste grenzen; zie de kolom 'flags'",
+         _(" zijn gekoppeld of geharmoniseerd naar de nieuwste grenzen; zie de kolom "
+           "'flags'")),
+        ("grenswijziging: waarden van ", _("grenswijziging: waarden van ")),
+        ("grens gewijzigd, niet te harmoniseren (geen aantal en geen noemer): ",
+         _("grens gewijzigd, niet te harmoniseren (geen aantal en geen noemer): ")),
+        (": Theil-index en variatiecoëfficiënt zijn daar niet bepaald (gebruik de "
+         "kwintielkloof)", _(": Theil-index en variatiecoëfficiënt zijn daar niet bepaald "
+                             "(gebruik de kwintielkloof)")),
+        ("negatieve waarden in ", _("negatieve waarden in ")),
+        ("geharmoniseerd (teller en noemer oppervlaktegewogen)",
+         _("geharmoniseerd (teller en noemer oppervlaktegewogen)")),
+        ("geharmoniseerd (oppervlaktegewogen)", _("geharmoniseerd (oppervlaktegewogen)")),
+        ("gekoppeld (code gewijzigd)", _("gekoppeld (code gewijzigd)")),
+        ("zonder volledige basiswaarden, niet gebruikt: ",
+         _("zonder volledige basiswaarden, niet gebruikt: ")),
+        ("constante indicatoren tellen niet mee: ", _("constante indicatoren tellen niet mee: ")),
+        ("zonder waarden vóór én na de start, niet meegeteld: ",
+         _("zonder waarden vóór én na de start, niet meegeteld: ")),
+        ("maar één jaar vóór de start: parallelle trends zijn niet te toetsen",
+         _("maar één jaar vóór de start: parallelle trends zijn niet te toetsen")),
+        ("basisjaar voor de selectie: ", _("basisjaar voor de selectie: ")),
+        ("; indicatoren: ", _("; indicatoren: ")),
+        ("; methode: ", _("; methode: ")),
+        (" gebied(en))", _(" gebied(en))")),
+        (" (uit ", _(" (uit ")),
+        (" in ", _(" in ")),
+    ]
+    return sorted(pairs, key=lambda p: -len(p[0]))
+
+
+def translate_message(text: str) -> str:
+    """A library message (Dutch) in the page's language, fragment by fragment."""
+    if current_language() == "nl" or not text:
+        return text
+    out = text
+    for dutch, shown in _fragments():
+        out = out.replace(dutch, shown)
+    return out
+
+
+def _note_text(code: str, params: dict) -> str:
+    texts = {
+        "no_baseline": _("geen waarde in het basisjaar {year}"),
+        "met_at_baseline": _("voldeed in het basisjaar al aan het doel"),
+        "no_target_value": _("geen doelwaarde (basiswaarde ontbreekt)"),
+        "few_points": _("{n} meetpunt(en) sinds {start}"),
+        "pace": _("tempo tot nu toe {observed} per jaar, nodig {needed} per jaar"),
+    }
+    shown = {k: format_number(v, 3 if abs(v) < 100 else 0) if isinstance(v, float) else v
+             for k, v in params.items()}
+    return texts.get(code, code).format(**shown)
+
+
+def _milestone_text(check: dict, decimals: int) -> str:
+    year = check["year"]
+    if check["basis"] == "none":
+        return _("{year}: geen meting in dat jaar").format(year=year)
+    verdict = _("gehaald") if check["met"] else _("niet gehaald")
+    value = format_number(check["value"], decimals)
+    goal = format_number(check["goal"], decimals)
+    if check["basis"] == "measured":
+        return _("{year}: {verdict} (gemeten {value}, tussendoel {goal})").format(
+            year=year, verdict=verdict, value=value, goal=goal)
+    if check["basis"] == "trend":
+        return _("{year}: geen meting in dat jaar; volgens de trend {value}, tussendoel {goal}: "
+                 "{verdict}").format(year=year, value=value, goal=goal, verdict=verdict)
+    return _("{year}: geen meting in dat jaar; lineair tussen {before} en {after} {value}, "
+             "tussendoel {goal}: {verdict}").format(
+        year=year, before=check["before"], after=check["after"], value=value, goal=goal,
+        verdict=verdict)
+
+
+def describe_target(target: svc.Target) -> str:
+    """One sentence describing a target, in the page's language."""
+    if target.kind == "absolute":
+        how = _("naar {value} in {year}").format(value=format_number(target.value, 2),
+                                                 year=target.target_year)
+    elif target.kind == "change":
+        sign = "+" if (target.value or 0) >= 0 else ""
+        how = _("{value} t.o.v. {base} in {year}").format(
+            value=sign + format_number(target.value, 2), base=target.baseline_year,
+            year=target.target_year)
+    elif target.kind == "reference":
+        label = target.reference_label or _("gemiddelde van {areas}").format(
+            areas=", ".join(target.reference_areas))
+        how = _("op het {label} in {year}").format(label=label, year=target.target_year)
+        if target.reference_year is not None:
+            how += f" ({target.reference_year})"
+        if target.value:
+            how += f" {'+' if target.value > 0 else ''}{format_number(target.value, 2)}"
+    else:
+        how = _("uit de laagste klasse in {year}").format(year=target.target_year)
+    what = target.subject if target.measure == "indicator" else _("opgave {code}").format(
+        code=target.subject)
+    return _("{what}: {how} (basis {base}; {n} gebied(en))").format(
+        what=what, how=how, base=target.baseline_year, n=len(target.areas))
+
+
 def _subject_label(ctx: ViewContext, code: str, measure: str = "indicator") -> str:
     if measure != "indicator":
         return _("opgave {code}").format(code=code)
@@ -91,10 +198,15 @@ class ProgressRow:
     note: str
 
 
-def _progress_rows(ctx: ViewContext, table: pd.DataFrame, decimals: int) -> list[ProgressRow]:
+def _progress_rows(ctx: ViewContext, table: pd.DataFrame, decimals: int,
+                   details: dict[str, dict] | None = None) -> list[ProgressRow]:
     rows = []
     for r in table.to_dict("records"):
         cy = r["current_year"]
+        extra = (details or {}).get(str(r["area_code"]), {})
+        milestones = "; ".join(_milestone_text(c, decimals)
+                               for c in extra.get("milestone_checks", []))
+        notes = "; ".join(_note_text(c, p) for c, p in extra.get("note_items", []))
         rows.append(ProgressRow(
             code=str(r["area_code"]), name=str(r["name"]), url=link(f"/gebied/{r['area_code']}"),
             baseline_year=int(r["baseline_year"]), baseline=_num(r["baseline_value"], decimals),
@@ -105,8 +217,10 @@ def _progress_rows(ctx: ViewContext, table: pd.DataFrame, decimals: int) -> list
             pace_needed=_num(r["pace_needed"], decimals + 1), n_points=int(r["n_points"]),
             forecast=_num(r["forecast"], decimals), forecast_low=_num(r["forecast_low"], decimals),
             forecast_high=_num(r["forecast_high"], decimals), status=str(r["status"]),
-            status_label=status_label(str(r["status"])), milestones=str(r["milestones"]),
-            flags=str(r["flags"]), note=str(r["note"])))
+            status_label=status_label(str(r["status"])),
+            milestones=milestones if details is not None else str(r["milestones"]),
+            flags=translate_message(str(r["flags"])),
+            note=notes if details is not None else translate_message(str(r["note"]))))
     return rows
 
 
@@ -117,6 +231,8 @@ class SeriesRow:
     code: str
     name: str
     values: list[Shown]
+    #: per year: how the value crossed a boundary change ("" = as published)
+    flags: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -153,6 +269,12 @@ class ProgrammeView:
     warnings: list[str]
     note: str
     downloads: dict[str, str] = field(default_factory=dict)
+    #: some value in ``series`` was linked or harmonised over a boundary change
+    flagged: bool = False
+    #: the current version, for the edit form's hidden ``versie`` field
+    current_version: int = 1
+    #: the current definition, to fill the edit form
+    definition: dict = field(default_factory=dict)
 
 
 def _history(ctx: ViewContext, code: str) -> list[HistoryRow]:
@@ -168,13 +290,16 @@ def programme(ctx: ViewContext, code: str, *, versie: int | None = None) -> Prog
     target = svc.get_target(ctx.ws, code, versie)
     result = svc.target_progress(ctx.ws, target)
     dec = _decimals(ctx, target.subject, target.measure)
-    rows = _progress_rows(ctx, result.table, dec)
+    rows = _progress_rows(ctx, result.table, dec, result.details)
     series = svc.target_series(ctx.ws, target)
     series = series[series["area_code"].isin(target.areas)].dropna(subset=["value"])
     years = sorted({int(y) for y in series["year"]})
     lookup = {(a, int(y)): v for a, y, v in series[["area_code", "year", "value"]].itertuples(
         index=False)}
-    series_rows = [SeriesRow(r.code, r.name, [_num(lookup.get((r.code, y)), dec) for y in years])
+    flag_of = {(a, int(y)): translate_message(str(f)) for a, y, f in
+               series[["area_code", "year", "flag"]].itertuples(index=False) if f}
+    series_rows = [SeriesRow(r.code, r.name, [_num(lookup.get((r.code, y)), dec) for y in years],
+                             [flag_of.get((r.code, y), "") for y in years])
                    for r in rows]
     label = _subject_label(ctx, target.subject, target.measure)
     chart = None
@@ -190,7 +315,16 @@ def programme(ctx: ViewContext, code: str, *, versie: int | None = None) -> Prog
     counts: dict[str, int] = {}
     for r in rows:
         counts[r.status_label] = counts.get(r.status_label, 0) + 1
-    warnings = [w for w in result.warnings if not w.startswith("bestuurstermijnen")]
+    warnings = []
+    if result.reference is not None:
+        value, year, moving = result.reference
+        warnings.append(_("{label}: {value} in {year}").format(
+            label=target.reference_label or _("referentie"), value=format_number(value, dec + 2),
+            year=year) + (_(" (bewegende referentie: nieuwste jaar)") if moving else ""))
+    if result.table["flags"].str.len().gt(0).any():
+        warnings.append(_("Sommige waarden zijn over een grenswijziging gekoppeld of "
+                          "geharmoniseerd naar de nieuwste grenzen; ze zijn per waarde "
+                          "gemarkeerd, met de methode."))
     if (result.table["status"] == "too_few_points").any():
         warnings.append(_("Bij minder dan {n} meetpunten tekenen we geen trend en geen "
                           "prognose: dat zou een zekerheid suggereren die er niet is.").format(
@@ -198,14 +332,16 @@ def programme(ctx: ViewContext, code: str, *, versie: int | None = None) -> Prog
     query = {"versie": versie} if versie else {}
     return ProgrammeView(
         code=target.code, name=target.name, version=history[-1].version if versie is None
-        else versie, description=target.describe(), subject=target.subject,
+        else versie, description=describe_target(target), subject=target.subject,
         subject_label=label, direction=target.direction, baseline_year=target.baseline_year,
         target_year=target.target_year,
         terms=", ".join(svc.terms_spanned(target.baseline_year, target.target_year)),
         rows=rows, counts=counts, years=years, series=series_rows, chart=chart,
         history=history, warnings=warnings, note=target.note,
         downloads={"csv": link(f"/api/v1/monitor/doel/{target.code}.csv", **query),
-                   "xlsx": link(f"/api/v1/monitor/doel/{target.code}.xlsx", **query)})
+                   "xlsx": link(f"/api/v1/monitor/doel/{target.code}.xlsx", **query)},
+        flagged=bool(flag_of), current_version=history[-1].version,
+        definition=svc.get_target(ctx.ws, target.code).to_dict())
 
 
 def programme_frame(ctx: ViewContext, code: str, *, versie: int | None = None
@@ -257,7 +393,8 @@ def monitor_index(ctx: ViewContext) -> MonitorIndexView:
     frame = svc.list_targets(ctx.ws)
     names = ctx.areas()["name"]
     targets = [TargetSummary(
-        str(r["code"]), str(r["name"]), int(r["version"]), str(r["description"]),
+        str(r["code"]), str(r["name"]), int(r["version"]),
+        describe_target(svc.get_target(ctx.ws, str(r["code"]))),
         int(r["areas"]), int(r["baseline_year"]), int(r["target_year"]), str(r["terms"]),
         pd.Timestamp(r["changed_at"]).strftime("%Y-%m-%d"), str(r["changed_by"]),
         link(f"/monitor/doel/{r['code']}"), _history(ctx, str(r["code"])))
@@ -322,10 +459,11 @@ def area_monitor(ctx: ViewContext, code: str) -> AreaMonitor:
         target = svc.get_target(ctx.ws, str(tcode))
         if code not in target.areas:
             continue
-        table = svc.target_progress(ctx.ws, target).table
+        result = svc.target_progress(ctx.ws, target)
+        table = result.table
         mine = _progress_rows(ctx, table[table["area_code"] == code],
-                              _decimals(ctx, target.subject, target.measure))
-        rows += [AreaTargetRow(target.code, target.name, target.describe(),
+                              _decimals(ctx, target.subject, target.measure), result.details)
+        rows += [AreaTargetRow(target.code, target.name, describe_target(target),
                                link(f"/monitor/doel/{target.code}"), p) for p in mine]
     gaps = []
     if municipality:
@@ -357,6 +495,10 @@ class GapRow:
     gap: Shown
     theil: Shown
     cv: Shown
+    #: areas whose value this year was linked or harmonised over a boundary change
+    harmonised: int = 0
+    #: the methods used, in the page's language
+    flags: str = ""
 
 
 @dataclass
@@ -434,7 +576,8 @@ def gap(ctx: ViewContext, *, indicator: str | None = None, gemeente: str | None 
     dec = _decimals(ctx, subject, measure)
     rows = [GapRow(str(g), str(names.get(g, g)), int(y), int(r["n"]), _num(r["mean"], dec),
                    _num(r["best_quintile"], dec), _num(r["worst_quintile"], dec),
-                   _num(r["gap"], dec), _num(r["theil"], 4), _num(r["cv"], 3))
+                   _num(r["gap"], dec), _num(r["theil"], 4), _num(r["cv"], 3),
+                   int(r.get("harmonised", 0)), translate_message(str(r.get("flags", ""))))
             for (g, y), r in report.table.iterrows()]
     verdicts = []
     for v in report.verdicts:
@@ -457,7 +600,7 @@ def gap(ctx: ViewContext, *, indicator: str | None = None, gemeente: str | None 
     query = {"indicator": indicator, "gemeente": gemeente, "kader": kader, "opgave": opgave,
              "niveau": niveau if niveau != "wijk" else None}
     return GapView(subject, label, framework, level, munis or [], rows, verdicts, chart,
-                   list(report.warnings), options,
+                   [translate_message(w) for w in report.warnings], options,
                    {"csv": link("/api/v1/monitor/spreiding.csv", **query),
                     "xlsx": link("/api/v1/monitor/spreiding.xlsx", **query)})
 

@@ -13,7 +13,12 @@ from wijkkompas.services import monitor as svc
 from wijkkompas.services.formatting import Shown, format_number
 from wijkkompas.services.viewcontext import ViewContext, link
 from wijkkompas.services.views import Chart
-from wijkkompas.services.views_monitor import _decimals, _num, _subject_label
+from wijkkompas.services.views_monitor import (
+    _decimals,
+    _num,
+    _subject_label,
+    translate_message,
+)
 from wijkkompas.services.views_monitor_charts import pilot_figure
 from wijkkompas.web.i18n import _
 
@@ -64,6 +69,9 @@ class PilotView:
     chart: Chart | None
     warnings: list[str]
     downloads: dict[str, str] = field(default_factory=dict)
+    #: the indicators stored with the pilot (the first is the default) and their pages
+    subjects: list[tuple[str, str, str]] = field(default_factory=list)
+    version: int = 1
 
 
 def _basis(basis: str | None) -> list[str] | None:
@@ -72,8 +80,9 @@ def _basis(basis: str | None) -> list[str] | None:
 
 def _pilot_report(ctx: ViewContext, code: str, indicator: str | None, basis: str | None,
                   k: int) -> svc.PilotReport:
-    return svc.pilot_comparison(ctx.ws, code, indicator or PILOT_SUBJECT,
-                                baseline_indicators=_basis(basis), k=k)
+    stored = svc.get_pilot(ctx.ws, code)
+    subject = indicator or (stored.subjects[0] if stored.subjects else PILOT_SUBJECT)
+    return svc.pilot_comparison(ctx.ws, stored, subject, baseline_indicators=_basis(basis), k=k)
 
 
 def pilot(ctx: ViewContext, code: str, *, indicator: str | None = None,
@@ -122,9 +131,11 @@ def pilot(ctx: ViewContext, code: str, *, indicator: str | None = None,
                  "(parallelle trends). Het is een vergelijking, geen bewijs van oorzaak en "
                  "gevolg: andere veranderingen in dezelfde periode kunnen het verschil "
                  "verklaren, en met weinig gebieden is de bandbreedte breed."),
-        chart=chart, warnings=list(report.warnings),
+        chart=chart, warnings=[translate_message(w) for w in report.warnings],
         downloads={"csv": link(f"/api/v1/monitor/pilot/{p.code}.csv", **query),
-                   "xlsx": link(f"/api/v1/monitor/pilot/{p.code}.xlsx", **query)})
+                   "xlsx": link(f"/api/v1/monitor/pilot/{p.code}.xlsx", **query)},
+        subjects=[(s, _subject_label(ctx, s), link(f"/monitor/pilot/{p.code}", indicator=s))
+                  for s in p.subjects], version=p.version)
 
 
 def pilot_frame(ctx: ViewContext, code: str, *, indicator: str | None = None,

@@ -1,14 +1,25 @@
 """Monitor pages (targets, programme, gap, pilots), their JSON twins under /api/v1/monitor and
-CSV/Excel downloads. Each route makes one call to :mod:`wijkkompas.services.views_monitor`."""
+CSV/Excel downloads. Each route makes one call to :mod:`wijkkompas.services.views_monitor`.
+
+Writes (set or edit a target, define a pilot) go through :func:`wijkkompas.web.auth.writer`
+(session + CSRF, or an API token) and :mod:`wijkkompas.services.views_monitor_edit`; a form
+post redirects (303) to the page of what was saved, the JSON twin returns it."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from wijkkompas.services import exports, views, views_monitor, views_monitor_pilot
+from wijkkompas.services import (
+    exports,
+    views,
+    views_monitor,
+    views_monitor_edit,
+    views_monitor_pilot,
+)
+from wijkkompas.web import auth
 from wijkkompas.web.deps import CtxDep
 from wijkkompas.web.routes_api import XLSX, Gemeente
 from wijkkompas.web.routes_html import render
@@ -38,18 +49,76 @@ def _file(frame_meta: tuple[Any, dict[str, str]], kind: str, name: str) -> Respo
                     headers={"Content-Disposition": f'attachment; filename="{name}.{kind}"'})
 
 
+def _editing(request: Request, ctx: CtxDep, areas: list[str] | None = None) -> dict[str, Any]:
+    """The forms' choices and whether the logged-in user may use them (no user: no form and no
+    token, so anonymous pages stay cacheable). ``areas``: the edited record's areas."""
+    from wijkkompas.services.accounts import get_user
+
+    user = auth.current_user(request)
+    if user is None:
+        return {"logged_in": False, "can_edit": False, "form": None}
+    account = get_user(ctx.ws, user.id)
+    role = getattr(account, "role", None)
+    if areas is not None:
+        allowed = auth.may(request, user, "edit", {"areas": areas})
+    else:
+        allowed = role in ("editor", "admin")
+    return {"logged_in": True, "can_edit": bool(allowed),
+            "form": views_monitor_edit.target_form(ctx) if allowed else None}
+
+
+async def _fields(request: Request) -> tuple[Any, dict[str, Any]]:
+    """The acting workspace and the fields; a multi-select (``gebieden``, ``referentie``,
+    ``indicatoren``) of a form post keeps every chosen value."""
+    ws, fields = await auth.writer(request)
+    if not request.headers.get("content-type", "").startswith("application/json"):
+        form = await request.form()  # parsed once by auth.writer; cached on the request
+        for name in ("gebieden", "referentie", "indicatoren"):
+            values = [v for v in form.getlist(name) if isinstance(v, str)]
+            if len(values) > 1:
+                fields[name] = values
+    return ws, fields
+
+
 # --- HTML -------------------------------------------------------------------------------------
 
 
 @router.get("/monitor", include_in_schema=False)
 def monitor_page(request: Request, ctx: CtxDep) -> Response:
-    return render(request, "monitor.html", views_monitor.monitor_index(ctx), api="/api/v1/monitor")
+    return render(request, "monitor.html", views_monitor.monitor_index(ctx), api="/api/v1/monitor",
+                  kinds=views_monitor_edit.kind_labels(), **_editing(request, ctx))
 
 
 @router.get("/monitor/doel/{code}", include_in_schema=False)
 def doel_page(request: Request, ctx: CtxDep, code: str, versie: Versie = None) -> Response:
     view = views_monitor.programme(ctx, code, versie=versie)
-    return render(request, "monitor_doel.html", view, api=f"/api/v1/monitor/doel/{view.code}")
+    return render(request, "monitor_doel.html", view, api=f"/api/v1/monitor/doel/{view.code}",
+                  kinds=views_monitor_edit.kind_labels(),
+                  **_editing(request, ctx, list(view.definition.get("areas") or [])))
+
+
+@router.post("/monitor/doelen", include_in_schema=False)
+async def doel_create(request: Request, ctx: CtxDep) -> Response:
+    """Set a target (logged-in editors; CSRF-checked); then show its progress."""
+    ws, fields = await _fields(request)
+    saved = views_monitor_edit.create_target(ctx, ws, fields)
+    return RedirectResponse(saved.url, status_code=303)
+
+
+@router.post("/monitor/doel/{code}", include_in_schema=False)
+async def doel_edit(request: Request, ctx: CtxDep, code: str) -> Response:
+    """A new version of a target (stale ``versie``: 409 with what changed)."""
+    ws, fields = await _fields(request)
+    saved = views_monitor_edit.edit_target(ctx, ws, code, fields)
+    return RedirectResponse(saved.url, status_code=303)
+
+
+@router.post("/monitor/pilots", include_in_schema=False)
+async def pilot_save(request: Request, ctx: CtxDep) -> Response:
+    """Define (or replace) a pilot; then show it against its comparison areas."""
+    ws, fields = await _fields(request)
+    saved = views_monitor_edit.save_pilot(ctx, ws, fields)
+    return RedirectResponse(saved.url, status_code=303)
 
 
 @router.get("/monitor/spreiding", include_in_schema=False)
@@ -140,6 +209,27 @@ def pilot_api(ctx: CtxDep, code: str, indicator: Indicator = None, basis: Basis 
               k: K = 2) -> JSONResponse:
     return JSONResponse(views.to_dict(views_monitor_pilot.pilot(ctx, code, indicator=indicator,
                                                           basis=basis, k=k)))
+
+
+@api.post("/doelen", summary="Leg een doel vast (code, naam, gebieden, indicator of kader + "
+          "opgave, soort, waarde, basisjaar, doeljaar, tussendoelen)")
+async def doel_create_api(request: Request, ctx: CtxDep) -> JSONResponse:
+    ws, fields = await _fields(request)
+    return JSONResponse(views.to_dict(views_monitor_edit.create_target(ctx, ws, fields)))
+
+
+@api.post("/doelen/{code}", summary="Wijzig een doel (nieuwe versie); versie = de versie die "
+          "u zag (anders 409 met wat er veranderde)")
+async def doel_edit_api(request: Request, ctx: CtxDep, code: str) -> JSONResponse:
+    ws, fields = await _fields(request)
+    return JSONResponse(views.to_dict(views_monitor_edit.edit_target(ctx, ws, code, fields)))
+
+
+@api.post("/pilots", summary="Leg een pilot vast (code, naam, gebieden, startjaar, "
+          "indicatoren, maatregelen); versie bij vervangen")
+async def pilot_save_api(request: Request, ctx: CtxDep) -> JSONResponse:
+    ws, fields = await _fields(request)
+    return JSONResponse(views.to_dict(views_monitor_edit.save_pilot(ctx, ws, fields)))
 
 
 @api.get("/gebied/{code}", summary="Monitor van één gebied (ook in het gebiedsprofiel)")
