@@ -19,6 +19,8 @@ def run(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # 
     monkeypatch.setenv("WIJKKOMPAS_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("WIJKKOMPAS_USER", "cli-tester")
     monkeypatch.delenv("WIJKKOMPAS_DATABASE_URL", raising=False)
+    for name in ("WIJKKOMPAS_ALS", "WIJKKOMPAS_WACHTWOORD", "WIJKKOMPAS_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("COLUMNS", "200")
     runner = CliRunner()
 
@@ -125,3 +127,143 @@ def test_indicators(run) -> None:  # noqa: ANN001
     thema = run("indicators", "--thema", "wonen")
     assert thema.exit_code == 0
     assert "g_woz" in thema.stdout and "a_inw" not in thema.stdout
+
+
+# --- acting for an account: --als NAAM (issue 6) ---------------------------------------------
+
+PASSWORD = "lang-genoeg-wachtwoord"
+
+
+@pytest.fixture
+def people(run) -> str:  # noqa: ANN001
+    """An admin (anna) and a viewer (victor) in the CLI's database."""
+    from wijkkompas.services.accounts import add_user
+
+    ws = Workspace.open(run.url)
+    try:
+        add_user(ws, "anna", PASSWORD, role="admin")
+        add_user(ws, "victor", PASSWORD, role="viewer")
+    finally:
+        ws.close()
+    return run.url
+
+
+def _counts(url: str) -> dict[str, int]:
+    from tests.conftest import table_counts
+
+    ws = Workspace.open(url, create=False)
+    try:
+        return table_counts(ws)
+    finally:
+        ws.close()
+
+
+def _audit(url: str, entity: str) -> list:
+    from wijkkompas.audit import entries
+
+    ws = Workspace.open(url, create=False)
+    try:
+        return entries(ws, entity=entity)
+    finally:
+        ws.close()
+
+
+def test_als_viewer_is_refused_and_changes_nothing(run, people: str,  # noqa: ANN001
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WIJKKOMPAS_WACHTWOORD", PASSWORD)
+    before = _counts(people)
+    result = run("--als", "victor", "import", "cbs", str(KWB / "kwb2024_statline_excerpt.csv"))
+    assert result.exit_code == 1
+    message = _stderr(result).strip()
+    assert message.startswith("fout: victor mag niet: gegevens importeren (daarvoor is ")
+    after = _counts(people)
+    assert after.pop("users") == before.pop("users")  # the login touched a row, added none
+    assert after == before
+    refused = run("--als", "victor", "user", "add", "nieuw", "--password-stdin")
+    assert refused.exit_code == 1 and "mag niet: gebruikers en tokens beheren" in \
+        _stderr(refused)
+
+
+def test_als_admin_acts_under_its_name(run, people: str,  # noqa: ANN001
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WIJKKOMPAS_ALS", "anna")
+    monkeypatch.setenv("WIJKKOMPAS_WACHTWOORD", PASSWORD)
+    result = run("import", "cbs", str(KWB / "kwb2024_statline_excerpt.csv"))
+    assert result.exit_code == 0, result.output
+    assert [e.actor for e in _audit(people, "import_run")] == ["anna"]
+    made = run("custom-area", "focus", "Focus", "BU05990110")
+    assert made.exit_code == 0, made.output
+    assert [e.actor for e in _audit(people, "area:focus")] == ["anna"]
+
+
+def test_als_without_it_is_the_local_operator(run, people: str) -> None:  # noqa: ANN001
+    result = run("import", "cbs", str(KWB / "kwb2024_statline_excerpt.csv"))
+    assert result.exit_code == 0, result.output
+    assert [e.actor for e in _audit(people, "import_run")] == ["cli-tester"]
+
+
+def test_als_with_a_wrong_password(run, people: str,  # noqa: ANN001
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WIJKKOMPAS_WACHTWOORD", "fout-wachtwoord")
+    before = _counts(people)
+    result = run("--als", "anna", "import", "cbs", str(KWB / "kwb2024_statline_excerpt.csv"))
+    assert result.exit_code == 1
+    assert _stderr(result).strip() == \
+        "fout: --als anna: onbekende gebruiker of onjuist wachtwoord"
+    assert _counts(people) == before
+    unknown = run("--als", "niemand", "areas")
+    assert unknown.exit_code == 1 and "onjuist wachtwoord" in _stderr(unknown)
+
+
+def test_als_asks_for_the_password(run, people: str) -> None:  # noqa: ANN001
+    runner = CliRunner()
+    args = ["--als", "anna", "import", "cbs", str(KWB / "kwb2024_statline_excerpt.csv"),
+            "--db", people]
+    result = runner.invoke(app, args, input=f"{PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    assert PASSWORD not in result.output  # hidden input
+    assert [e.actor for e in _audit(people, "import_run")] == ["anna"]
+
+
+def test_token_instead_of_password(run, people: str,  # noqa: ANN001
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from wijkkompas.services.tokens import create_token
+
+    ws = Workspace.open(people, create=False)
+    try:
+        _info, victor_token = create_token(ws, "victor")
+        _info, anna_token = create_token(ws, "anna")
+    finally:
+        ws.close()
+    refused = run("--token", victor_token, "backup", str(Path(people.split("///")[-1]).parent
+                                                          / "b.zip"))
+    assert refused.exit_code == 1 and "victor mag niet: back-up" in _stderr(refused)
+    mismatch = run("--als", "anna", "--token", victor_token, "areas")
+    assert mismatch.exit_code == 1 and "hoort niet bij anna" in _stderr(mismatch)
+    monkeypatch.setenv("WIJKKOMPAS_TOKEN", anna_token)
+    ok = run("--als", "anna", "user", "token", "--revoke", "1")
+    assert ok.exit_code == 0, ok.output
+    assert [(e.action, e.actor) for e in _audit(people, "api_token")][-1] == (
+        "token.revoke", "anna")
+
+
+def test_own_password_with_als(run, people: str,  # noqa: ANN001
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from wijkkompas.services.accounts import authenticate
+
+    monkeypatch.setenv("WIJKKOMPAS_WACHTWOORD", PASSWORD)
+    result = CliRunner().invoke(app, ["--als", "victor", "user", "password", "victor",
+                                      "--password-stdin", "--db", people],
+                                input="nieuw-wachtwoord-1\n")
+    assert result.exit_code == 0, result.output
+    monkeypatch.setenv("WIJKKOMPAS_WACHTWOORD", "nieuw-wachtwoord-1")
+    other = CliRunner().invoke(app, ["--als", "victor", "user", "password", "anna",
+                                     "--password-stdin", "--db", people],
+                               input="nieuw-wachtwoord-1\n")
+    assert other.exit_code == 1 and "mag niet" in _stderr(other)
+    ws = Workspace.open(people, create=False)
+    try:
+        assert authenticate(ws, "victor", "nieuw-wachtwoord-1") is not None
+        assert authenticate(ws, "anna", PASSWORD) is not None
+    finally:
+        ws.close()

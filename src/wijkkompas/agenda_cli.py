@@ -21,15 +21,15 @@ DemoOption = Annotated[bool, typer.Option("--demo", help="De demo-agenda van Ens
 
 
 def _ws(db: str | None, demo: bool):  # noqa: ANN202
+    from wijkkompas.cli import _workspace
     from wijkkompas.errors import ConfigError
     from wijkkompas.settings import load_settings
-    from wijkkompas.workspace import Workspace
 
     if db is None and demo:
         db = str(load_settings().data_dir / "demo.sqlite")
         if not Path(db).exists():
             raise ConfigError(f"geen demo-database op {db}; maak die eerst met 'wijkkompas demo'")
-    return Workspace.open(db)
+    return _workspace(db)  # honours --als / --token
 
 
 def _euro(cents: int) -> str:

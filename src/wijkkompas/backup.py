@@ -6,6 +6,12 @@ restores on PostgreSQL and back: datetimes as ISO text in UTC, dates as ISO text
 (geometry WKB) as base64, JSON as JSON. A restore brings the target to ``alembic upgrade head``,
 checks that the revision matches, then empties every table and loads the backup in one
 transaction: a failure leaves the database as it was.
+
+Both take a :class:`~wijkkompas.workspace.Workspace` — whose account must be allowed
+``backup`` (admins only), checked before anything is read or written, and whose name goes into
+the audit trail (``backup.create``; ``backup.restore``, written inside the restore transaction
+so it survives the restore) — or a bare :class:`~sqlalchemy.Engine`: the local operator, who
+holds the database anyway, unchecked.
 """
 
 from __future__ import annotations
@@ -17,11 +23,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Date, DateTime, Engine, LargeBinary, Table, select, text
 
 from wijkkompas.errors import ConfigError, DataError
+
+if TYPE_CHECKING:
+    from wijkkompas.workspace import Workspace
 
 FORMAT_VERSION = 1
 CHUNK = 2000
@@ -86,11 +95,21 @@ def table_rows(conn: Connection, table: Table) -> Iterator[dict[str, Any]]:
         yield {k: (enc[k](v) if v is not None and k in enc else v) for k, v in row.items()}
 
 
-def backup(engine: Engine, path: str | Path) -> BackupReport:
+def _target(target: Workspace | Engine) -> tuple[Engine, str | None]:
+    """The engine, and the actor to audit (``None`` for a bare engine); a workspace acting
+    for an account must be allowed ``backup``."""
+    if isinstance(target, Engine):
+        return target, None
+    target.require("backup", {"type": "backup"})
+    return target.engine, target.settings.user
+
+
+def backup(target: Workspace | Engine, path: str | Path) -> BackupReport:
     """Write every table of the workspace to ``path`` (a zip), in one read transaction."""
     from wijkkompas import __version__
     from wijkkompas.store.engine import current_revision
 
+    engine, actor = _target(target)
     path = Path(path)
     revision = current_revision(engine)
     counts: dict[str, int] = {}
@@ -109,6 +128,13 @@ def backup(engine: Engine, path: str | Path) -> BackupReport:
                     "alembic_revision": revision, "dialect": engine.dialect.name,
                     "tables": counts}
         zf.writestr("manifest.json", json.dumps(manifest, indent=2))
+    if actor is not None:
+        from wijkkompas.audit import record
+
+        with engine.begin() as conn:
+            record(conn, actor, "backup.create", ("backup", path.name), None,
+                   {"file": str(path), "rows": sum(counts.values()),
+                    "created_at": manifest["created_at"]})
     return BackupReport(path, revision, counts)
 
 
@@ -126,10 +152,11 @@ def read_manifest(path: str | Path) -> dict[str, Any]:
     return manifest
 
 
-def restore(engine: Engine, path: str | Path) -> BackupReport:
-    """Replace the data of the database at ``engine`` with the backup at ``path``."""
+def restore(target: Workspace | Engine, path: str | Path) -> BackupReport:
+    """Replace the data of the database at ``target`` with the backup at ``path``."""
     from wijkkompas.store.engine import current_revision, upgrade_schema
 
+    engine, actor = _target(target)
     path = Path(path)
     if not path.exists():
         raise DataError("bestand niet gevonden", file=str(path))
@@ -158,6 +185,12 @@ def restore(engine: Engine, path: str | Path) -> BackupReport:
                                 file=str(path))
         if engine.dialect.name == "postgresql":
             _reset_sequences(conn, tables)
+        if actor is not None:
+            from wijkkompas.audit import record
+
+            record(conn, actor, "backup.restore", ("backup", path.name), None,
+                   {"file": str(path), "rows": sum(counts.values()),
+                    "backup_created_at": manifest.get("created_at")})
     return BackupReport(path, revision, counts)
 
 

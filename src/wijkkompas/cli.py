@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -49,10 +52,70 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+PASSWORD_ENV = "WIJKKOMPAS_WACHTWOORD"
+
+
+@dataclass
+class Acting:
+    """Who the command acts for (``--als`` / ``--token``); ``None`` fields: the local operator.
+    Set by the app callback for one invocation (reset when its context closes)."""
+
+    name: str | None = None
+    token: str | None = None
+    password: str | None = None  # the verified password, for a later "current password"
+    accounts: dict[str, Any] = field(default_factory=dict)  # database URL -> account
+
+
+_ACTING: ContextVar[Acting | None] = ContextVar("wijkkompas_acting", default=None)
+
+
+def acting() -> Acting:
+    """The ``--als``/``--token`` of the running command (empty outside a command)."""
+    return _ACTING.get() or Acting()
+
+
+def _account_for(ws: Any, who: Acting) -> Any:
+    """Check ``--als`` with its password (or ``--token``) against ``ws``; the account."""
+    from wijkkompas.errors import Unauthenticated
+    from wijkkompas.services.accounts import authenticate
+    from wijkkompas.services.tokens import verify_token
+
+    if who.token:
+        account = verify_token(ws, who.token)
+        if account is None:
+            raise Unauthenticated("--token: onbekend, ingetrokken of van een inactieve gebruiker")
+        if who.name and account.name != who.name:
+            raise Unauthenticated(f"--token hoort niet bij {who.name} maar bij een andere "
+                                  "gebruiker")
+        return account
+    name = who.name or ""
+    password = os.environ.get(PASSWORD_ENV)
+    if password is None:
+        password = typer.prompt(f"Wachtwoord van {name}", hide_input=True, err=True)
+    account = authenticate(ws, name, password)
+    if account is None:
+        raise Unauthenticated(f"--als {name}: onbekende gebruiker of onjuist wachtwoord")
+    who.password = password
+    return account
+
+
 def _workspace(db: str | None, *, create: bool = True):  # noqa: ANN202
+    """Open the workspace; with ``--als``/``--token`` it acts for that account (its role and
+    scopes are checked by every write service), otherwise for the local operator."""
     from wijkkompas.workspace import Workspace
 
-    return Workspace.open(db, create=create)
+    ws = Workspace.open(db, create=create)
+    who = acting()
+    if not (who.name or who.token):
+        return ws
+    key = ws.engine.url.render_as_string(hide_password=False)
+    try:
+        if key not in who.accounts:
+            who.accounts[key] = _account_for(ws, who)
+    except BaseException:
+        ws.close()
+        raise
+    return ws.as_user(who.accounts[key])
 
 
 def _progress_printer() -> Callable[[str], None]:
@@ -89,8 +152,21 @@ def print_report(report: Any) -> None:
 
 @app.callback(invoke_without_command=True)
 def main(
+    ctx: typer.Context,
     version: Annotated[bool, typer.Option("--version", help="Toon de versie.")] = False,
+    als: Annotated[str | None, typer.Option(
+        "--als", metavar="NAAM", envvar="WIJKKOMPAS_ALS", show_envvar=True,
+        help="Voer de opdracht uit namens deze gebruiker: diens rol en bereik gelden en de "
+             "naam komt in de audittrail. Het wachtwoord wordt gevraagd (of "
+             f"{PASSWORD_ENV}; of gebruik --token). Zonder --als werkt u als lokale "
+             "beheerder: wie de database in handen heeft, mag alles.")] = None,
+    token: Annotated[str | None, typer.Option(
+        "--token", envvar="WIJKKOMPAS_TOKEN", show_envvar=False,
+        help="API-token in plaats van een wachtwoord (met of zonder --als; omgeving: "
+             "WIJKKOMPAS_TOKEN).")] = None,
 ) -> None:
+    _ACTING.set(Acting(name=als.strip() if als and als.strip() else None, token=token or None))
+    ctx.call_on_close(lambda: _ACTING.set(None))
     if version:
         console.print(f"wijkkompas {__version__}")
         raise typer.Exit()

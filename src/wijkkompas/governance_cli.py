@@ -42,6 +42,7 @@ def audit(
 
     ws = _workspace(db, create=False)
     try:
+        ws.require("view_audit", {"type": "audit"})  # with --als: editors and admins
         items = entries(ws, entity=entity, since=since, actor=actor)
     finally:
         ws.close()
@@ -69,7 +70,7 @@ def backup_cmd(
 
     ws = _workspace(db, create=False)
     try:
-        report = backup(ws.engine, path)
+        report = backup(ws, path)
     finally:
         ws.close()
     console.print(f"Back-up {path}: {report.rows} rijen uit {len(report.tables)} tabellen, "
@@ -85,10 +86,26 @@ def restore_cmd(
 ) -> None:
     """Zet een back-up terug; vervangt alle gegevens in de database (in één transactie)."""
     from wijkkompas.backup import read_manifest, restore
+    from wijkkompas.cli import acting
     from wijkkompas.settings import as_database_url
     from wijkkompas.store.engine import make_engine
 
     manifest = read_manifest(path)
+    who = acting()
+    if who.name or who.token:
+        # Acting for an account: it must exist in this database and may restore (admin);
+        # checked before the question and before anything changes.
+        ws = _workspace(db, create=False)
+        try:
+            ws.require("backup", {"type": "backup"})
+            if not yes:
+                typer.confirm(f"Alle gegevens vervangen door de back-up van "
+                              f"{manifest['created_at']}?", abort=True)
+            report = restore(ws, path)
+        finally:
+            ws.close()
+        console.print(f"Teruggezet: {report.rows} rijen in {len(report.tables)} tabellen.")
+        return
     if not yes:
         typer.confirm(f"Alle gegevens vervangen door de back-up van {manifest['created_at']}?",
                       abort=True)

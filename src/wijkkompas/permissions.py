@@ -40,6 +40,17 @@ ACTIONS = {
     "manage_users": "gebruikers en tokens beheren",
     "backup": "back-up maken of terugzetten",
 }
+# Who may take each action, for the refusal message.
+WHO = {
+    "view": "een actief account",
+    "edit": "een beheerder, of een redacteur met dit gebied of programma in zijn bereik",
+    "delete": "een beheerder, of een redacteur met dit gebied of programma in zijn bereik",
+    "import": "een beheerder of een redacteur zonder beperkt bereik",
+    "publish": "een beheerder of een redacteur zonder beperkt bereik",
+    "view_audit": "een beheerder of een redacteur",
+    "manage_users": "een beheerder",
+    "backup": "een beheerder",
+}
 SCOPE_KINDS = ("area", "programme")
 # Actions an editor may take; scoped ones are checked against the entity's area/programme.
 EDITOR_SCOPED = {"edit", "delete"}
@@ -119,4 +130,4 @@ def require(user: Any, action: str, entity: Any = None) -> None:
     """Raise :class:`Forbidden` (with a Dutch message) unless :func:`can` allows it."""
     if not can(user, action, entity):
         name = getattr(user, "name", "anoniem") if user is not None else "anoniem"
-        raise Forbidden(f"{name} mag niet: {ACTIONS[action]}")
+        raise Forbidden(f"{name} mag niet: {ACTIONS[action]} (daarvoor is {WHO[action]} nodig)")

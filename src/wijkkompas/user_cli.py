@@ -35,13 +35,15 @@ def add(
     check_name(name)
     check_role(role)
     check_scopes(scope or [])
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = typer.prompt("Wachtwoord", hide_input=True, confirmation_prompt=True)
-    check_password(password)
     ws = _workspace(db)
     try:
+        # With --als: refuse before asking for the new user's password (add_user checks too).
+        ws.require("manage_users", {"type": "user", "name": name})
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = typer.prompt("Wachtwoord", hide_input=True, confirmation_prompt=True)
+        check_password(password)
         account = add_user(ws, name, password, role=role, scopes=scope or [])
     finally:
         ws.close()
@@ -131,3 +133,48 @@ def token(
             raise ConfigError("geef een gebruikersnaam, --list of --revoke ID")
     finally:
         ws.close()
+
+
+@user_app.command("password")
+@handle_errors
+def password_(
+    name: Annotated[str, typer.Argument(help="Gebruikersnaam.")],
+    password_stdin: Annotated[bool, typer.Option(
+        "--password-stdin", help="Lees het nieuwe wachtwoord van standaardinvoer (eerste "
+        "regel); anders wordt erom gevraagd.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Geef een gebruiker een nieuw wachtwoord (beheerder), of wijzig uw eigen wachtwoord
+    (met --als NAAM); komt in de audittrail."""
+    from wijkkompas.cli import acting
+    from wijkkompas.services.accounts import check_password, set_password
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Nieuw wachtwoord", hide_input=True, confirmation_prompt=True)
+    check_password(password)
+    ws = _workspace(db, create=False)
+    try:
+        # Acting as oneself, the password just checked for --als is the current one.
+        set_password(ws, name, password, current=acting().password)
+    finally:
+        ws.close()
+    console.print(f"Wachtwoord van {name} gewijzigd.", highlight=False)
+
+
+@user_app.command("deactivate")
+@handle_errors
+def deactivate_(
+    name: Annotated[str, typer.Argument(help="Gebruikersnaam.")],
+    db: DbOption = None,
+) -> None:
+    """Zet een gebruiker uit: inloggen en diens API-tokens werken niet meer (beheerder)."""
+    from wijkkompas.services.accounts import deactivate
+
+    ws = _workspace(db, create=False)
+    try:
+        deactivate(ws, name)
+    finally:
+        ws.close()
+    console.print(f"Gebruiker {name} is uitgezet.", highlight=False)

@@ -104,8 +104,7 @@ class Workspace:
                    progress: Progress | None = None) -> ImportReport:
         from wijkkompas.services.imports import import_cbs
 
-        return import_cbs(self.engine, path, user=self.settings.user, year=year,
-                          progress=progress)
+        return import_cbs(self, path, year=year, progress=progress)
 
     def import_statline(self, table_id: str, municipalities: list[str], *,
                         client: StatLineClient | None = None,
@@ -116,11 +115,11 @@ class Workspace:
         from wijkkompas.data.statline import StatLineClient
         from wijkkompas.services.imports import import_statline
 
+        self.require("import", {"type": "import", "source": f"statline:{table_id}"})
         own = client is None
         active = client or StatLineClient(self.settings.statline_url)
         try:
-            return import_statline(self.engine, table_id=table_id,
-                                   municipalities=municipalities, user=self.settings.user,
+            return import_statline(self, table_id=table_id, municipalities=municipalities,
                                    client=active, progress=progress)
         finally:
             if own:
@@ -141,8 +140,7 @@ class Workspace:
                      year_column=year_column, header_row=header_row, indicators=indicators,
                      definitions=definitions, source=source)
         given = {k: v for k, v in given.items() if v is not None} | options
-        return import_table(self.engine, path, user=self.settings.user, progress=progress,
-                            wijkprofiel=wijkprofiel, **given)
+        return import_table(self, path, progress=progress, wijkprofiel=wijkprofiel, **given)
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -224,11 +222,28 @@ class Workspace:
     def save_custom_area(self, code: str, name: str, members: Iterable[str], *,
                          description: str | None = None) -> None:
         """Create or replace a custom area: a named set of buurten (a wijk or gemeente code
-        stands for all its buurten)."""
-        from wijkkompas.areas.custom import save_custom_area
+        stands for all its buurten).
 
+        Needs ``edit`` on every buurt involved — the new members and, when replacing, the old
+        ones — where a buurt counts as within an editor's scope when the buurt, its wijk or its
+        gemeente is (so an editor of ``area:WK059910`` may draw focus areas inside Feijenoord,
+        not outside it). Audited as ``custom_area.save`` with the members before and after.
+        """
+        from wijkkompas.areas.custom import resolve_members, save_custom_area
+        from wijkkompas.audit import record
+
+        members = list(members)
         with self.engine.begin() as conn:
+            before = _custom_area_state(conn, code)
+            if self.account is not None:
+                old = before["member_ids"] if before else []
+                ids = sorted(set(resolve_members(conn, members)) | set(old))
+                self.require("edit", {"type": "custom_area",
+                                      "areas": _covering_codes(conn, ids, self.account)})
             save_custom_area(conn, code, name, members, description)
+            after = _custom_area_state(conn, code.strip())
+            record(conn, self.settings.user, "custom_area.save", ("area", code.strip()),
+                   _public(before), _public(after))
 
     def custom_areas(self) -> pd.DataFrame:
         """Custom areas indexed by code, with their member buurten."""
@@ -265,9 +280,8 @@ class Workspace:
         missing areas are created. See :mod:`wijkkompas.areas.boundaries`."""
         from wijkkompas.services.imports import import_boundaries
 
-        return import_boundaries(self.engine, path, user=self.settings.user, year=year,
-                                 level=level, code_field=code_field, name_field=name_field,
-                                 progress=progress)
+        return import_boundaries(self, path, year=year, level=level, code_field=code_field,
+                                 name_field=name_field, progress=progress)
 
     def boundaries(self, *, year: int | None = None, level: str | None = None,
                    municipality: str | None = None, simplified: bool = True,
@@ -295,3 +309,43 @@ class Workspace:
         from wijkkompas.areas.boundary_store import stored_years
 
         return stored_years(self.engine)
+
+
+# --- custom-area helpers ------------------------------------------------------------------
+
+
+def _custom_area_state(conn: Any, code: str) -> dict[str, Any] | None:
+    """Name, description and member buurten of custom area ``code`` (``None`` if absent)."""
+    member = aliased(Area)
+    row = conn.execute(select(Area.id, Area.name, Area.description)
+                       .where(Area.code == code.strip(), Area.level == "custom")).first()
+    if row is None:
+        return None
+    found = conn.execute(select(member.id, member.code)
+                         .join(AreaMember, AreaMember.member_id == member.id)
+                         .where(AreaMember.area_id == row.id).order_by(member.code)).all()
+    return {"name": row.name, "description": row.description,
+            "members": [r.code for r in found], "member_ids": [int(r.id) for r in found]}
+
+
+def _public(state: dict[str, Any] | None) -> dict[str, Any] | None:
+    return None if state is None else {k: v for k, v in state.items() if k != "member_ids"}
+
+
+def _covering_codes(conn: Any, buurt_ids: list[int], account: Any) -> list[str]:
+    """Per buurt the code the account's scope covers it by (the buurt, its wijk or its
+    gemeente, in that order); a buurt nobody covers is named by its own code, so the check
+    fails on it."""
+    from wijkkompas.permissions import can
+
+    wijk, gemeente = aliased(Area), aliased(Area)
+    rows = conn.execute(
+        select(Area.code, wijk.code, gemeente.code)
+        .outerjoin(wijk, wijk.id == Area.parent_id)
+        .outerjoin(gemeente, gemeente.id == wijk.parent_id)
+        .where(Area.id.in_(buurt_ids))).all()
+    out = set()
+    for chain in rows:
+        codes = [c for c in chain if c]
+        out.add(next((c for c in codes if can(account, "edit", {"area": c})), codes[0]))
+    return sorted(out)

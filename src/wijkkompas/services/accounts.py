@@ -1,5 +1,10 @@
 """Local accounts: add and list users, check a password.
 
+Changing accounts (:func:`add_user`, :func:`set_role`, :func:`deactivate`,
+:func:`set_password`) needs ``manage_users`` (admins); the one exception is a user changing
+their own password, which needs the current password instead. The local operator (a workspace
+without an account) may do all.
+
 Passwords are hashed with argon2id (argon2-cffi's defaults: RFC 9106 low-memory profile);
 hashes are re-computed on login when the parameters change. An unknown user costs the same
 work as a wrong password (a dummy verification), so response times do not reveal names.
@@ -17,10 +22,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from wijkkompas.errors import ConfigError, NotFound
+from wijkkompas.errors import ConfigError, NotFound, Unauthenticated
 from wijkkompas.store.accounts import User
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,99}$")
@@ -73,6 +78,7 @@ def add_user(ws, name: str, password: str, *, role: str = "editor",  # noqa: ANN
     from wijkkompas.audit import record
     from wijkkompas.permissions import check_role, check_scopes
 
+    ws.require("manage_users", {"type": "user", "name": name})
     name, password = check_name(name), check_password(password)
     role, scope_list = check_role(role), check_scopes(scopes)
     now = datetime.now(UTC)
@@ -140,6 +146,7 @@ def set_role(ws, name: str, role: str, *, scopes: list[str] | None = None,  # no
     from wijkkompas.audit import record
     from wijkkompas.permissions import check_role, check_scopes
 
+    ws.require("manage_users", {"type": "user", "name": name})
     role = check_role(role)
     with ws.engine.begin() as conn:
         row = conn.execute(select(User.id, User.role, User.scopes, User.active)
@@ -150,7 +157,50 @@ def set_role(ws, name: str, role: str, *, scopes: list[str] | None = None,  # no
         after = {"role": role, "scopes": check_scopes(scopes) if scopes is not None
                  else before["scopes"], "active": before["active"] if active is None
                  else bool(active)}
+        was_admin = row.role == "admin" and row.active
+        if was_admin and not (after["role"] == "admin" and after["active"]):
+            # lock every admin row so two admins can't demote each other at the same time
+            conn.execute(select(User.id).where(User.role == "admin").with_for_update()).all()
+            others = conn.execute(select(func.count()).select_from(User).where(
+                User.role == "admin", User.active.is_(True), User.id != row.id)).scalar_one()
+            if not others:
+                raise ConfigError(f"{name} is de laatste actieve beheerder; maak eerst een "
+                                  "ander account beheerder")
         conn.execute(update(User).where(User.id == row.id).values(**after))
         record(conn, ws.settings.user, "user.role", ("user", name), before, after)
     return next(a for a in list_users(ws) if a.name == name)
 
+
+def deactivate(ws, name: str) -> Account:  # noqa: ANN001
+    """Switch an account off (role and scopes stay); it can no longer log in and its tokens
+    stop working. Audited as ``user.role``; needs ``manage_users``."""
+    ws.require("manage_users", {"type": "user", "name": name})
+    with ws.engine.connect() as conn:
+        role = conn.execute(select(User.role).where(User.name == name)).scalar_one_or_none()
+    if role is None:
+        raise NotFound(f"geen gebruiker {name!r}")
+    return set_role(ws, name, role, active=False)
+
+
+def set_password(ws, name: str, password: str, *,  # noqa: ANN001
+                 current: str | None = None) -> None:
+    """Give ``name`` a new password (argon2id). An admin (``manage_users``) or the local
+    operator may set anyone's; a user may change their own when ``current`` is their present
+    password. Audited as ``user.password`` (without the password or its hash)."""
+    from wijkkompas.audit import record
+    from wijkkompas.permissions import can
+
+    own = ws.account is not None and ws.account.name == name
+    if not (own and not can(ws.account, "manage_users")):
+        ws.require("manage_users", {"type": "user", "name": name})
+    elif current is None or authenticate(ws, name, current) is None:
+        raise Unauthenticated(f"wachtwoord van {name} wijzigen: huidig wachtwoord onjuist")
+    password = check_password(password)
+    with ws.engine.begin() as conn:
+        row = conn.execute(select(User.id).where(User.name == name)).first()
+        if row is None:
+            raise NotFound(f"geen gebruiker {name!r}")
+        conn.execute(update(User).where(User.id == row.id)
+                     .values(password_hash=hash_password(password)))
+        record(conn, ws.settings.user, "user.password", ("user", name), None,
+               {"password": "gewijzigd"})

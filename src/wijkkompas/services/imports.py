@@ -1,4 +1,11 @@
-"""Import use cases shared by the Python API and the CLI."""
+"""Import use cases shared by the Python API and the CLI.
+
+Each takes a :class:`~wijkkompas.workspace.Workspace` (the normal way: the workspace's account
+must be allowed ``import`` — an admin or an editor without scopes, see
+:mod:`wijkkompas.permissions` — and its name goes into the import run and the audit trail) or
+a bare :class:`~sqlalchemy.Engine` with ``user`` (whoever holds the engine holds the database:
+the local operator, no permission check).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +21,19 @@ from wijkkompas.errors import ConfigError, DataError
 
 if TYPE_CHECKING:
     from wijkkompas.data.statline import StatLineClient
+    from wijkkompas.workspace import Workspace
+
+
+def _writer(target: Workspace | Engine, user: str | None, what: str) -> tuple[Engine, str]:
+    """The engine and the acting user's name for an import into ``target``; a workspace
+    acting for an account must be allowed to import (checked before anything is read)."""
+    if isinstance(target, Engine):
+        if not user:
+            raise ConfigError("import zonder workspace: geef de gebruiker (user=...)")
+        return target, user
+    target.require("import", {"type": "import", "source": what})
+    name = target.settings.user if target.account is not None else (user or target.settings.user)
+    return target.engine, name
 
 
 def _existing(path: Path | str) -> Path:
@@ -25,9 +45,10 @@ def _existing(path: Path | str) -> Path:
     return path
 
 
-def import_cbs(engine: Engine, path: Path | str, *, user: str, year: int | None = None,
-               progress: Progress | None = None) -> ImportReport:
+def import_cbs(target: Workspace | Engine, path: Path | str, *, user: str | None = None,
+               year: int | None = None, progress: Progress | None = None) -> ImportReport:
     """Import a CBS Kerncijfers Wijken en Buurten file (any form, see :mod:`wijkkompas.data.kwb`)."""
+    engine, user = _writer(target, user, str(path))
     path = _existing(path)
     if progress:
         progress(f"{path.name} lezen")
@@ -35,14 +56,15 @@ def import_cbs(engine: Engine, path: Path | str, *, user: str, year: int | None 
     return load_parsed(engine, parsed, checksum=checksum(path), user=user, progress=progress)
 
 
-def import_statline(engine: Engine, *, table_id: str, municipalities: list[str], user: str,
-                    client: StatLineClient | None = None,
+def import_statline(target: Workspace | Engine, *, table_id: str, municipalities: list[str],
+                    user: str | None = None, client: StatLineClient | None = None,
                     progress: Progress | None = None) -> ImportReport:
     """Import a KWB table from CBS StatLine (OData) for some municipalities, with their wijken
     and buurten. Everything is fetched and checked before the single write transaction, so a
     network or data error changes nothing; the same answer imported twice is skipped."""
     from wijkkompas.data.statline import StatLineClient, fetch_statline, parse_statline
 
+    engine, user = _writer(target, user, f"statline:{table_id}")
     own = client is None
     active = client or StatLineClient()
     try:
@@ -54,8 +76,8 @@ def import_statline(engine: Engine, *, table_id: str, municipalities: list[str],
     return load_parsed(engine, parsed, checksum=result.checksum, user=user, progress=progress)
 
 
-def import_boundaries(engine: Engine, path: Path | str, *, user: str, year: int | None = None,
-                      level: str | None = None, code_field: str | None = None,
+def import_boundaries(target: Workspace | Engine, path: Path | str, *, user: str | None = None,
+                      year: int | None = None, level: str | None = None, code_field: str | None = None,
                       name_field: str | None = None, progress: Progress | None = None
                       ) -> ImportReport:
     """Import area boundaries (GeoJSON, TopoJSON, GeoPackage, (zipped) shapefile), see
@@ -64,6 +86,7 @@ def import_boundaries(engine: Engine, path: Path | str, *, user: str, year: int 
     from wijkkompas.areas.boundaries import read_boundaries
     from wijkkompas.areas.boundary_store import load_boundaries
 
+    engine, user = _writer(target, user, str(path))
     path = _existing(path)
     if progress:
         progress(f"{path.name} lezen")
@@ -72,8 +95,9 @@ def import_boundaries(engine: Engine, path: Path | str, *, user: str, year: int 
     return load_boundaries(engine, data, user=user, progress=progress)
 
 
-def import_table(engine: Engine, path: Path | str, *, user: str, progress: Progress | None = None,
-                 wijkprofiel: bool | None = None, **options: Any) -> ImportReport:
+def import_table(target: Workspace | Engine, path: Path | str, *, user: str | None = None,
+                 progress: Progress | None = None, wijkprofiel: bool | None = None,
+                 **options: Any) -> ImportReport:
     """Import a local table (CSV or Excel, wide or long), see :mod:`wijkkompas.data.tables`.
 
     ``options`` go to :func:`~wijkkompas.data.tables.read_table` (``layout``, ``sheet``,
@@ -86,6 +110,7 @@ def import_table(engine: Engine, path: Path | str, *, user: str, progress: Progr
     from wijkkompas.data.tables import read_table
     from wijkkompas.data.wijkprofiel import is_wijkprofiel, read_wijkprofiel
 
+    engine, user = _writer(target, user, str(path))
     path = _existing(path)
     if progress:
         progress(f"{path.name} lezen")

@@ -1,6 +1,9 @@
 """API tokens for automation: ``wk_`` + 43 random characters, shown once; only the SHA-256 hash
 is stored (a 256-bit random secret needs no slow hash). Revocable; every change is audited.
 
+A user may create, list and revoke their own tokens; anybody else's needs ``manage_users``
+(admins). The local operator (a workspace without an account) may do all.
+
     >>> token_hash("wk_x") == token_hash("wk_x")
     True
 """
@@ -37,8 +40,16 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _require_owner_or_admin(ws, owner: str) -> None:  # noqa: ANN001
+    """Own tokens are the user's business; anybody else's need ``manage_users``."""
+    if ws.account is not None and ws.account.active and ws.account.name == owner:
+        return
+    ws.require("manage_users", {"type": "api_token", "user": owner})
+
+
 def create_token(ws, user_name: str, label: str = "") -> tuple[TokenInfo, str]:  # noqa: ANN001
     """A new token for ``user_name``; returns its info and the plain token (shown only now)."""
+    _require_owner_or_admin(ws, user_name)
     token = PREFIX + secrets.token_urlsafe(32)
     now = datetime.now(UTC)
     label = (label.strip() or "automatisering")[:100]
@@ -59,6 +70,8 @@ def list_tokens(ws, user_name: str | None = None) -> list[TokenInfo]:  # noqa: A
     stmt = (select(ApiToken.id, User.name, ApiToken.label, ApiToken.prefix,
                    ApiToken.created_at, ApiToken.last_used_at, ApiToken.revoked_at)
             .join(User, User.id == ApiToken.user_id).order_by(ApiToken.id))
+    if ws.account is not None and user_name != ws.account.name:
+        _require_owner_or_admin(ws, user_name or "*")  # all tokens or someone else's
     if user_name:
         stmt = stmt.where(User.name == user_name)
     with ws.engine.connect() as conn:
@@ -66,11 +79,16 @@ def list_tokens(ws, user_name: str | None = None) -> list[TokenInfo]:  # noqa: A
 
 
 def revoke_token(ws, token_id: int) -> None:  # noqa: ANN001
+    """Revoke token ``token_id`` (its owner or an admin); revoking twice changes nothing."""
     with ws.engine.begin() as conn:
-        row = conn.execute(select(ApiToken.revoked_at, ApiToken.label)
+        row = conn.execute(select(ApiToken.revoked_at, ApiToken.label, User.name)
+                           .join(User, User.id == ApiToken.user_id)
                            .where(ApiToken.id == token_id)).first()
         if row is None:
+            if ws.account is not None:  # do not tell a stranger which ids exist
+                ws.require("manage_users", {"type": "api_token"})
             raise NotFound(f"geen token {token_id}")
+        _require_owner_or_admin(ws, row.name)
         if row.revoked_at is not None:
             return
         now = datetime.now(UTC)

@@ -72,10 +72,16 @@ def load_version(ws, preset: str, version: int) -> Framework:  # noqa: ANN001
     return parse_framework(yaml.safe_load(text), f"{preset}{SEPARATOR}{version}")
 
 
-def save_version(ws, preset: str, fw: Framework, *, user: str, note: str = "",  # noqa: ANN001
-                 retries: int = 3) -> SavedVersion:
+def save_version(ws, preset: str, fw: Framework, *, user: str | None = None,  # noqa: ANN001
+                 note: str = "", retries: int = 3) -> SavedVersion:
     """Store ``fw`` as the next version of ``preset``; the number is taken inside the
-    transaction and guarded by a unique constraint (a concurrent save retries)."""
+    transaction and guarded by a unique constraint (a concurrent save retries).
+
+    Publishing a version needs ``publish`` (an admin or an editor without scopes). A workspace
+    acting for an account records that account's name; the local operator records ``user``
+    (default: the configured user)."""
+    ws.require("publish", {"type": "framework_version", "preset": preset})
+    user = ws.settings.user if ws.account is not None else (user or ws.settings.user)
     note = note.strip()[:500]
     for _attempt in range(retries):
         try:

@@ -367,13 +367,20 @@ def _map(ctx: ViewContext, fw: Framework, rows: list[WhatIfRow], opgave: str, na
     return Chart("kaart-wat-als", figure, alt)
 
 
-def save(ctx: ViewContext, preset: str, *, user: str, note: str = "",
+def save(ctx: ViewContext, preset: str, *, user: str | None = None, note: str = "",
          weights: dict[str, float] | None = None, normalise: str | None = None,
-         aggregate: str | None = None):  # noqa: ANN201 (SavedVersion)
-    """Save the what-if as the next version of the preset (a logged-in user's write)."""
+         aggregate: str | None = None, ws=None):  # noqa: ANN001, ANN201 (SavedVersion)
+    """Save the what-if as the next version of the preset (a logged-in user's write).
+
+    ``ws`` is the workspace acting for the user (from ``auth.writer``); it must be allowed to
+    ``publish``, checked before anything is scored or written. Without it the view context's
+    workspace (the local operator) saves under ``user``."""
     from wijkkompas.services.versions import save_version, split_key
 
+    actor = ws if ws is not None else ctx.ws
+    name = split_key(preset)[0]
+    actor.require("publish", {"type": "framework_version", "preset": name})
     saved = ctx.scored(preset)
     variant, _notices = variant_framework(saved.framework, weights or {}, normalise, aggregate)
     score_variant(ctx, saved, variant)  # refuse what cannot be scored
-    return save_version(ctx.ws, split_key(preset)[0], variant, user=user, note=note)
+    return save_version(actor, name, variant, user=user, note=note)

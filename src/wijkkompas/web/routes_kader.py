@@ -12,8 +12,6 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from wijkkompas.services import rankinterval, views, views_data, whatif
 from wijkkompas.web import auth
 from wijkkompas.web.deps import CtxDep
-from wijkkompas.web.errors import respond
-from wijkkompas.web.i18n import _
 from wijkkompas.web.routes_api import Jaar
 
 router = APIRouter(include_in_schema=False)
@@ -75,24 +73,12 @@ def kader_fragment(request: Request, ctx: CtxDep, preset: str, opgave: OpgaveQ =
 
 @router.post("/kader/{preset}/opslaan")
 async def kader_save(request: Request, ctx: CtxDep, preset: str) -> Response:
-    """Save the what-if as a new version (logged-in users; CSRF-checked)."""
-    form = await request.form()
-    fields = {k: str(v) for k, v in form.items() if isinstance(v, str)}
-    if not auth.check_csrf(request, fields.get(auth.CSRF_FIELD)):
-        return respond(request, 403, "Forbidden", _("Het formulier is verlopen of ongeldig "
-                                                    "(CSRF). Laad de pagina opnieuw."))
-    user = auth.current_user(request)
-    if user is None:
-        return respond(request, 401, "Unauthorized",
-                       _("Log in om een versie van het afwegingskader op te slaan."))
-    if not auth.may(request, user, "publish"):
-        return respond(request, 403, "Forbidden",
-                       _("Uw rol mag geen nieuwe versie van het afwegingskader opslaan "
-                         "(daarvoor is beheerder of redacteur zonder beperkt bereik nodig)."))
-    saved = whatif.save(ctx, preset, user=user.name, note=fields.get("note", ""),
+    """Save the what-if as a new version (an account that may publish; CSRF-checked)."""
+    ws, fields = await auth.writer(request)
+    saved = whatif.save(ctx, preset, user=ws.settings.user, note=str(fields.get("note", "")),
                         weights=whatif.parse_weights(fields),
                         normalise=fields.get("normalise") or None,
-                        aggregate=fields.get("aggregate") or None)
+                        aggregate=fields.get("aggregate") or None, ws=ws)
     query = urlencode({"opgeslagen": saved.version})
     return RedirectResponse(f"/kader/{quote(saved.key)}?{query}", status_code=303)
 
