@@ -1,4 +1,21 @@
-"""Partner and core-team use cases. One transaction each, with an audit entry inside it."""
+"""Partner and core-team use cases. One transaction each, with an audit entry inside it.
+
+Permissions (checked here, so the CLI, the web pages and the API all get the same answer; the
+local operator, a workspace without an account, may do everything):
+
+* a partner record (:func:`add_partner`, :func:`edit_partner`) is shared by every area, so it
+  is checked as ``ws.require("edit")`` without an entity: admins and editors without scopes
+  may, an editor limited to some areas or programmes may not;
+* a seat (:func:`involve`, :func:`withdraw`) and a core team (:func:`set_team`,
+  :func:`add_member`, :func:`log_decision`) belong to one area: ``{"area": code}``, so a scoped
+  editor may change them in its own areas only;
+* a commitment is checked for its area when it names one, else like a partner record.
+
+Versions: every audited change of a partner (its fields and its seats) or of a core team (its
+fields, members and decisions) raises its ``lock_version`` by one, so the number of saves
+since a stale version is exactly the number of audit entries to show in a
+:class:`~wijkkompas.errors.Conflict` (see :func:`wijkkompas.audit.conflict`).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +27,7 @@ from sqlalchemy import Connection, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from wijkkompas.audit import conflict, record
-from wijkkompas.errors import ConfigError, Conflict, NotFound
+from wijkkompas.errors import ConfigError, NotFound
 from wijkkompas.partners.store import (
     PARTNER_TYPES,
     ROLES,
@@ -31,6 +48,16 @@ def _check(value: str, allowed: dict[str, str], what: str) -> str:
     raise ConfigError(f"{what} {value!r} bestaat niet; kies uit {', '.join(allowed)}")
 
 
+def _bump_partner(conn: Connection, pid: int) -> None:
+    conn.execute(update(Partner).where(Partner.id == pid)
+                 .values(lock_version=Partner.lock_version + 1))
+
+
+def _bump_team(conn: Connection, tid: int) -> None:
+    conn.execute(update(CoreTeam).where(CoreTeam.id == tid)
+                 .values(lock_version=CoreTeam.lock_version + 1))
+
+
 def _partner_row(conn: Connection, name: str, *, lock: bool = False) -> Any:
     stmt = select(Partner.__table__).where(Partner.name == name)
     row = conn.execute(stmt.with_for_update() if lock else stmt).first()
@@ -40,6 +67,8 @@ def _partner_row(conn: Connection, name: str, *, lock: bool = False) -> Any:
 
 
 def add_partner(ws, name: str, type: str, *, notes: str = "") -> int:  # noqa: ANN001, A002
+    """Add a partner (admins and unscoped editors); returns its id."""
+    ws.require("edit")
     name = name.strip()
     if not name:
         raise ConfigError("partner: geef een naam")
@@ -57,7 +86,9 @@ def add_partner(ws, name: str, type: str, *, notes: str = "") -> int:  # noqa: A
 
 def edit_partner(ws, name: str, *, type: str | None = None, notes: str | None = None,  # noqa: ANN001, A002
                  expected_version: int | None = None) -> int:
-    """Change a partner; a stale ``expected_version`` raises :class:`Conflict`."""
+    """Change a partner (admins and unscoped editors); a stale ``expected_version`` raises
+    :class:`Conflict` listing what the saves since then changed. Returns the new version."""
+    ws.require("edit")
     with ws.engine.begin() as conn:
         row = _partner_row(conn, name, lock=True)
         if expected_version is not None and expected_version != row.lock_version:
@@ -71,16 +102,22 @@ def edit_partner(ws, name: str, *, type: str | None = None, notes: str | None = 
             Partner.id == row.id, Partner.lock_version == row.lock_version).values(
             **after, lock_version=row.lock_version + 1))
         if done.rowcount != 1:  # pragma: no cover - guarded by the row lock
-            raise Conflict(f"partner {name!r} is intussen gewijzigd; probeer opnieuw")
+            raise conflict(conn, ("partner", name), row.lock_version + 1, row.lock_version,
+                           f"partner {name!r} is intussen gewijzigd; probeer opnieuw")
         record(conn, ws.settings.user, "partner.edit", ("partner", name), before, after)
     return row.lock_version + 1
 
 
 def involve(ws, partner: str, area: str, opgave: str, role: str) -> None:  # noqa: ANN001
-    """Give ``partner`` a seat at the table area × opgave (or change its role there)."""
+    """Give ``partner`` a seat at the table area × opgave (or change its role there).
+    Needs ``edit`` on the area."""
+    ws.require("edit", {"area": area})
     role = _check(role, ROLES, "rol")
+    if not area.strip() or not opgave.strip():
+        raise ConfigError("plaats aan tafel: geef een gebied en een opgave")
     with ws.engine.begin() as conn:
         pid = _partner_row(conn, partner).id
+        _bump_partner(conn, pid)
         old = conn.execute(select(Involvement.id, Involvement.role).where(
             Involvement.partner_id == pid, Involvement.area_code == area,
             Involvement.opgave == opgave)).first()
@@ -95,6 +132,8 @@ def involve(ws, partner: str, area: str, opgave: str, role: str) -> None:  # noq
 
 
 def withdraw(ws, partner: str, area: str, opgave: str) -> None:  # noqa: ANN001
+    """Take ``partner``'s seat at the table area × opgave away. Needs ``edit`` on the area."""
+    ws.require("edit", {"area": area})
     with ws.engine.begin() as conn:
         pid = _partner_row(conn, partner).id
         old = conn.execute(select(Involvement.id, Involvement.role).where(
@@ -103,6 +142,7 @@ def withdraw(ws, partner: str, area: str, opgave: str) -> None:  # noqa: ANN001
         if old is None:
             raise NotFound(f"{partner} zit niet aan tafel {area} × {opgave}")
         conn.execute(delete(Involvement).where(Involvement.id == old.id))
+        _bump_partner(conn, pid)
         record(conn, ws.settings.user, "partner.withdraw", ("partner", partner),
                {"area": area, "opgave": opgave, "role": old.role}, None)
 
@@ -112,7 +152,11 @@ def add_commitment(ws, partner: str, what: str, *, starts: date,  # noqa: ANN001
                    opgave: str | None = None, measure: str | None = None,
                    funding_stream: str | None = None, cents: int | None = None,
                    succeeds: int | None = None) -> int:
-    """Record a commitment; ``succeeds`` names the commitment (id) this one continues."""
+    """Record a commitment; ``succeeds`` names the commitment (id) this one continues.
+    Needs ``edit`` on ``area``, or partner-wide rights (unscoped) without an area."""
+    ws.require("edit", {"area": area} if area else None)
+    if not what.strip():
+        raise ConfigError("toezegging: geef een omschrijving")
     if ends is not None and ends < starts:
         raise ConfigError("toezegging: einddatum ligt voor de begindatum")
     values = {"what": what, "starts": starts, "ends": ends, "area_code": area,
@@ -180,15 +224,20 @@ def _team_row(conn: Connection, area: str, *, lock: bool = False) -> Any:
 def set_team(ws, area: str, *, name: str | None = None, mandate: str | None = None,  # noqa: ANN001
              budget_cents: int | None = None, funding_stream: str | None = None,
              expected_version: int | None = None) -> int:
-    """Create or change the core team of ``area``; returns its new lock version."""
+    """Create or change the core team of ``area``; returns its new lock version.
+    Needs ``edit`` on the area; a stale ``expected_version`` raises :class:`Conflict`
+    (``expected_version=0`` means "there was no team yet", so two people creating the same
+    team do not overwrite each other; ``None`` skips the check)."""
+    ws.require("edit", {"area": area})
     if budget_cents is not None and budget_cents < 0:
         raise ConfigError("budget: niet negatief")
     with ws.engine.begin() as conn:
         stmt = select(CoreTeam.__table__).where(CoreTeam.area_code == area).with_for_update()
         row = conn.execute(stmt).first()
         if row is None:
-            if expected_version is not None:
-                raise Conflict(f"kernteam {area} bestaat niet meer; laad opnieuw")
+            if expected_version:  # 0: "I saw no team yet"
+                raise conflict(conn, ("core_team", area), 0, expected_version,
+                               f"kernteam {area} bestaat niet meer; laad opnieuw")
             after = {"name": name or f"kernteam {area}", "mandate": mandate or "",
                      "budget_cents": int(budget_cents or 0), "funding_stream": funding_stream}
             conn.execute(CoreTeam.__table__.insert().values(area_code=area, lock_version=1,
@@ -196,7 +245,8 @@ def set_team(ws, area: str, *, name: str | None = None, mandate: str | None = No
             record(conn, ws.settings.user, "team.add", ("core_team", area), None, after)
             return 1
         if expected_version is not None and expected_version != row.lock_version:
-            raise Conflict(f"kernteam {area} is intussen gewijzigd (versie {row.lock_version}, "
+            raise conflict(conn, ("core_team", area), row.lock_version, expected_version,
+                           f"kernteam {area} is intussen gewijzigd (versie {row.lock_version}, "
                            f"u had versie {expected_version}); laad opnieuw")
         before = {k: row._mapping[k] for k in ("name", "mandate", "budget_cents",
                                                "funding_stream")}
@@ -213,8 +263,13 @@ def set_team(ws, area: str, *, name: str | None = None, mandate: str | None = No
 
 def add_member(ws, area: str, name: str, *, partner: str | None = None,  # noqa: ANN001
                role: str = "") -> None:
+    """Add a member to the core team of ``area``. Needs ``edit`` on the area."""
+    ws.require("edit", {"area": area})
+    if not name.strip():
+        raise ConfigError("kernteamlid: geef een naam")
     with ws.engine.begin() as conn:
         tid = _team_row(conn, area).id
+        _bump_team(conn, tid)
         pid = _partner_row(conn, partner).id if partner else None
         conn.execute(CoreTeamMember.__table__.insert().values(team_id=tid, name=name,
                                                               partner_id=pid, role=role))
@@ -224,7 +279,11 @@ def add_member(ws, area: str, name: str, *, partner: str | None = None,  # noqa:
 
 def log_decision(ws, area: str, summary: str, *, cents: int | None = None,  # noqa: ANN001
                  decided_on: date | None = None) -> int:
-    """Log a core-team decision; money decided must stay within the team's own budget."""
+    """Log a core-team decision; money decided must stay within the team's own budget.
+    Needs ``edit`` on the area."""
+    ws.require("edit", {"area": area})
+    if cents is not None and cents < 0:
+        raise ConfigError("besluit: bedrag niet negatief")
     if not summary.strip():
         raise ConfigError("besluit: geef een omschrijving")
     with ws.engine.begin() as conn:
@@ -237,6 +296,7 @@ def log_decision(ws, area: str, summary: str, *, cents: int | None = None,  # no
                                   f"al besloten {int(spent)} ct, budget {team.budget_cents} ct")
         values = {"decided_on": decided_on or date.today(), "summary": summary.strip(),
                   "cents": cents}
+        _bump_team(conn, team.id)
         did = int(conn.execute(CoreTeamDecision.__table__.insert().values(
             team_id=team.id, created_at=datetime.now(UTC), created_by=ws.settings.user,
             **values)).inserted_primary_key[0])
@@ -249,7 +309,9 @@ def team(ws, area: str) -> dict[str, Any]:  # noqa: ANN001
     """The core team of ``area``: fields, members, decisions and the budget left (cents)."""
     with ws.engine.connect() as conn:
         row = _team_row(conn, area)
-        members = conn.execute(select(CoreTeamMember.name, CoreTeamMember.role)
+        members = conn.execute(select(CoreTeamMember.name, CoreTeamMember.role,
+                                      Partner.name.label("partner"))
+                               .outerjoin(Partner, Partner.id == CoreTeamMember.partner_id)
                                .where(CoreTeamMember.team_id == row.id)
                                .order_by(CoreTeamMember.id)).all()
         decisions = conn.execute(select(CoreTeamDecision.id, CoreTeamDecision.decided_on,
@@ -263,3 +325,33 @@ def team(ws, area: str) -> dict[str, Any]:  # noqa: ANN001
     out["decisions"] = [dict(d._mapping) for d in decisions]
     out["budget_left_cents"] = out["budget_cents"] - sum(d.cents or 0 for d in decisions)
     return out
+
+
+def list_teams(ws) -> pd.DataFrame:  # noqa: ANN001
+    """Every core team: area_code, name, budget_cents, funding_stream, members (count)."""
+    stmt = (select(CoreTeam.area_code, CoreTeam.name, CoreTeam.budget_cents,
+                   CoreTeam.funding_stream, func.count(CoreTeamMember.id).label("members"))
+            .outerjoin(CoreTeamMember, CoreTeamMember.team_id == CoreTeam.id)
+            .group_by(CoreTeam.id, CoreTeam.area_code, CoreTeam.name, CoreTeam.budget_cents,
+                      CoreTeam.funding_stream)
+            .order_by(CoreTeam.area_code))
+    with ws.engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    return pd.DataFrame(rows, columns=["area_code", "name", "budget_cents", "funding_stream",
+                                       "members"])
+
+
+def partner(ws, name: str) -> dict[str, Any]:  # noqa: ANN001
+    """One partner's fields: name, type, notes, lock_version (raises NotFound)."""
+    with ws.engine.connect() as conn:
+        row = _partner_row(conn, name)
+    return {"name": row.name, "type": row.type, "notes": row.notes or "",
+            "lock_version": int(row.lock_version)}
+
+
+def partners(ws) -> pd.DataFrame:  # noqa: ANN001
+    """Every partner: name, type, notes, lock_version (also those without a seat)."""
+    with ws.engine.connect() as conn:
+        rows = conn.execute(select(Partner.name, Partner.type, Partner.notes,
+                                   Partner.lock_version).order_by(Partner.name)).all()
+    return pd.DataFrame(rows, columns=["name", "type", "notes", "lock_version"])

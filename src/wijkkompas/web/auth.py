@@ -276,3 +276,23 @@ async def writer(request: Request) -> tuple[Workspace, dict[str, Any]]:
     ``versie`` field makes the service raise :class:`Conflict` (409 with what changed)."""
     fields = await submitted(request)
     return request.app.state.ctx.ws.as_user(acting_account(request, fields)), fields
+
+
+def reading_account(request: Request) -> Any:
+    """The account behind a read request (GET), or ``None`` for an anonymous visitor: an
+    ``Authorization: Bearer`` API token, else the session cookie. No CSRF check — a read
+    changes nothing. An invalid or revoked token raises :class:`Unauthenticated` rather than
+    silently reading as anonymous."""
+    from wijkkompas.services.accounts import get_user
+    from wijkkompas.services.tokens import verify_token
+
+    ws = request.app.state.ctx.ws
+    header = request.headers.get("authorization", "")
+    if header[:7].lower() == "bearer ":
+        account = verify_token(ws, header[7:].strip())
+        if account is None or not account.active:
+            raise Unauthenticated(_("Het API-token is ongeldig of ingetrokken."))
+        return account
+    user = current_user(request)
+    account = get_user(ws, user.id) if user is not None else None
+    return account if account is not None and account.active else None
