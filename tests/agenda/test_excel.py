@@ -71,3 +71,89 @@ def test_missing_sheet_and_column(planned, tmp_path: Path) -> None:  # noqa: ANN
     messages = [str(e) for e in info.value.errors]
     assert any("[Effecten]" in m and "werkblad ontbreekt" in m for m in messages)
     assert any("[Kosten]" in m and "kolom 'jaar'" in m for m in messages)
+
+
+def _without(path: Path, sheet: str) -> Path:
+    wb = load_workbook(path)
+    del wb[sheet]
+    wb.save(path)
+    return path
+
+
+def test_wide_sheet_round_trip_is_exact_in_cents(planned, tmp_path: Path) -> None:  # noqa: ANN001
+    """Only the wide sheet (stream x measure rows, a column per year): every amount comes back
+    to the cent; the manual flag lives on the long sheet only."""
+    path = _without(write_workbook(planned, tmp_path / "agenda.xlsx"), "Toewijzingen")
+    back = read_workbook(path)
+    cells = {(a.stream, a.measure, a.year): a.cents for a in planned.allocations if a.cents}
+    assert {(a.stream, a.measure, a.year): a.cents for a in back.allocations} == cells
+    assert sum(a.cents for a in back.allocations) == sum(a.cents for a in planned.allocations)
+    assert not any(a.manual for a in back.allocations)
+    assert back.with_allocations([]) == planned.with_allocations([])
+
+
+def test_wide_sheet_layout_and_term_totals(planned, tmp_path: Path) -> None:  # noqa: ANN001
+    from decimal import Decimal
+
+    from wijkkompas.agenda.terms import term_of
+
+    wb = load_workbook(write_workbook(planned, tmp_path / "agenda.xlsx"))
+    wide = wb["Toewijzingen breed"]
+    header = [c.value for c in wide[1]]
+    assert header[:3] == ["geldstroom", "maatregel", "titel"] and header[-1] == "totaal"
+    assert header[3:-1] == list(range(planned.horizon_start, planned.horizon_end + 1))
+    row = next(r for r in wide.iter_rows(min_row=2, values_only=True)
+               if r[:2] == ("corporatie", "M03"))
+    assert Decimal(repr(row[3 + header[3:].index(2026)])) == Decimal("123456.78")
+    terms = wb["Per termijn"]
+    theader = [c.value for c in terms[1]]
+    per_term: dict[str, int] = {}
+    for a in planned.allocations:
+        label = term_of(a.year, start=planned.term_start).label
+        per_term[label] = per_term.get(label, 0) + a.cents
+    totals = {t: 0 for t in theader[3:-1]}
+    for r in terms.iter_rows(min_row=2, values_only=True):
+        if r[1] == "(totaal)":
+            for t, v in zip(theader[3:-1], r[3:-1], strict=True):
+                totals[t] += int(Decimal(repr(v)) * 100)
+    assert totals == {t: per_term.get(t, 0) for t in totals}
+
+
+def test_long_and_wide_must_agree(planned, tmp_path: Path) -> None:  # noqa: ANN001
+    path = write_workbook(planned, tmp_path / "agenda.xlsx")
+    wb = load_workbook(path)
+    wide = wb["Toewijzingen breed"]
+    header = [c.value for c in wide[1]]
+    col = header.index(2026) + 1
+    row = next(i for i, r in enumerate(wide.iter_rows(min_row=2, values_only=True), start=2)
+               if r[:2] == ("corporatie", "M03"))
+    wide.cell(row, col, 1000.0)
+    wb.save(path)
+    with pytest.raises(WorkbookError) as info:
+        read_workbook(path)
+    found = {(e.file, e.row, e.column) for e in info.value.errors}
+    assert ("agenda.xlsx [Toewijzingen breed]", row, "2026") in found
+    assert "wijkt af van blad Toewijzingen" in str(info.value)
+
+
+def test_wide_sheet_errors_are_located(planned, tmp_path: Path) -> None:  # noqa: ANN001
+    path = _without(write_workbook(planned, tmp_path / "agenda.xlsx"), "Toewijzingen")
+    wb = load_workbook(path)
+    wide = wb["Toewijzingen breed"]
+    wide["A2"] = "onbekend"
+    wide["D3"] = "veel"
+    wb.save(path)
+    with pytest.raises(WorkbookError) as info:
+        read_workbook(path)
+    found = {(e.file, e.row, e.column, e.value) for e in info.value.errors}
+    year = str(planned.horizon_start)
+    assert ("agenda.xlsx [Toewijzingen breed]", 2, "geldstroom", "onbekend") in found
+    assert ("agenda.xlsx [Toewijzingen breed]", 3, year, "veel") in found
+
+
+def test_empty_template_reads_back(tmp_path: Path) -> None:
+    from wijkkompas.agenda.excel import write_template
+
+    agenda = read_workbook(write_template(tmp_path / "sjabloon.xlsx", 2026))
+    assert (agenda.year, agenda.horizon_start, agenda.horizon_end) == (2026, 2026, 2035)
+    assert agenda.measures == [] and agenda.streams == [] and agenda.allocations == []

@@ -79,3 +79,11 @@ def lenient_client(app) -> Iterator[TestClient]:  # noqa: ANN001
     """A client that returns 500 responses instead of raising the server's exception."""
     with TestClient(app, raise_server_exceptions=False) as c:
         yield c
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cookies(request: pytest.FixtureRequest) -> None:
+    """Each test starts the shared client without cookies: a ``?lang=en`` or a login in one
+    test must not change the pages another test sees."""
+    if "client" in request.fixturenames:
+        request.getfixturevalue("client").cookies.clear()

@@ -182,3 +182,18 @@ def test_unknown_agenda_is_not_found(client) -> None:  # noqa: ANN001
     response = client.get("/api/v1/agenda?agenda=999999")
     assert response.status_code == 404 and response.json()["error"]["type"] == "NotFound"
     assert re.search(r"999999", response.text)
+
+
+def test_optimisation_with_another_framework(client) -> None:  # noqa: ANN001
+    """``?kader=`` optimises with another preset's priorities; the page offers the choice and
+    an unknown preset is a 404 naming the valid ones."""
+    own = client.get("/api/v1/agenda/optimalisatie").json()
+    other = client.get("/api/v1/agenda/optimalisatie?kader=groningen").json()
+    assert own["provenance"]["framework"] == "enschede"
+    assert other["provenance"]["framework"] == "groningen"
+    assert [f["value"] for f in other["frameworks"] if f["selected"]] == ["groningen"]
+    html = client.get("/agenda/optimalisatie/resultaat?kader=groningen",
+                      headers={"HX-Request": "true"}).text
+    assert '<option value="groningen" selected>' in html
+    missing = client.get("/api/v1/agenda/optimalisatie?kader=bestaatniet")
+    assert missing.status_code == 404 and "enschede" in missing.json()["error"]["message"]

@@ -5,6 +5,13 @@ Budgetten, Toewijzingen) plus a hidden sheet ``Lijsten`` that feeds the drop-dow
 status, type, financing mode, owner, yes/no, stream and measure codes. Amounts are euros with
 two decimals; shares are percentages. Reading it back gives the same agenda (lossless), or a
 :class:`WorkbookError` listing every problem as sheet, row, column and value.
+
+Allocations come in two forms: the long sheet ``Toewijzingen`` (one row per stream, measure and
+year, with the manual flag, reason and who) and the wide sheet ``Toewijzingen breed`` (one row
+per stream and measure, one column per year: how people plan in Excel). A sheet ``Per termijn``
+sums them per council term (for reading only). The importer takes either form; when both are
+present they must agree (a difference is an error on the wide sheet, never a silent choice).
+The wide form holds amounts only: a workbook with just the wide sheet has no manual allocations.
 """
 
 from __future__ import annotations
@@ -50,6 +57,10 @@ SHEETS: dict[str, list[str]] = {
     "Budgetten": ["geldstroom", "jaar", "bedrag"],
     "Toewijzingen": ["geldstroom", "maatregel", "jaar", "bedrag", "handmatig", "reden", "door"],
 }
+WIDE_SHEET = "Toewijzingen breed"
+TERM_SHEET = "Per termijn"
+WIDE_KEYS = ["geldstroom", "maatregel"]
+WIDE_INFO = ("titel", "totaal")  # written for reading, ignored on import
 AGENDA_KEYS = ["format_version", "naam", "versiejaar", "prijspeil", "horizon begin",
                "horizon eind", "termijnen vanaf", "max gebiedsaandeel", "afwegingskader",
                "kaderversie", "data-vingerafdruk", "notities", "gemaakt met", "gemaakt op"]
@@ -128,9 +139,73 @@ def write_workbook(agenda: Agenda, path: str | Path) -> Path:
             if col in ("max aandeel", "cofinanciering"):
                 for cell in ws[letter][1:]:
                     cell.number_format = "0%"
+    _add_wide(wb, agenda)
     _add_lists(wb, agenda)
     wb.save(path)
     return path
+
+
+def _wide_years(agenda: Agenda) -> list[int]:
+    return sorted(set(agenda.years) | {a.year for a in agenda.allocations})
+
+
+def _add_wide(wb: Workbook, agenda: Agenda) -> None:
+    """The wide allocation sheet (stream x measure rows, a column per year) and the totals per
+    council term."""
+    from wijkkompas.agenda.terms import term_of
+
+    years = _wide_years(agenda)
+    cells: dict[tuple[str, str], dict[int, int]] = {}
+    for a in agenda.allocations:
+        per = cells.setdefault((a.stream, a.measure), {})
+        per[a.year] = per.get(a.year, 0) + a.cents
+    titles = {m.code: m.title for m in agenda.measures}
+    order = {s.code: i for i, s in enumerate(agenda.streams)}
+    morder = {m.code: i for i, m in enumerate(agenda.measures)}
+    keys = sorted(cells, key=lambda k: (order.get(k[0], 0), morder.get(k[1], 0)))
+    ws = wb.create_sheet(WIDE_SHEET)
+    ws.append([*WIDE_KEYS, "titel", *years, "totaal"])
+    for s_code, m_code in keys:
+        per = cells[(s_code, m_code)]
+        ws.append([s_code, m_code, titles.get(m_code, ""),
+                   *(float(euros(per[y])) if y in per else None for y in years),
+                   float(euros(sum(per.values())))])
+    terms = sorted({term_of(y, start=agenda.term_start).label for y in years})
+    tt = wb.create_sheet(TERM_SHEET)
+    tt.append([*WIDE_KEYS, "titel", *terms, "totaal"])
+    stream_totals: dict[str, dict[str, int]] = {}
+    for s_code, m_code in keys:
+        per_term = dict.fromkeys(terms, 0)
+        for y, c in cells[(s_code, m_code)].items():
+            per_term[term_of(y, start=agenda.term_start).label] += c
+        tot = stream_totals.setdefault(s_code, dict.fromkeys(terms, 0))
+        for t, c in per_term.items():
+            tot[t] += c
+        tt.append([s_code, m_code, titles.get(m_code, ""),
+                   *(float(euros(per_term[t])) for t in terms),
+                   float(euros(sum(per_term.values())))])
+    for s_code, tot in stream_totals.items():
+        tt.append([s_code, "(totaal)", "", *(float(euros(tot[t])) for t in terms),
+                   float(euros(sum(tot.values())))])
+    for sheet in (ws, tt):
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "D2"
+        for col in sheet.iter_cols(min_col=4, min_row=2):
+            for cell in col:
+                cell.number_format = EURO_FORMAT
+
+
+def template_agenda(year: int | None = None) -> Agenda:
+    """An empty agenda to start a workbook from (this year, a ten-year horizon)."""
+    year = year or datetime.now(UTC).year
+    return Agenda(name="Nieuwe investeringsagenda", year=year, price_year=year,
+                  horizon_start=year, horizon_end=year + 9)
+
+
+def write_template(path: str | Path, year: int | None = None) -> Path:
+    """The empty agenda workbook (all sheets, headers and drop-down lists, no rows)."""
+    return write_workbook(template_agenda(year), path)
 
 
 def _add_lists(wb: Workbook, agenda: Agenda) -> None:
@@ -259,6 +334,92 @@ def _rows(wb: Any, sheet: str, reader: _Reader) -> list[tuple[int, dict[str, Any
     return out
 
 
+def _check_codes(r: _Reader, sheet: str, i: int, row: dict[str, Any], streams: set[str],
+                 measures: set[str]) -> tuple[str, str]:
+    s, m = r.text(row["geldstroom"]), r.text(row["maatregel"])
+    if s not in streams:
+        r.fail(sheet, i, "geldstroom", row["geldstroom"], "onbekende geldstroom")
+    if m not in measures:
+        r.fail(sheet, i, "maatregel", row["maatregel"], "onbekende maatregel")
+    return s, m
+
+
+def _read_long(wb: Any, r: _Reader, streams: set[str], measures: set[str]
+               ) -> list[Allocation]:
+    out = []
+    sheet = "Toewijzingen"
+    for i, row in _rows(wb, sheet, r):
+        s, m = _check_codes(r, sheet, i, row, streams, measures)
+        y = r.integer(sheet, i, "jaar", row["jaar"])
+        c = r.money(sheet, i, "bedrag", row["bedrag"])
+        manual = r.yes(sheet, i, "handmatig", row["handmatig"])
+        if y is not None and c is not None:
+            out.append(Allocation(s, m, y, c, manual, r.text(row["reden"]),
+                                  r.text(row["door"])))
+    return out
+
+
+def _read_wide(wb: Any, r: _Reader, streams: set[str], measures: set[str]
+               ) -> dict[tuple[str, str, int], tuple[int, int, str]]:
+    """Cells of the wide sheet: (stream, measure, year) -> (cents, row, column letter)."""
+    sheet = WIDE_SHEET
+    ws = wb[sheet]
+    header = [r.text(c.value) for c in ws[1]]
+    missing = [h for h in WIDE_KEYS if h not in header]
+    if missing:
+        r.fail(sheet, 1, ", ".join(missing), None, "kolom(men) ontbreken")
+        return {}
+    years: dict[int, int] = {}
+    for idx, h in enumerate(header):
+        if h in WIDE_KEYS or h in WIDE_INFO or h == "":
+            continue
+        y = r.integer(sheet, 1, ws.cell(1, idx + 1).column_letter, h)
+        if y is not None:
+            years[idx] = y
+    out: dict[tuple[str, str, int], tuple[int, int, str]] = {}
+    for i, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+        if all(v is None or str(v).strip() == "" for v in values):
+            continue
+        row = dict(zip(header, values, strict=False))
+        s, m = _check_codes(r, sheet, i, row, streams, measures)
+        for idx, y in years.items():
+            v = values[idx] if idx < len(values) else None
+            if v is None or str(v).strip() == "":
+                continue
+            c = r.money(sheet, i, str(y), v)
+            if c is None:
+                continue
+            if (s, m, y) in out:
+                r.fail(sheet, i, str(y), v, f"{s} -> {m} staat twee keer op dit blad")
+            elif c:
+                out[(s, m, y)] = (c, i, str(y))
+    return out
+
+
+def _read_allocations(wb: Any, r: _Reader, streams: set[str], measures: set[str]
+                      ) -> list[Allocation]:
+    """Allocations from the long sheet, the wide sheet, or both (which must agree)."""
+    has_long, has_wide = "Toewijzingen" in wb.sheetnames, WIDE_SHEET in wb.sheetnames
+    if not has_wide:
+        return _read_long(wb, r, streams, measures)
+    wide = _read_wide(wb, r, streams, measures)
+    if not has_long:
+        return [Allocation(s, m, y, c) for (s, m, y), (c, _i, _col) in wide.items()]
+    long = _read_long(wb, r, streams, measures)
+    amounts: dict[tuple[str, str, int], int] = {}
+    for a in long:
+        key = (a.stream, a.measure, a.year)
+        amounts[key] = amounts.get(key, 0) + a.cents
+    for key in sorted(set(amounts) | set(wide)):
+        lc, (wc, row, col) = amounts.get(key, 0), wide.get(key, (0, None, str(key[2])))
+        if lc != wc:
+            shown = None if row is None else float(euros(wc))
+            r.fail(WIDE_SHEET, row, col, shown,
+                   f"{key[0]} -> {key[1]} {key[2]}: wijkt af van blad Toewijzingen "
+                   f"({euros(lc)}); verwijder het blad dat u niet bijwerkte")
+    return long
+
+
 def read_workbook(path: str | Path) -> Agenda:
     """Import an agenda workbook; raise :class:`WorkbookError` with every located problem."""
     path = Path(path)
@@ -286,8 +447,10 @@ def read_workbook(path: str | Path) -> Agenda:
         if e is not None:
             effects.setdefault(r.text(row["maatregel"]), {})[r.text(row["opgave"])] = float(e)
     measures = []
+    listed: set[str] = set()  # codes on the sheet, also of rows with errors (no follow-on errors)
     for i, row in _rows(wb, "Maatregelen", r):
         sheet, code = "Maatregelen", r.text(row["code"])
+        listed.add(code)
         if not code:
             r.fail(sheet, i, "code", row["code"], "code ontbreekt")
             continue
@@ -319,8 +482,10 @@ def read_workbook(path: str | Path) -> Agenda:
         c = r.money("Budgetten", i, "bedrag", row["bedrag"])
         if y is not None and c is not None:
             amounts.setdefault(r.text(row["geldstroom"]), {})[y] = c
+    slisted: set[str] = set()
     for i, row in _rows(wb, "Geldstromen", r):
         sheet, code = "Geldstromen", r.text(row["code"])
+        slisted.add(code)
         owner = r.choice(sheet, i, "eigenaar", row["eigenaar"], OWNERS)
         max_share = r.number(sheet, i, "max aandeel", row["max aandeel"])
         ratio = r.number(sheet, i, "cofinanciering", row["cofinanciering"])
@@ -344,23 +509,10 @@ def read_workbook(path: str | Path) -> Agenda:
                     ratio, r.items(row["cofinanciering uit"]))))
         except AgendaError as exc:
             r.fail(sheet, i, None, code, str(exc))
-    allocations = []
-    known_streams = {s.code for s in streams}
-    known_measures = {m.code for m in measures}
-    for i, row in _rows(wb, "Toewijzingen", r):
-        sheet = "Toewijzingen"
-        s, m = r.text(row["geldstroom"]), r.text(row["maatregel"])
-        if s not in known_streams:
-            r.fail(sheet, i, "geldstroom", row["geldstroom"], "onbekende geldstroom")
-        if m not in known_measures:
-            r.fail(sheet, i, "maatregel", row["maatregel"], "onbekende maatregel")
-        y = r.integer(sheet, i, "jaar", row["jaar"])
-        c = r.money(sheet, i, "bedrag", row["bedrag"])
-        manual = r.yes(sheet, i, "handmatig", row["handmatig"])
-        if y is not None and c is not None:
-            allocations.append(Allocation(s, m, y, c, manual, r.text(row["reden"]),
-                                          r.text(row["door"])))
-    for m_code in set(costs) - {m.code for m in measures}:
+    known_streams = slisted
+    known_measures = listed  # a measure row with errors is reported once, not per allocation
+    allocations = _read_allocations(wb, r, known_streams, known_measures)
+    for m_code in sorted(set(costs) - listed):
         r.fail("Kosten", None, "maatregel", m_code, "kosten voor een onbekende maatregel")
     agenda = None
     try:

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from wijkkompas.agenda.model import (
     Agenda,
+    AgendaError,
     Allocation,
     Cofinancing,
     Earmark,
@@ -191,15 +192,36 @@ def _dec(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
-def write_agenda(session: Session, agenda: Agenda, *, user: str = "") -> AgendaRow:
-    """Insert ``agenda`` as a new version row with all its parts (caller commits)."""
-    row = AgendaRow(name=agenda.name, year=agenda.year, price_year=agenda.price_year,
-                    horizon_start=agenda.horizon_start, horizon_end=agenda.horizon_end,
-                    term_start=agenda.term_start, max_area_share=_dec(agenda.max_area_share),
-                    framework=agenda.framework, framework_version=agenda.framework_version,
-                    data_fingerprint=agenda.data_fingerprint, notes=agenda.notes,
-                    created_by=user)
-    session.add(row)
+def write_agenda(session: Session, agenda: Agenda, *, user: str = "",
+                 replace_id: int | None = None) -> AgendaRow:
+    """Insert ``agenda`` as a new version row with all its parts (caller commits).
+
+    With ``replace_id`` the stored version with that id is rewritten in place: same id (links
+    and scenarios stay valid), its measures, streams and allocations replaced, ``lock_version``
+    raised by one (the ORM's version counter) and ``created_at``/``created_by`` set anew."""
+    fields = dict(name=agenda.name, year=agenda.year, price_year=agenda.price_year,
+                  horizon_start=agenda.horizon_start, horizon_end=agenda.horizon_end,
+                  term_start=agenda.term_start, max_area_share=_dec(agenda.max_area_share),
+                  framework=agenda.framework, framework_version=agenda.framework_version,
+                  data_fingerprint=agenda.data_fingerprint, notes=agenda.notes,
+                  created_by=user)
+    if replace_id is None:
+        row = AgendaRow(**fields)
+        session.add(row)
+    else:
+        from sqlalchemy import delete
+
+        found = session.get(AgendaRow, replace_id)
+        if found is None:
+            from wijkkompas.errors import NotFound
+
+            raise NotFound(f"geen agenda met id {replace_id}")
+        row = found
+        for table in (AllocationRow, MeasureRow, FundingStreamRow):
+            session.execute(delete(table).where(table.agenda_id == replace_id))
+        for key, value in fields.items():
+            setattr(row, key, value)
+        row.created_at = _now()
     session.flush()
     measure_ids: dict[str, int] = {}
     for m in agenda.measures:
@@ -241,15 +263,38 @@ def write_agenda(session: Session, agenda: Agenda, *, user: str = "") -> AgendaR
     return row
 
 
-def read_agenda(session: Session, agenda_id: int) -> Agenda:
-    """The agenda stored under ``agenda_id``, exactly as written."""
-    row = session.get(AgendaRow, agenda_id)
+def read_agenda(session: Session, agenda_id: int, *, attempts: int = 20) -> Agenda:
+    """The agenda stored under ``agenda_id``, exactly as written.
+
+    The parts are read with several statements; a save in between (which rewrites the parts in
+    place and always raises ``lock_version`` in the same transaction) would mix two versions.
+    So the lock version is read before and after, and the read is repeated when it changed:
+    equal versions mean no save committed in between (an optimistic, consistent read)."""
+    version = select(AgendaRow.lock_version).where(AgendaRow.id == agenda_id)
+    for _ in range(attempts):
+        before = session.scalar(version)
+        try:
+            agenda = _read_agenda_once(session, agenda_id)
+        except (KeyError, AgendaError):  # parts of two versions do not fit together
+            if session.scalar(version) == before:
+                raise
+            continue
+        if session.scalar(version) == before:
+            return agenda
+    from wijkkompas.errors import Conflict
+
+    raise Conflict(f"agenda {agenda_id} wordt steeds opnieuw opgeslagen; probeer het zo weer")
+
+
+def _read_agenda_once(session: Session, agenda_id: int) -> Agenda:
+    row = session.get(AgendaRow, agenda_id, populate_existing=True)
     if row is None:
         from wijkkompas.errors import NotFound
 
         raise NotFound(f"geen agenda met id {agenda_id}")
     mrows = session.scalars(select(MeasureRow).where(MeasureRow.agenda_id == row.id)
-                            .order_by(MeasureRow.id)).all()
+                            .order_by(MeasureRow.id)
+                            .execution_options(populate_existing=True)).all()
     ids = [m.id for m in mrows]
     costs: dict[int, dict[int, int]] = {}
     for c in session.scalars(select(MeasureCostRow).where(MeasureCostRow.measure_id.in_(ids))):
@@ -269,7 +314,8 @@ def read_agenda(session: Session, agenda_id: int) -> Agenda:
         areas=tuple(a for _, a in sorted(areas.get(m.id, []))),
         effects={o: e for _, o, e in sorted(effects.get(m.id, []))}) for m in mrows]
     srows = session.scalars(select(FundingStreamRow).where(FundingStreamRow.agenda_id == row.id)
-                            .order_by(FundingStreamRow.id)).all()
+                            .order_by(FundingStreamRow.id)
+                            .execution_options(populate_existing=True)).all()
     amounts: dict[int, dict[int, int]] = {}
     for a in session.scalars(select(FundingAmountRow)
                              .where(FundingAmountRow.stream_id.in_([s.id for s in srows]))):

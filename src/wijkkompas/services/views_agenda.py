@@ -69,40 +69,49 @@ def load(ctx: ViewContext, agenda_id: int | None = None) -> Loaded:
     return Loaded(agenda, key, agenda_id, versions, [])
 
 
-def framework_key(agenda: Agenda) -> str:
+def framework_key(agenda: Agenda, kader: str | None = None) -> str:
+    """The framework preset the priorities come from: ``kader`` when given (a page's choice),
+    else the agenda's own, else the default."""
+    if kader:
+        if kader not in preset_names():
+            raise NotFound(_("Afwegingskader {name!r} bestaat niet; kies uit {names}.").format(
+                name=kader, names=", ".join(preset_names())))
+        return kader
     return agenda.framework if agenda.framework in preset_names() else DEFAULT_FRAMEWORK
 
 
-def priorities(ctx: ViewContext, agenda: Agenda) -> tuple[pd.Series, object]:
-    """Priority per (area, opgave) from the agenda's framework (cached scoring)."""
+def priorities(ctx: ViewContext, agenda: Agenda, kader: str | None = None
+               ) -> tuple[pd.Series, object]:
+    """Priority per (area, opgave) from the agenda's (or the chosen) framework (cached)."""
     from wijkkompas.agenda.optimise import area_priorities
 
-    scored = ctx.scored(framework_key(agenda))
+    scored = ctx.scored(framework_key(agenda, kader))
     return area_priorities(scored.result), scored
 
 
-def _opt_key(ctx: ViewContext, loaded: Loaded) -> tuple:
-    fw = ctx.framework(framework_key(loaded.agenda))
+def _opt_key(ctx: ViewContext, loaded: Loaded, kader: str | None = None) -> tuple:
+    fw = ctx.framework(framework_key(loaded.agenda, kader))
     return ("agenda_optimised", loaded.key, fw.fingerprint())
 
 
-def optimised(ctx: ViewContext, loaded: Loaded) -> AllocationResult:
-    """The optimised allocation of ``loaded`` (computed once per agenda and data version)."""
+def optimised(ctx: ViewContext, loaded: Loaded, kader: str | None = None) -> AllocationResult:
+    """The optimised allocation of ``loaded`` with the priorities of the agenda's framework or
+    of ``kader`` (computed once per agenda, framework and data version)."""
     from wijkkompas.agenda.optimise import optimise
 
     def compute() -> AllocationResult:
-        prio, scored = priorities(ctx, loaded.agenda)
+        prio, scored = priorities(ctx, loaded.agenda, kader)
         prov = scored.result.provenance()
         agenda = dataclasses.replace(loaded.agenda, framework=prov["framework"],
                                      framework_version=prov["framework_version"],
                                      data_fingerprint=prov["data_fingerprint"])
         return optimise(agenda, prio, time_limit=30.0)
 
-    return ctx._cached(*_opt_key(ctx, loaded), factory=compute)
+    return ctx._cached(*_opt_key(ctx, loaded, kader), factory=compute)
 
 
-def is_optimised(ctx: ViewContext, loaded: Loaded) -> bool:
-    kind, *parts = _opt_key(ctx, loaded)
+def is_optimised(ctx: ViewContext, loaded: Loaded, kader: str | None = None) -> bool:
+    kind, *parts = _opt_key(ctx, loaded, kader)
     return ctx.cache.peek((kind, ctx.db_key, ctx.version(), *parts))
 
 
@@ -374,16 +383,20 @@ class OptimisationView:
     provenance: dict[str, str]
     seconds: float
     notices: list[str]
+    frameworks: list[Option] = field(default_factory=list)
 
 
-def optimisation(ctx: ViewContext, *, agenda_id: int | None = None) -> OptimisationView:
-    """The optimised allocation (read-only, cached) with its explanation."""
+def optimisation(ctx: ViewContext, *, agenda_id: int | None = None,
+                 kader: str | None = None) -> OptimisationView:
+    """The optimised allocation (read-only, cached) with its explanation; ``kader`` optimises
+    with another framework's priorities than the agenda's own."""
     loaded = load(ctx, agenda_id)
-    res = optimised(ctx, loaded)
+    res = optimised(ctx, loaded, kader)
     agenda = res.agenda
     notices = list(loaded.notices)
-    notices.append(_("Deze verdeling is berekend en niet opgeslagen; opslaan als nieuwe "
-                     "agendaversie kan via de opdrachtregel (wijkkompas agenda optimise)."))
+    notices.append(_("Deze verdeling is berekend en nog niet opgeslagen. Wie de agenda mag "
+                     "wijzigen, slaat haar onderaan op als nieuwe agendaversie (of via de "
+                     "opdrachtregel: wijkkompas agenda optimise --opslaan)."))
     measures, funded_total = [], 0
     streams_of: dict[str, set[str]] = {}
     for a in agenda.allocations:
@@ -424,7 +437,8 @@ def optimisation(ctx: ViewContext, *, agenda_id: int | None = None) -> Optimisat
         money(funded_total), measures, [b.text for b in res.binding], uses,
         [a.text() for a in res.alternatives], infeas, list(res.warnings),
         list(res.violations), res.provenance(),
-        round(res.build_seconds + res.solve_seconds, 3), notices)
+        round(res.build_seconds + res.solve_seconds, 3), notices,
+        [Option(k, k, k == framework_key(loaded.agenda, kader)) for k in preset_names()])
 
 
 # --- scenarios -------------------------------------------------------------------------------
