@@ -52,7 +52,12 @@ def _default_user() -> str:
     for var in ("USER", "USERNAME", "LOGNAME"):
         if os.environ.get(var):
             return os.environ[var]
-    return "onbekend"
+    try:  # the login name from the password database (no environment in services, cron)
+        import getpass
+
+        return getpass.getuser()
+    except (ImportError, KeyError, OSError):
+        return "onbekend"
 
 
 @dataclass(frozen=True)
