@@ -14,6 +14,9 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from tests.conftest import fresh_database_url
+from tests.web.forms import csrf_token as _token
+from tests.web.forms import hidden_fields as _form
+from tests.web.forms import log_in
 from wijkkompas.audit import entries
 from wijkkompas.settings import load_settings
 from wijkkompas.workspace import Workspace
@@ -44,23 +47,12 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
         application.state.ctx.ws.close()
 
 
-def _token(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
-def _form(html: str, action: str) -> dict[str, str]:
-    """The hidden fields of the form posting to ``action``."""
-    form = re.search(rf'<form method="post" action="{re.escape(action)}".*?</form>', html,
-                     re.S)
-    assert form, f"no form for {action}"
-    return dict(re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', form.group(0)))
 
 
 def _login(c: TestClient, name: str) -> None:
-    r = c.post("/inloggen", data={"name": name, "password": PASSWORD,
-                                  "csrf_token": _token(c.get("/inloggen").text)},
-               follow_redirects=False)
-    assert r.status_code == 303
+    log_in(c, name, PASSWORD)
 
 
 def _result(c: TestClient, agenda_id: int | None = None) -> str:

@@ -4,21 +4,19 @@ JSON twins; English verdicts with ?lang=en."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from tests.web.forms import csrf_token as _token
+from tests.web.forms import log_in
+
 PASSWORD = "een-lang-genoeg-wachtwoord"
 ZUID = ["WK059910", "WK059915", "WK059912"]
 
 
-def _token(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, "geen csrf_token in het formulier"
-    return match.group(1)
 
 
 def _login(app, name: str, role: str, scopes: list[str] | None = None) -> tuple[TestClient, str]:  # noqa: ANN001
@@ -28,9 +26,7 @@ def _login(app, name: str, role: str, scopes: list[str] | None = None) -> tuple[
     if name not in {u.name for u in list_users(ws)}:
         add_user(ws, name, PASSWORD, role=role, scopes=scopes or [])
     client = TestClient(app, follow_redirects=False)
-    token = _token(client.get("/inloggen").text)
-    r = client.post("/inloggen", data={"name": name, "password": PASSWORD, "csrf_token": token})
-    assert r.status_code == 303, r.text
+    log_in(client, name, PASSWORD)
     return client, _token(client.get("/inloggen").text)
 
 

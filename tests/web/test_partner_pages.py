@@ -11,6 +11,9 @@ from datetime import date, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.web.forms import csrf_token as _token
+from tests.web.forms import hidden_fields as _form
+from tests.web.forms import log_in
 from wijkkompas.audit import entries, record
 from wijkkompas.partners import service as ps
 from wijkkompas.services.accounts import add_user
@@ -21,23 +24,13 @@ AREA, OTHER = "WK059903", "WK059904"
 CORP, CARE = "Woonstad Test", "Zorg Test"
 
 
-def _token(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
-def _form(html: str, action: str) -> dict[str, str]:
-    """The hidden fields of the form posting to ``action`` (csrf_token, versie, ...)."""
-    form = re.search(rf'<form method="post" action="{re.escape(action)}".*?</form>', html,
-                     re.S).group(0)
-    return dict(re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', form))
 
 
 def login(app, name: str) -> TestClient:  # noqa: ANN001
     client = TestClient(app)
-    token = _token(client.get("/inloggen").text)
-    r = client.post("/inloggen", data={"name": name, "password": PASSWORD, "csrf_token": token,
-                                       "next": "/partners"}, follow_redirects=False)
-    assert r.status_code == 303, r.text
+    log_in(client, name, PASSWORD, next_url="/partners")
     return client
 
 

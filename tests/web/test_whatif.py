@@ -7,6 +7,8 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.web.forms import csrf_token as _token
+
 
 def test_whatif_default_is_the_saved_version(client) -> None:  # noqa: ANN001
     html = client.get("/kader/rotterdam?lang=nl").text
@@ -80,8 +82,6 @@ def test_whatif_matches_full_scoring(app) -> None:  # noqa: ANN001
     assert variant.steps.aggregate == StepSpec(method="topsis")
 
 
-def _token(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
 @pytest.fixture(scope="module")
