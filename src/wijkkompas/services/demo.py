@@ -26,7 +26,63 @@ def build_demo(ws, *, progress: Callable[[str], None] | None = None) -> list[Imp
         reports.append(importer(folder / entry["file"], **(entry.get("options") or {})))
     store_demo_agenda(ws, progress=progress)
     store_demo_monitor(ws, progress=progress)
+    store_demo_governance(ws, progress=progress)
     return reports
+
+
+def store_demo_governance(ws, *, progress: Callable[[str], None] | None = None) -> bool:  # noqa: ANN001
+    """Store the demo partners, seats, commitments and one core team for Enschede
+    (idempotent: skipped when the partner tables are missing or already hold partners).
+
+    Seats and commitments follow from the demo agenda (``demo/governance-enschede.yaml``
+    explains how); the file adds partner types and the core team of Twekkelerveld."""
+    from datetime import date
+
+    import yaml
+    from sqlalchemy import func, inspect, select
+
+    from wijkkompas.partners import service as partners
+    from wijkkompas.partners.store import Partner
+    from wijkkompas.services import agenda as agenda_service
+
+    if not inspect(ws.engine).has_table("partners"):
+        return False
+    with ws.engine.connect() as conn:
+        if conn.execute(select(func.count()).select_from(Partner)).scalar_one():
+            return False
+    if progress:
+        progress("demo-partners en kernteam Enschede")
+    spec = yaml.safe_load((data_dir().parent / "governance-enschede.yaml").read_text("utf-8"))
+    types: dict[str, str] = spec["partner_types"]
+    agenda = agenda_service.demo_agenda()
+    for name, kind in types.items():
+        partners.add_partner(ws, name, kind, notes="demo (voorbeeld, geen echte afspraak)")
+    seats: dict[tuple[str, str, str], str] = {}
+    for m in agenda.measures:
+        for area in m.areas:
+            for opgave in m.effects:
+                for who, role in [*((p, "partner") for p in m.partners), (m.lead, "trekker")]:
+                    if who in types and seats.get((who, area, opgave)) != "trekker":
+                        seats[(who, area, opgave)] = role
+        for who in (m.lead, *m.partners):
+            if who in types and who != "Gemeente Enschede":
+                partners.add_commitment(
+                    ws, who, f"inzet voor {m.title}", starts=date(m.start_year, 1, 1),
+                    ends=date(m.end_year, 12, 31), area=m.areas[0] if len(m.areas) == 1 else None,
+                    measure=m.code)
+    for (who, area, opgave), role in sorted(seats.items()):
+        partners.involve(ws, who, area, opgave, role)
+    team = spec["core_team"]
+    partners.set_team(ws, team["area"], name=team["name"], mandate=team["mandate"],
+                      budget_cents=int(team["budget_euros"]) * 100,
+                      funding_stream=team["funding_stream"])
+    for member in team["members"]:
+        partners.add_member(ws, team["area"], member["name"], partner=member["partner"],
+                            role=member["role"])
+    for decision in team["decisions"]:
+        partners.log_decision(ws, team["area"], decision["summary"],
+                              cents=int(decision["euros"]) * 100, decided_on=decision["date"])
+    return True
 
 
 def store_demo_agenda(ws, *, progress: Callable[[str], None] | None = None) -> int | None:  # noqa: ANN001
