@@ -189,6 +189,9 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     from wijkkompas.web import errors, routes_api, routes_auth, routes_html, routes_kader
 
     errors.install(app)
+    from wijkkompas.web.input_guard import RejectNul  # NUL in any input: 422, not a 500
+
+    app.add_middleware(RejectNul)
     app.include_router(routes_api.router)
     app.include_router(routes_kader.api_router)
     app.include_router(routes_auth.router)

@@ -115,7 +115,18 @@ def _unexpected(request: Request, exc: Exception) -> Response:
                    _("Er ging iets onverwachts mis. De fout is gelogd."))
 
 
+def _database_data_error(request: Request, exc: Exception) -> Response:
+    # The database refused a value (PostgreSQL: longer than its column, out of range): bad
+    # input, not a server fault. SQLite stores such values, so the services need not check.
+    log.info("database refused a value on %s: %s", request.url.path, exc)
+    return respond(request, 422, "ValidationError",
+                   _("Ongeldige invoer: een waarde is te lang of past niet in de database."))
+
+
 def install(app: FastAPI) -> None:
+    from sqlalchemy.exc import DataError as DatabaseDataError
+
+    app.add_exception_handler(DatabaseDataError, _database_data_error)
     app.add_exception_handler(WijkkompasError, _library_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -25,6 +25,14 @@ PAGES = [
     ("monitor-doel", "/monitor/doel/zuid-2031"),
     ("agenda", "/agenda"),
     ("agenda-ontschotting", "/agenda/ontschotting"),
+    ("agenda-optimalisatie", "/agenda/optimalisatie"),
+    ("agenda-scenarios", "/agenda/scenarios"),
+    ("monitor", "/monitor"),
+    ("monitor-spreiding", "/monitor/spreiding?gemeente=GM0599&indicator=bev_dich"),
+    ("monitor-pilot", "/monitor/pilot/zuid-pilot"),
+    ("partners", "/partners"),
+    ("partner", "/partners/Alifa"),
+    ("kernteam", "/kernteams/WK015303"),
 ]
 
 
@@ -114,3 +122,39 @@ def test_login_and_save_a_version(page) -> None:  # noqa: ANN001
     page.get_by_role("button", name="Uitloggen").click()
     page.wait_for_url(re.compile(r"/$"))
     assert "Inloggen" in page.locator(".account").inner_text()
+
+
+def _log_in(page, name: str, password: str, then: str) -> None:  # noqa: ANN001
+    page.goto(f"/inloggen?next={then}")
+    page.get_by_label("Gebruikersnaam").fill(name)
+    page.get_by_label("Wachtwoord").fill(password)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(re.compile(re.escape(then) + "$"))
+
+
+def test_two_editors_cannot_overwrite_each_other(browser, server_url: str) -> None:  # noqa: ANN001
+    """Issue 6's Done-means in a real browser: two editors open the same agenda; the first
+    saves; the second's save is refused with a 409 page that shows what changed, and
+    nothing of the first save is lost."""
+    contexts = [browser.new_context(base_url=server_url, locale="nl-NL") for _ in range(2)]
+    try:
+        first, second = (c.new_page() for c in contexts)
+        for page in (first, second):  # both open the page before either saves
+            _log_in(page, E2E_USER, E2E_PASSWORD, "/agenda/optimalisatie")
+            page.get_by_role("button", name="Toewijzing opslaan").wait_for()
+        for page in (first, second):
+            page.get_by_label(re.compile(r"Vervang versie \d+")).check()
+        first.get_by_role("button", name="Toewijzing opslaan").click()
+        first.wait_for_load_state()
+        assert "opgeslagen" in first.locator("main").inner_text().lower()
+        second.get_by_role("button", name="Toewijzing opslaan").click()
+        second.wait_for_load_state()
+        text = second.locator("main").inner_text()
+        assert "Iemand anders heeft dit opgeslagen" in text
+        assert "Wat er intussen veranderde" in text and E2E_USER in text
+        screenshot(second, "agenda-conflict-409")
+        serious = axe_scan(second, "agenda-conflict-409")
+        assert not serious, serious
+    finally:
+        for c in contexts:
+            c.close()
