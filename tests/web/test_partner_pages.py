@@ -161,7 +161,7 @@ def test_viewer_gets_403_and_nothing_changes(app, data) -> None:  # noqa: ANN001
                          (f"/kernteams/{AREA}/besluiten", {"besluit": "nee"})):
         r = c.post(path, data={"csrf_token": token, **fields})
         assert r.status_code == 403, path
-        assert "lezer-partners mag niet: wijzigen" in r.text
+        assert "lezer-partners heeft de rol lezer en mag niets wijzigen" in r.text
     assert (ps.partner(ws, CORP), len(entries(ws))) == before
     assert c.get("/audit").status_code == 403
     assert c.get("/api/v1/audit").json()["error"]["type"] == "Forbidden"

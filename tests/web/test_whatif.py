@@ -153,8 +153,7 @@ def test_viewer_may_not_save_a_version(app) -> None:  # noqa: ANN001
                                                       "csrf_token": _token(form)},
                    follow_redirects=False)
         assert r.status_code == 403
-        assert "lezer-whatif mag niet: rangorde of kader publiceren" in r.text
-        assert "redacteur zonder beperkt bereik" in r.text
+        assert "lezer-whatif heeft de rol lezer en mag niets wijzigen" in r.text
     assert len(list_versions(app.state.ctx.ws, "rotterdam")) == before
 
 

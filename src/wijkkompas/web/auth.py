@@ -42,6 +42,7 @@ SESSION_COOKIE = "wk_session"
 CSRF_COOKIE = "wk_csrf"
 SESSION_MAX_AGE = 8 * 3600
 CSRF_FIELD = "csrf_token"
+WRITING_ROLES = ("admin", "editor")  # a viewer may change nothing through the web app
 
 
 @dataclass(frozen=True)
@@ -275,7 +276,11 @@ async def writer(request: Request) -> tuple[Workspace, dict[str, Any]]:
     fields. Failures raise :class:`Unauthenticated` (401), :class:`Forbidden` (403); a stale
     ``versie`` field makes the service raise :class:`Conflict` (409 with what changed)."""
     fields = await submitted(request)
-    return request.app.state.ctx.ws.as_user(acting_account(request, fields)), fields
+    account = acting_account(request, fields)
+    if account.role not in WRITING_ROLES:  # refused before any input is looked at
+        raise Forbidden(_("{name} heeft de rol lezer en mag niets wijzigen; vraag een "
+                          "beheerder om de rol redacteur.").format(name=account.name))
+    return request.app.state.ctx.ws.as_user(account), fields
 
 
 def reading_account(request: Request) -> Any:
