@@ -267,3 +267,14 @@ def test_own_password_with_als(run, people: str,  # noqa: ANN001
         assert authenticate(ws, "anna", PASSWORD) is not None
     finally:
         ws.close()
+
+
+def test_scopes_are_refused_for_an_admin_or_viewer(run, people: str) -> None:  # noqa: ANN001
+    refused = CliRunner().invoke(app, ["user", "add", "bea", "--password-stdin", "--role",
+                                       "viewer", "--scope", "area:WK059901", "--db", people],
+                                 input=f"{PASSWORD}\n")
+    assert refused.exit_code == 1
+    assert "geldt alleen voor de rol editor, niet voor viewer" in _stderr(refused)
+    refused = run("user", "role", "victor", "admin", "--scope", "area:WK059901")
+    assert refused.exit_code == 1 and "niet voor admin" in _stderr(refused)
+    assert [e.action for e in _audit(people, "user")] == ["user.add", "user.add"]

@@ -154,14 +154,38 @@ def partner_seat(
     db: DbOption = None,
 ) -> None:
     """Geef een partner een plaats aan tafel (gebied × opgave) met een rol."""
-    from wijkkompas.partners.service import involve
+    from wijkkompas.partners.service import involve, overview
+    from wijkkompas.partners.store import ROLES
 
     ws = _workspace(db)
     try:
         involve(ws, name, area, opgave, role)
+        seat = overview(ws, partner=name, area=area)
+        seat = seat[seat["opgave"] == opgave.strip()].iloc[0]
     finally:
         ws.close()
-    console.print(f"{name}: {role} bij {opgave} in {area}.", highlight=False)
+    console.print(f"{name}: {ROLES[seat.role]} bij {seat.opgave} in {seat.area_code}.",
+                  highlight=False)
+
+
+@partner_app.command("withdraw")
+@handle_errors
+def partner_withdraw(
+    name: Annotated[str, typer.Argument(help="Partner.")],
+    area: Annotated[str, typer.Option("--area", help="Gebiedscode.")],
+    opgave: Annotated[str, typer.Option("--opgave", help="Opgave (code uit het kader).")],
+    db: DbOption = None,
+) -> None:
+    """Neem een partner de plaats aan tafel (gebied × opgave) af."""
+    from wijkkompas.partners.service import withdraw
+
+    ws = _workspace(db)
+    try:
+        code = withdraw(ws, name, area, opgave)
+    finally:
+        ws.close()
+    console.print(f"{name} zit niet meer aan tafel {opgave.strip()} in {code}.",
+                  highlight=False)
 
 
 @partner_app.command("commit")
@@ -212,6 +236,58 @@ def partner_list(
     for row in frame.itertuples(index=False):
         table.add_row(row.partner, row.type, row.area_code, row.opgave, row.role)
     console.print(table if len(frame) else "Nog geen partners aan tafel.")
+
+
+@partner_app.command("commitments")
+@handle_errors
+def partner_commitments(
+    partner: Annotated[str | None, typer.Option("--partner", help="Alleen deze partner.")] = None,
+    area: Annotated[str | None, typer.Option("--area", help="Alleen dit gebied.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Als JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Toezeggingen met hun ID (voor 'partner commit --succeeds')."""
+    from wijkkompas.agenda.model import format_euros
+    from wijkkompas.partners.service import commitments
+
+    ws = _workspace(db, create=False)
+    try:
+        frame = commitments(ws, partner=partner, area=area)
+    finally:
+        ws.close()
+    if as_json:
+        rows = [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    table = Table("id", "partner", "wat", "gebied", "van", "tot", "maatregel", "geldstroom",
+                  "bedrag", "opgevolgd door")
+    for row in frame.to_dict("records"):
+        table.add_row(str(row["id"]), row["partner"], row["what"], _plain(row["area_code"]) or "",
+                      _date(row["starts"]), _date(row["ends"]), _plain(row["measure"]) or "",
+                      _plain(row["funding_stream"]) or "",
+                      "" if _plain(row["cents"]) is None else format_euros(int(row["cents"])),
+                      "" if _plain(row["successor_id"]) is None
+                      else str(int(row["successor_id"])))
+    console.print(table if len(frame) else "Geen toezeggingen gevonden.")
+
+
+def _plain(value: object) -> object:
+    """A frame cell as plain JSON: NaN/NaT → None, numpy ints → int, dates → ISO text."""
+    import pandas as pd
+
+    if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[arg-type]
+        return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10]  # type: ignore[union-attr]
+    if hasattr(value, "item"):
+        return value.item()  # type: ignore[union-attr]
+    return value
+
+
+def _date(value: object) -> str:
+    """A date cell in Dutch notation (31-12-2026); empty when missing."""
+    plain = _plain(value)
+    return "" if plain is None else date.fromisoformat(str(plain)).strftime("%d-%m-%Y")
 
 
 @partner_app.command("warnings")
@@ -311,3 +387,66 @@ def team_decide(
     from wijkkompas.agenda.model import format_euros
 
     console.print(f"Besluit vastgelegd; budget over: {format_euros(left)}", highlight=False)
+
+
+@team_app.command("list")
+@handle_errors
+def team_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Als JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Alle kernteams: gebied, naam, budget, geldstroom en aantal leden."""
+    from wijkkompas.agenda.model import format_euros
+    from wijkkompas.partners.service import list_teams
+
+    ws = _workspace(db, create=False)
+    try:
+        frame = list_teams(ws)
+    finally:
+        ws.close()
+    if as_json:
+        rows = [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    table = Table("gebied", "naam", "budget", "geldstroom", "leden")
+    for row in frame.to_dict("records"):
+        table.add_row(row["area_code"], row["name"], format_euros(int(row["budget_cents"])),
+                      _plain(row["funding_stream"]) or "", str(int(row["members"])))
+    console.print(table if len(frame) else "Nog geen kernteams.")
+
+
+@team_app.command("show")
+@handle_errors
+def team_show(
+    area: Annotated[str, typer.Argument(help="Gebiedscode.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Als JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Eén kernteam: mandaat, budget (en wat er over is), leden en besluiten."""
+    from wijkkompas.agenda.model import format_euros
+    from wijkkompas.partners.service import team
+
+    ws = _workspace(db, create=False)
+    try:
+        found = team(ws, area)
+    finally:
+        ws.close()
+    if as_json:
+        print(json.dumps(found, ensure_ascii=False, indent=2, default=str))
+        return
+    console.print(f"[bold]{found['name']}[/] ({found['area_code']}, versie "
+                  f"{found['lock_version']})", highlight=False)
+    console.print(f"mandaat: {found['mandate'] or '-'}", highlight=False)
+    console.print(f"budget: {format_euros(found['budget_cents'])}"
+                  f"{' uit ' + found['funding_stream'] if found['funding_stream'] else ''}; "
+                  f"over: {format_euros(found['budget_left_cents'])}", highlight=False)
+    members = Table("lid", "rol", "namens", title="Leden")
+    for m in found["members"]:
+        members.add_row(m["name"], m["role"] or "", m["partner"] or "")
+    console.print(members if found["members"] else "Nog geen leden.")
+    decisions = Table("id", "datum", "besluit", "bedrag", "door", title="Besluiten")
+    for d in found["decisions"]:
+        decisions.add_row(str(d["id"]), f"{d['decided_on']:%d-%m-%Y}", d["summary"],
+                          "" if d["cents"] is None else format_euros(int(d["cents"])),
+                          d["created_by"])
+    console.print(decisions if found["decisions"] else "Nog geen besluiten.")

@@ -8,12 +8,14 @@ from sqlalchemy import text
 from wijkkompas.services import monitor as svc
 from wijkkompas.workspace import Workspace
 
+ROTTERDAM = [("GM0599", "Rotterdam", "municipality"), ("WK059910", "Feijenoord", "district"),
+             ("WK059915", "Charlois", "district")]
 
-def add_areas(ws: Workspace) -> None:
+
+def add_areas(ws: Workspace, areas: list[tuple[str, str, str]] | None = None) -> None:
+    """Store ``areas`` (code, name, level; default a few in Rotterdam) when missing."""
     with ws.engine.begin() as conn:
-        for code, name, level in [("GM0599", "Rotterdam", "municipality"),
-                                  ("WK059910", "Feijenoord", "district"),
-                                  ("WK059915", "Charlois", "district")]:
+        for code, name, level in areas or ROTTERDAM:
             if conn.execute(text("SELECT 1 FROM areas WHERE code = :c"), {"c": code}).first():
                 continue
             conn.execute(text("INSERT INTO areas (code, name, level, municipality_code) "

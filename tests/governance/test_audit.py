@@ -104,8 +104,10 @@ def test_accounts_and_tokens_are_audited(workspace: Workspace) -> None:
 
 
 def test_partner_and_core_team_decision(workspace: Workspace) -> None:
+    from tests.governance.conftest import add_areas
     from wijkkompas.partners import service as ps
 
+    add_areas(workspace, [("WK001401", "Selwerd", "district")])
     ps.add_partner(workspace, "WIJ-team", "zorg en welzijn")
     ps.set_team(workspace, "WK001401", name="Kernteam Selwerd", mandate="sociale projecten",
                 budget_cents=50_000_00)

@@ -7,8 +7,9 @@ from datetime import date
 
 import pytest
 
+from tests.governance.conftest import add_areas
 from wijkkompas.audit import entries
-from wijkkompas.errors import Conflict, Forbidden
+from wijkkompas.errors import ConfigError, Conflict, Forbidden
 from wijkkompas.partners import service as ps
 from wijkkompas.services.accounts import add_user
 from wijkkompas.workspace import Workspace
@@ -19,6 +20,7 @@ OWN, OTHER = "WK059910", "WK059915"
 
 @pytest.fixture
 def ws(workspace: Workspace) -> Workspace:
+    add_areas(workspace)
     ps.add_partner(workspace, "Woonbron", "woningcorporatie")
     ps.involve(workspace, "Woonbron", OWN, "wonen", "trekker")
     ps.involve(workspace, "Woonbron", OTHER, "wonen", "partner")
@@ -128,4 +130,21 @@ def test_team_conflicts_use_the_audit_trail(ws: Workspace) -> None:
     with pytest.raises(Conflict) as caught:
         ps.set_team(ws, OWN, name="x", expected_version=0)
     assert caught.value.entity == f"core_team:{OWN}" and caught.value.changes
+    add_areas(ws, [("WK059999", "nieuw", "district")])
     assert ps.set_team(ws, "WK059999", name="nieuw", expected_version=0) == 1
+
+
+def test_scopes_only_for_an_editor(ws: Workspace) -> None:
+    from wijkkompas.services.accounts import list_users, set_role
+
+    for role in ("admin", "viewer"):
+        with pytest.raises(ConfigError, match=f"alleen voor de rol editor, niet voor {role}"):
+            add_user(ws, f"x-{role}", PASSWORD, role=role, scopes=[f"area:{OWN}"])
+    assert list_users(ws) == []
+    add_user(ws, "beheerder", PASSWORD, role="admin")
+    add_user(ws, "redacteur", PASSWORD, role="editor", scopes=[f"area:{OWN}"])
+    with pytest.raises(ConfigError, match="niet voor admin"):
+        set_role(ws, "redacteur", "admin", scopes=[f"area:{OTHER}"])
+    assert set_role(ws, "redacteur", "admin", scopes=[]).scopes == ()
+    assert set_role(ws, "redacteur", "editor", scopes=[f"area:{OTHER}"]).scopes == (
+        f"area:{OTHER}",)

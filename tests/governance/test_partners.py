@@ -9,16 +9,20 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from tests.governance.conftest import add_areas
 from wijkkompas.cli import app
-from wijkkompas.errors import ConfigError, Conflict
+from wijkkompas.errors import ConfigError, Conflict, NotFound
 from wijkkompas.partners import service as ps
 from wijkkompas.partners.balance import Thresholds, balance_warnings, warnings_for
 from wijkkompas.workspace import Workspace
 
 TODAY = date(2026, 6, 1)
+GRONINGEN = [("WK001401", "Selwerd", "district"),
+             *((f"BU0014010{i}", f"buurt {i}", "neighbourhood") for i in range(4))]
 
 
 def _groningen(ws: Workspace) -> None:
+    add_areas(ws, GRONINGEN)
     ps.add_partner(ws, "WIJ-team", "zorg en welzijn")
     ps.add_partner(ws, "Lefier", "woningcorporatie")
     ps.add_partner(ws, "Politie Noord-Nederland", "politie")
@@ -76,6 +80,7 @@ def test_commitments_ending_without_successor(workspace: Workspace) -> None:
 
 
 def test_partner_and_team_locking(workspace: Workspace) -> None:
+    add_areas(workspace, GRONINGEN)
     ps.add_partner(workspace, "Lefier", "woningcorporatie")
     assert ps.edit_partner(workspace, "Lefier", notes="a", expected_version=1) == 2
     with pytest.raises(Conflict, match="intussen gewijzigd"):
@@ -91,6 +96,11 @@ def test_partner_and_team_locking(workspace: Workspace) -> None:
 
 
 def test_cli(database_url: str) -> None:
+    ws = Workspace.open(database_url)
+    try:
+        add_areas(ws, [(f"BU0{i}", f"buurt {i}", "neighbourhood") for i in range(3)])
+    finally:
+        ws.close()
     runner = CliRunner()
 
     def run(*args: str):  # noqa: ANN202
@@ -108,3 +118,135 @@ def test_cli(database_url: str) -> None:
     run("team", "member", "BU00", "Femke", "--role", "gebiedsmanager")
     assert "750" in run("team", "decide", "BU00", "Initiatief", "--euros", "250").stdout
     run("partner", "commit", "WIJ-team", "inzet", "--from", "2026-01-01", "--until", "2026-12-31")
+
+
+def test_unknown_area_and_bad_opgave_are_refused(workspace: Workspace) -> None:
+    add_areas(workspace, GRONINGEN)
+    ps.add_partner(workspace, "Lefier", "woningcorporatie")
+    with pytest.raises(NotFound, match="gebied 'WK999999' bestaat niet"):
+        ps.involve(workspace, "Lefier", "WK999999", "wonen", "partner")
+    for bad in ("Wonen", "1wonen", "wonen en zorg", "", "wonen!"):
+        with pytest.raises(ConfigError, match="geen opgavecode"):
+            ps.involve(workspace, "Lefier", "WK001401", bad, "partner")
+    # Matched case-insensitively, stored with the canonical code.
+    ps.involve(workspace, "Lefier", "wk001401", "wonen_2", "trekker")
+    assert ps.seats(workspace)[["area_code", "opgave"]].values.tolist() == [
+        ["WK001401", "wonen_2"]]
+    assert len(ps.overview(workspace, area="wk001401")) == 1
+    ps.withdraw(workspace, "Lefier", "wk001401", "wonen_2")
+    assert ps.seats(workspace).empty
+    for write in (lambda a: ps.set_team(workspace, a, name="x"),
+                  lambda a: ps.add_member(workspace, a, "Femke"),
+                  lambda a: ps.log_decision(workspace, a, "speeltuin"),
+                  lambda a: ps.add_commitment(workspace, "Lefier", "inzet",
+                                              starts=TODAY, area=a)):
+        with pytest.raises(NotFound, match="WK999999"):
+            write("WK999999")
+    assert ps.set_team(workspace, "wk001401", name="Kernteam Selwerd") == 1
+    ps.add_member(workspace, "Wk001401", "Femke")
+    ps.log_decision(workspace, "wk001401", "bankjes")
+    assert ps.team(workspace, "wk001401")["area_code"] == "WK001401"
+    assert list(ps.list_teams(workspace)["area_code"]) == ["WK001401"]
+    cid = ps.add_commitment(workspace, "Lefier", "inzet", starts=TODAY, area="bu00140101",
+                            opgave="zorg")
+    assert ps.commitments(workspace, area="BU00140101")["id"].tolist() == [cid]
+    assert ps.commitments(workspace).loc[0, "area_code"] == "BU00140101"
+    with pytest.raises(ConfigError, match="geen opgavecode"):
+        ps.add_commitment(workspace, "Lefier", "inzet", starts=TODAY, opgave="Zorg")
+
+
+def test_streams_and_measures_are_checked_against_the_agenda(workspace: Workspace) -> None:
+    from wijkkompas.services.agenda import demo_agenda, save_agenda
+
+    add_areas(workspace, GRONINGEN)
+    ps.add_partner(workspace, "Lefier", "woningcorporatie")
+    # No agenda yet: nothing to check against, any code is accepted.
+    ps.set_team(workspace, "WK001401", funding_stream="wijkbudget")
+    ps.add_commitment(workspace, "Lefier", "inzet", starts=TODAY, measure="M99",
+                      funding_stream="wijkbudget")
+    agenda = demo_agenda()
+    save_agenda(workspace, agenda)
+    streams = sorted(s.code for s in agenda.streams)
+    measures = sorted(m.code for m in agenda.measures)
+    with pytest.raises(ConfigError, match=f"geldstroom 'wijkbudget'.*{', '.join(streams)}"):
+        ps.set_team(workspace, "WK001401", funding_stream="wijkbudget")
+    with pytest.raises(ConfigError, match=f"maatregel 'M99'.*{', '.join(measures)}"):
+        ps.add_commitment(workspace, "Lefier", "inzet", starts=TODAY, measure="M99")
+    with pytest.raises(ConfigError, match="geldstroom 'wijkbudget'"):
+        ps.add_commitment(workspace, "Lefier", "inzet", starts=TODAY,
+                          funding_stream="wijkbudget")
+    assert len(ps.commitments(workspace)) == 1
+    ps.set_team(workspace, "WK001401", funding_stream=streams[0])
+    ps.add_commitment(workspace, "Lefier", "inzet", starts=TODAY, measure=measures[0],
+                      funding_stream=streams[0])
+    assert ps.team(workspace, "WK001401")["funding_stream"] == streams[0]
+
+
+def test_over_budget_message_in_euros(workspace: Workspace) -> None:
+    add_areas(workspace, GRONINGEN)
+    ps.set_team(workspace, "WK001401", budget_cents=120_000_00)
+    ps.log_decision(workspace, "WK001401", "speeltuin", cents=25_500_00)
+    with pytest.raises(ConfigError) as caught:
+        ps.log_decision(workspace, "WK001401", "sporthal", cents=100_000_00)
+    assert str(caught.value) == (
+        "besluit past niet in het budget van kernteam WK001401: al besloten € 25.500,00, "
+        "dit besluit € 100.000,00, budget € 120.000,00")
+
+
+def test_cli_withdraw_commitments_and_teams(database_url: str) -> None:
+    ws = Workspace.open(database_url)
+    try:
+        add_areas(ws, GRONINGEN)
+    finally:
+        ws.close()
+    runner = CliRunner(env={"COLUMNS": "200"})
+
+    def run(*args: str, code: int = 0):  # noqa: ANN202
+        res = runner.invoke(app, [*args, "--db", database_url])
+        assert res.exit_code == code, res.output
+        return res
+
+    run("partner", "add", "Lefier", "--type", "woningcorporatie")
+    out = run("partner", "seat", "Lefier", "wk001401", "wonen", "--role", "geinformeerd").stdout
+    assert "Lefier: geïnformeerd bij wonen in WK001401." in out
+    assert "WK999999" in run("partner", "seat", "Lefier", "WK999999", "wonen", code=1).output
+    assert "geen opgavecode" in run("partner", "seat", "Lefier", "WK001401", "Wonen",
+                                    code=1).output
+    assert "WK001401" in run("partner", "list", "--area", "wk001401").stdout
+    assert "Lefier zit niet meer aan tafel wonen in WK001401." in run(
+        "partner", "withdraw", "Lefier", "--area", "wk001401", "--opgave", "wonen").stdout
+    assert "Nog geen partners aan tafel" in run("partner", "list").stdout
+    assert "zit niet aan tafel" in run("partner", "withdraw", "Lefier", "--area", "WK001401",
+                                       "--opgave", "wonen", code=1).output
+    # Commitments with their ids, so a successor can name the one it continues.
+    run("partner", "commit", "Lefier", "renovatie", "--from", "2022-01-01", "--until",
+        "2026-12-31", "--area", "bu00140100", "--euros", "1500")
+    listed = run("partner", "commitments", "--area", "BU00140100").stdout
+    assert "renovatie" in listed and "€ 1.500,00" in listed and "BU00140100" in listed
+    assert "31-12-2026" in listed
+    (first,) = json.loads(run("partner", "commitments", "--partner", "Lefier", "--json").stdout)
+    assert first["area_code"] == "BU00140100" and first["ends"] == "2026-12-31"
+    run("partner", "commit", "Lefier", "vervolg", "--from", "2027-01-01",
+        "--succeeds", str(first["id"]))
+    rows = json.loads(run("partner", "commitments", "--json").stdout)
+    assert [(r["what"], r["successor_id"]) for r in rows] == [("renovatie", rows[1]["id"]),
+                                                              ("vervolg", None)]
+    assert json.loads(run("partner", "commitments", "--partner", "Niemand", "--json").stdout) \
+        == []
+    # Core teams: list and show.
+    assert "Nog geen kernteams" in run("team", "list").stdout
+    run("team", "set", "wk001401", "--name", "Kernteam Selwerd", "--budget", "120000")
+    run("team", "member", "WK001401", "Femke", "--role", "gebiedsmanager")
+    run("team", "decide", "WK001401", "speeltuin", "--euros", "25500")
+    refused = run("team", "decide", "WK001401", "sporthal", "--euros", "100000", code=1)
+    assert "al besloten € 25.500,00" in refused.output and " ct" not in refused.output
+    listed = run("team", "list").stdout
+    assert "Kernteam Selwerd" in listed and "€ 120.000,00" in listed
+    assert json.loads(run("team", "list", "--json").stdout) == [
+        {"area_code": "WK001401", "name": "Kernteam Selwerd", "budget_cents": 120_000_00,
+         "funding_stream": None, "members": 1}]
+    shown = run("team", "show", "wk001401").stdout
+    assert "Femke" in shown and "speeltuin" in shown and "over: € 94.500,00" in shown
+    doc = json.loads(run("team", "show", "WK001401", "--json").stdout)
+    assert doc["budget_left_cents"] == 94_500_00 and doc["members"][0]["name"] == "Femke"
+    assert "geen kernteam" in run("team", "show", "BU00140100", code=1).output

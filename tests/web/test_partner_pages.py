@@ -47,7 +47,7 @@ def data(app) -> dict[str, str]:  # noqa: ANN001
                       ends=date.today() + timedelta(days=90), measure="M03",
                       funding_stream="corporatie", cents=4_000_000_00)
     ps.set_team(ws, AREA, name="Kernteam Test", mandate="initiatieven tot € 5.000",
-                budget_cents=1_000_00, funding_stream="wijkbudget")
+                budget_cents=1_000_00, funding_stream="sociaal")
     ps.add_member(ws, AREA, "Femke", partner=CORP, role="gebiedsmanager")
     ps.log_decision(ws, AREA, "speeltuin opknappen", cents=250_00)
     accounts = {"editor": ("red-partners", "editor", []),
@@ -82,7 +82,7 @@ def test_pages_render_for_everyone(app, data) -> None:  # noqa: ANN001
     # The core team: mandate, budget (cents shown as euros), members, decisions.
     html = c.get(f"/kernteams/{AREA}").text
     assert "Kernteam Test" in html and "€ 1.000,00" in html and "€ 750,00" in html
-    assert "Femke" in html and "speeltuin opknappen" in html and "wijkbudget" in html
+    assert "Femke" in html and "speeltuin opknappen" in html and "geldstroom sociaal" in html
     team = c.get(f"/api/v1/kernteams/{AREA}").json()
     assert team["budget_left_cents"] == 750_00 and team["members"][0]["partner"] == CORP
     index = c.get("/api/v1/partners").json()
@@ -130,7 +130,7 @@ def test_editor_uses_every_form(app, data) -> None:  # noqa: ANN001
     assert hidden["versie"] == "0"
     r = c.post(f"/kernteams/{OTHER}", data={**hidden, "naam": "Kernteam Twee",
                                             "mandaat": "kleine initiatieven",
-                                            "budget": "500", "geldstroom": "wijkbudget"},
+                                            "budget": "500", "geldstroom": "sociaal"},
                follow_redirects=False)
     assert r.status_code == 303
     assert c.post(f"/kernteams/{OTHER}/leden", data={"csrf_token": token, "naam": "Ahmed",

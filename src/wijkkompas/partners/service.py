@@ -11,6 +11,13 @@ local operator, a workspace without an account, may do everything):
   editor may change them in its own areas only;
 * a commitment is checked for its area when it names one, else like a partner record.
 
+Validation (the same for every caller): an area must exist in the ``areas`` table; it is
+matched case-insensitively and stored with its canonical code (``wk015303`` → ``WK015303``).
+An opgave is a framework node code, lowercase ``[a-z][a-z0-9_]*`` (there is no global list of
+opgaven: frameworks define them). A funding stream or measure code must be one of the codes in
+the stored agendas; when no agenda holds any (no agenda imported yet) there is nothing to check
+against and any code is accepted.
+
 Versions: every audited change of a partner (its fields and its seats) or of a core team (its
 fields, members and decisions) raises its ``lock_version`` by one, so the number of saves
 since a stale version is exactly the number of audit entries to show in a
@@ -19,13 +26,16 @@ since a stale version is exactly the number of audit entries to show in a
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy import Connection, delete, func, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 
+from wijkkompas.agenda.model import format_euros
+from wijkkompas.agenda.store import FundingStreamRow, MeasureRow
 from wijkkompas.audit import conflict, record
 from wijkkompas.errors import ConfigError, NotFound
 from wijkkompas.partners.store import (
@@ -38,6 +48,9 @@ from wijkkompas.partners.store import (
     Involvement,
     Partner,
 )
+from wijkkompas.store.models import Area
+
+OPGAVE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 def _check(value: str, allowed: dict[str, str], what: str) -> str:
@@ -46,6 +59,65 @@ def _check(value: str, allowed: dict[str, str], what: str) -> str:
         if key in (code, label.lower().replace(" ", "_")):
             return code
     raise ConfigError(f"{what} {value!r} bestaat niet; kies uit {', '.join(allowed)}")
+
+
+def _find_area(conn: Connection, area: str) -> str | None:
+    """The canonical code of ``area`` (case-insensitive), or None when there is no such area."""
+    value = area.strip()
+    if not value:
+        return None
+    codes = conn.execute(select(Area.code).where(func.upper(Area.code) == value.upper())
+                         ).scalars().all()
+    if not codes:
+        return None
+    return value if value in codes else sorted(codes)[0]
+
+
+def _area(conn: Connection, area: str) -> str:
+    """The canonical code of an existing area; :class:`NotFound` naming the value otherwise."""
+    if not area or not area.strip():
+        raise ConfigError("gebied: geef een gebiedscode")
+    code = _find_area(conn, area)
+    if code is None:
+        raise NotFound(f"gebied {area.strip()!r} bestaat niet (importeer eerst de gebieden, "
+                       "zie 'wijkkompas areas')")
+    return code
+
+
+def _canonical(ws, area: str) -> str:  # noqa: ANN001
+    """``area`` as stored when it exists (case-insensitive match), else as given (for reading
+    and removing rows that predate the area check)."""
+    with ws.engine.connect() as conn:
+        return _find_area(conn, area) or area.strip()
+
+
+def _resolve_area(ws, area: str) -> str:  # noqa: ANN001
+    with ws.engine.connect() as conn:
+        return _area(conn, area)
+
+
+def _opgave(opgave: str) -> str:
+    value = opgave.strip()
+    if not OPGAVE_PATTERN.match(value):
+        raise ConfigError(f"opgave {opgave!r} is geen opgavecode: kleine letters, cijfers en _, "
+                          "beginnend met een letter (bijv. 'wonen', 'veiligheid'; zie het kader)")
+    return value
+
+
+def _agenda_code(conn: Connection, value: str | None, table: Any, what: str) -> str | None:
+    """``value`` when it is a code in the stored agendas (``table``: FundingStreamRow or
+    MeasureRow); accepted as given when no agenda holds any such code (nothing to check)."""
+    if value is None:
+        return None
+    value = value.strip()
+    if not value:
+        return None
+    if not inspect(conn).has_table(table.__tablename__):
+        return value
+    known = sorted(set(conn.execute(select(table.code)).scalars()))
+    if known and value not in known:
+        raise ConfigError(f"{what} {value!r} staat in geen agenda; kies uit {', '.join(known)}")
+    return value
 
 
 def _bump_partner(conn: Connection, pid: int) -> None:
@@ -110,12 +182,14 @@ def edit_partner(ws, name: str, *, type: str | None = None, notes: str | None = 
 
 def involve(ws, partner: str, area: str, opgave: str, role: str) -> None:  # noqa: ANN001
     """Give ``partner`` a seat at the table area × opgave (or change its role there).
-    Needs ``edit`` on the area."""
+    Needs ``edit`` on the area. The area must exist (stored with its canonical code); the
+    opgave must be a lowercase code (``wonen``, ``veiligheid``)."""
+    area = _canonical(ws, area)
     ws.require("edit", {"area": area})
     role = _check(role, ROLES, "rol")
-    if not area.strip() or not opgave.strip():
-        raise ConfigError("plaats aan tafel: geef een gebied en een opgave")
+    opgave = _opgave(opgave)
     with ws.engine.begin() as conn:
+        area = _area(conn, area)
         pid = _partner_row(conn, partner).id
         _bump_partner(conn, pid)
         old = conn.execute(select(Involvement.id, Involvement.role).where(
@@ -131,8 +205,10 @@ def involve(ws, partner: str, area: str, opgave: str, role: str) -> None:  # noq
                {"area": area, "opgave": opgave, "role": role})
 
 
-def withdraw(ws, partner: str, area: str, opgave: str) -> None:  # noqa: ANN001
-    """Take ``partner``'s seat at the table area × opgave away. Needs ``edit`` on the area."""
+def withdraw(ws, partner: str, area: str, opgave: str) -> str:  # noqa: ANN001
+    """Take ``partner``'s seat at the table area × opgave away. Needs ``edit`` on the area.
+    Returns the area's canonical code (``area`` is matched case-insensitively)."""
+    area, opgave = _canonical(ws, area), opgave.strip()
     ws.require("edit", {"area": area})
     with ws.engine.begin() as conn:
         pid = _partner_row(conn, partner).id
@@ -145,6 +221,7 @@ def withdraw(ws, partner: str, area: str, opgave: str) -> None:  # noqa: ANN001
         _bump_partner(conn, pid)
         record(conn, ws.settings.user, "partner.withdraw", ("partner", partner),
                {"area": area, "opgave": opgave, "role": old.role}, None)
+    return area
 
 
 def add_commitment(ws, partner: str, what: str, *, starts: date,  # noqa: ANN001
@@ -153,16 +230,30 @@ def add_commitment(ws, partner: str, what: str, *, starts: date,  # noqa: ANN001
                    funding_stream: str | None = None, cents: int | None = None,
                    succeeds: int | None = None) -> int:
     """Record a commitment; ``succeeds`` names the commitment (id) this one continues.
-    Needs ``edit`` on ``area``, or partner-wide rights (unscoped) without an area."""
+    Needs ``edit`` on ``area``, or partner-wide rights (unscoped) without an area.
+
+    ``area`` must exist (stored with its canonical code), ``opgave`` is a lowercase code;
+    ``measure`` and ``funding_stream`` must be codes in the stored agendas, unless no agenda
+    holds any measure (funding stream) at all: then there is nothing to check against and the
+    code is accepted as given."""
+    area = _canonical(ws, area) if area and area.strip() else None
     ws.require("edit", {"area": area} if area else None)
     if not what.strip():
         raise ConfigError("toezegging: geef een omschrijving")
     if ends is not None and ends < starts:
         raise ConfigError("toezegging: einddatum ligt voor de begindatum")
-    values = {"what": what, "starts": starts, "ends": ends, "area_code": area,
-              "opgave": opgave, "measure": measure, "funding_stream": funding_stream,
-              "cents": None if cents is None else int(cents)}
+    if cents is not None and cents < 0:
+        raise ConfigError("toezegging: bedrag niet negatief")
+    opgave = _opgave(opgave) if opgave and opgave.strip() else None
     with ws.engine.begin() as conn:
+        if area:
+            area = _area(conn, area)
+        values = {"what": what, "starts": starts, "ends": ends, "area_code": area,
+                  "opgave": opgave,
+                  "measure": _agenda_code(conn, measure, MeasureRow, "maatregel"),
+                  "funding_stream": _agenda_code(conn, funding_stream, FundingStreamRow,
+                                                 "geldstroom"),
+                  "cents": None if cents is None else int(cents)}
         pid = _partner_row(conn, partner).id
         cid = int(conn.execute(Commitment.__table__.insert().values(
             partner_id=pid, **values)).inserted_primary_key[0])
@@ -187,12 +278,20 @@ def seats(ws) -> pd.DataFrame:  # noqa: ANN001
     return pd.DataFrame(rows, columns=["partner", "type", "area_code", "opgave", "role"])
 
 
-def commitments(ws) -> pd.DataFrame:  # noqa: ANN001
+def commitments(ws, *, partner: str | None = None,  # noqa: ANN001
+                area: str | None = None) -> pd.DataFrame:
+    """Every commitment (of one partner, or naming one area; ``area`` is matched
+    case-insensitively): id, partner, what, area_code, opgave, starts, ends, measure,
+    funding_stream, cents, successor_id."""
     stmt = (select(Commitment.id, Partner.name.label("partner"), Commitment.what,
                    Commitment.area_code, Commitment.opgave, Commitment.starts, Commitment.ends,
                    Commitment.measure, Commitment.funding_stream, Commitment.cents,
                    Commitment.successor_id)
             .join(Partner, Partner.id == Commitment.partner_id).order_by(Commitment.id))
+    if partner:
+        stmt = stmt.where(Partner.name == partner)
+    if area:
+        stmt = stmt.where(Commitment.area_code == _canonical(ws, area))
     with ws.engine.connect() as conn:
         rows = conn.execute(stmt).all()
     return pd.DataFrame(rows, columns=["id", "partner", "what", "area_code", "opgave", "starts",
@@ -201,12 +300,13 @@ def commitments(ws) -> pd.DataFrame:  # noqa: ANN001
 
 
 def overview(ws, *, partner: str | None = None, area: str | None = None) -> pd.DataFrame:  # noqa: ANN001
-    """Seats of one partner or at one area (all seats without a filter)."""
+    """Seats of one partner or at one area (all seats without a filter); ``area`` is matched
+    case-insensitively against the known areas."""
     frame = seats(ws)
     if partner:
         frame = frame[frame["partner"] == partner]
     if area:
-        frame = frame[frame["area_code"] == area]
+        frame = frame[frame["area_code"] == _canonical(ws, area)]
     return frame.reset_index(drop=True)
 
 
@@ -227,11 +327,18 @@ def set_team(ws, area: str, *, name: str | None = None, mandate: str | None = No
     """Create or change the core team of ``area``; returns its new lock version.
     Needs ``edit`` on the area; a stale ``expected_version`` raises :class:`Conflict`
     (``expected_version=0`` means "there was no team yet", so two people creating the same
-    team do not overwrite each other; ``None`` skips the check)."""
+    team do not overwrite each other; ``None`` skips the check).
+
+    The area must exist (stored with its canonical code). ``funding_stream`` must be a code
+    in the stored agendas, unless no agenda holds any funding stream: then there is nothing
+    to check against and it is accepted as given."""
+    area = _canonical(ws, area)
     ws.require("edit", {"area": area})
     if budget_cents is not None and budget_cents < 0:
         raise ConfigError("budget: niet negatief")
     with ws.engine.begin() as conn:
+        area = _area(conn, area)
+        funding_stream = _agenda_code(conn, funding_stream, FundingStreamRow, "geldstroom")
         stmt = select(CoreTeam.__table__).where(CoreTeam.area_code == area).with_for_update()
         row = conn.execute(stmt).first()
         if row is None:
@@ -264,10 +371,12 @@ def set_team(ws, area: str, *, name: str | None = None, mandate: str | None = No
 def add_member(ws, area: str, name: str, *, partner: str | None = None,  # noqa: ANN001
                role: str = "") -> None:
     """Add a member to the core team of ``area``. Needs ``edit`` on the area."""
+    area = _canonical(ws, area)
     ws.require("edit", {"area": area})
     if not name.strip():
         raise ConfigError("kernteamlid: geef een naam")
     with ws.engine.begin() as conn:
+        area = _area(conn, area)
         tid = _team_row(conn, area).id
         _bump_team(conn, tid)
         pid = _partner_row(conn, partner).id if partner else None
@@ -281,19 +390,23 @@ def log_decision(ws, area: str, summary: str, *, cents: int | None = None,  # no
                  decided_on: date | None = None) -> int:
     """Log a core-team decision; money decided must stay within the team's own budget.
     Needs ``edit`` on the area."""
+    area = _canonical(ws, area)
     ws.require("edit", {"area": area})
     if cents is not None and cents < 0:
         raise ConfigError("besluit: bedrag niet negatief")
     if not summary.strip():
         raise ConfigError("besluit: geef een omschrijving")
     with ws.engine.begin() as conn:
+        area = _area(conn, area)
         team = _team_row(conn, area, lock=True)
         if cents:
             spent = conn.execute(select(func.coalesce(func.sum(CoreTeamDecision.cents), 0))
                                  .where(CoreTeamDecision.team_id == team.id)).scalar_one()
             if int(spent) + int(cents) > team.budget_cents:
                 raise ConfigError(f"besluit past niet in het budget van kernteam {area}: "
-                                  f"al besloten {int(spent)} ct, budget {team.budget_cents} ct")
+                                  f"al besloten {format_euros(int(spent))}, dit besluit "
+                                  f"{format_euros(int(cents))}, budget "
+                                  f"{format_euros(int(team.budget_cents))}")
         values = {"decided_on": decided_on or date.today(), "summary": summary.strip(),
                   "cents": cents}
         _bump_team(conn, team.id)
@@ -307,6 +420,7 @@ def log_decision(ws, area: str, summary: str, *, cents: int | None = None,  # no
 
 def team(ws, area: str) -> dict[str, Any]:  # noqa: ANN001
     """The core team of ``area``: fields, members, decisions and the budget left (cents)."""
+    area = _canonical(ws, area)
     with ws.engine.connect() as conn:
         row = _team_row(conn, area)
         members = conn.execute(select(CoreTeamMember.name, CoreTeamMember.role,

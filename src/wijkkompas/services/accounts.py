@@ -72,15 +72,25 @@ def check_password(password: str) -> str:
     return password
 
 
+def _scopes_for(role: str, scopes: list[str]) -> list[str]:
+    """Scopes limit an editor; an admin or viewer with scopes is refused (ConfigError)."""
+    if scopes and role != "editor":
+        raise ConfigError(f"bereik ({', '.join(scopes)}) geldt alleen voor de rol editor, "
+                          f"niet voor {role}; laat het bereik weg")
+    return scopes
+
+
 def add_user(ws, name: str, password: str, *, role: str = "editor",  # noqa: ANN001
              scopes: list[str] | tuple[str, ...] = ()) -> Account:
-    """Create a local account (argon2id hash); a name can exist once."""
+    """Create a local account (argon2id hash); a name can exist once. ``scopes`` limit an
+    editor to some areas or programmes; an admin or viewer with scopes is refused."""
     from wijkkompas.audit import record
     from wijkkompas.permissions import check_role, check_scopes
 
     ws.require("manage_users", {"type": "user", "name": name})
     name, password = check_name(name), check_password(password)
-    role, scope_list = check_role(role), check_scopes(scopes)
+    role = check_role(role)
+    scope_list = _scopes_for(role, check_scopes(scopes))
     now = datetime.now(UTC)
     try:
         with ws.engine.begin() as conn:
@@ -142,21 +152,26 @@ def get_user(ws, user_id: int) -> Account | None:  # noqa: ANN001
 
 def set_role(ws, name: str, role: str, *, scopes: list[str] | None = None,  # noqa: ANN001
              active: bool | None = None) -> Account:
-    """Change a user's role (and scopes / active flag); audited with before and after."""
+    """Change a user's role (and scopes / active flag); audited with before and after.
+
+    Scopes only limit an editor: giving scopes with another role is refused (ConfigError).
+    Without ``scopes`` the stored ones stay (inert for an admin or viewer, in force again
+    when the account becomes an editor)."""
     from wijkkompas.audit import record
     from wijkkompas.permissions import check_role, check_scopes
 
     ws.require("manage_users", {"type": "user", "name": name})
     role = check_role(role)
+    if scopes is not None:
+        scopes = _scopes_for(role, check_scopes(scopes))
     with ws.engine.begin() as conn:
         row = conn.execute(select(User.id, User.role, User.scopes, User.active)
                            .where(User.name == name).with_for_update()).first()
         if row is None:
             raise NotFound(f"geen gebruiker {name!r}")
         before = {"role": row.role, "scopes": list(row.scopes or []), "active": row.active}
-        after = {"role": role, "scopes": check_scopes(scopes) if scopes is not None
-                 else before["scopes"], "active": before["active"] if active is None
-                 else bool(active)}
+        after = {"role": role, "scopes": scopes if scopes is not None else before["scopes"],
+                 "active": before["active"] if active is None else bool(active)}
         was_admin = row.role == "admin" and row.active
         if was_admin and not (after["role"] == "admin" and after["active"]):
             # lock every admin row so two admins can't demote each other at the same time
