@@ -321,8 +321,10 @@ def demo(
     = False,
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Start de webapp niet; toon "
                                            "alleen het overzicht.")] = False,
-    host: Annotated[str, typer.Option(help="Adres van de webapp.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Poort van de webapp.")] = 8000,
+    host: Annotated[str, typer.Option(help="Adres van de webapp.",
+                                      envvar="WIJKKOMPAS_HOST")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Poort van de webapp.",
+                                      envvar="WIJKKOMPAS_PORT")] = 8000,
 ) -> None:
     """Bouw de demo-database (Rotterdam, Groningen, Enschede, Assen) en open de webapp erop."""
     from wijkkompas.services.demo import build_demo, municipality_overview
