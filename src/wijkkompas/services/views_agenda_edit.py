@@ -160,11 +160,15 @@ def _saved(ctx: ViewContext, agenda_id: int, message: str) -> Saved:
     return Saved(agenda_id, agenda.name, agenda.year, lock, message)
 
 
-def _stored(ctx: ViewContext, agenda_id: int | None):  # noqa: ANN202
+def _stored(ctx: ViewContext, agenda_id: int | None, ws=None):  # noqa: ANN001, ANN202
+    """The stored agenda a form edits; with ``ws`` (the acting workspace) the permission to
+    edit it is checked here, before the rest of the form is read (403 before 422)."""
     loaded = load(ctx, agenda_id)
     if loaded.agenda_id is None:
         raise ConfigError(_("Er is geen opgeslagen agenda om te bewerken; lees er eerst een "
                             "in."))
+    if ws is not None:
+        ws.require("edit", service.agenda_entity(loaded.agenda))
     return loaded
 
 
@@ -173,7 +177,7 @@ def save_optimisation(ctx: ViewContext, ws, fields: dict[str, Any]) -> Saved:  #
     the agenda's framework): as a new version (``jaar``, default the next free year) or
     replacing the version itself (``vervang``). ``versie`` is the lock
     version of the agenda the user saw; a newer one means someone changed it: 409."""
-    loaded = _stored(ctx, parse_int(fields, "agenda", required=False))
+    loaded = _stored(ctx, parse_int(fields, "agenda", required=False), ws)
     seen = parse_int(fields, "versie")
     result = optimised(ctx, loaded, str(fields.get("kader") or "") or None)
     if not result.feasible:
@@ -197,7 +201,7 @@ def save_optimisation(ctx: ViewContext, ws, fields: dict[str, Any]) -> Saved:  #
 def fix_allocation(ctx: ViewContext, ws, fields: dict[str, Any]) -> Saved:  # noqa: ANN001
     """Fix what a stream pays a measure in a year (``bedrag`` in euros; empty with ``loslaten``
     releases it), with a required ``reden``."""
-    loaded = _stored(ctx, parse_int(fields, "agenda", required=False))
+    loaded = _stored(ctx, parse_int(fields, "agenda", required=False), ws)
     release = is_on(fields, "loslaten")
     amount = None if release else parse_euros(fields.get("bedrag"))
     stream, measure = str(fields.get("geldstroom") or ""), str(fields.get("maatregel") or "")
@@ -214,7 +218,7 @@ def fix_allocation(ctx: ViewContext, ws, fields: dict[str, Any]) -> Saved:  # no
 
 def mark_measure(ctx: ViewContext, ws, fields: dict[str, Any]) -> Saved:  # noqa: ANN001
     """Mark a measure verplicht / uitgesloten / vrij before optimising, with a ``reden``."""
-    loaded = _stored(ctx, parse_int(fields, "agenda", required=False))
+    loaded = _stored(ctx, parse_int(fields, "agenda", required=False), ws)
     measure, mark = str(fields.get("maatregel") or ""), str(fields.get("markering") or "")
     service.mark_measure(ws, loaded.agenda_id, measure=measure, mark=mark,  # type: ignore[arg-type]
                          reason=str(fields.get("reden") or ""),
