@@ -40,12 +40,9 @@ def audit(
     """Toon of exporteer de audittrail: wie wijzigde wat, wanneer, met voor en na."""
     from wijkkompas.audit import changed_keys, entries, export
 
-    ws = _workspace(db, create=False)
-    try:
+    with _workspace(db, create=False) as ws:
         ws.require("view_audit", {"type": "audit"})  # with --als: editors and admins
         items = entries(ws, entity=entity, since=since, actor=actor)
-    finally:
-        ws.close()
     if output is not None:
         export(items, output)
         console.print(f"{len(items)} regels geschreven naar {output}")
@@ -68,11 +65,8 @@ def backup_cmd(
     """Maak een draagbare back-up (SQLite ↔ PostgreSQL) van alle tabellen."""
     from wijkkompas.backup import backup
 
-    ws = _workspace(db, create=False)
-    try:
+    with _workspace(db, create=False) as ws:
         report = backup(ws, path)
-    finally:
-        ws.close()
     console.print(f"Back-up {path}: {report.rows} rijen uit {len(report.tables)} tabellen, "
                   f"schemaversie {report.revision}.", highlight=False)
 
@@ -95,15 +89,12 @@ def restore_cmd(
     if who.name or who.token:
         # Acting for an account: it must exist in this database and may restore (admin);
         # checked before the question and before anything changes.
-        ws = _workspace(db, create=False)
-        try:
+        with _workspace(db, create=False) as ws:
             ws.require("backup", {"type": "backup"})
             if not yes:
                 typer.confirm(f"Alle gegevens vervangen door de back-up van "
                               f"{manifest['created_at']}?", abort=True)
             report = restore(ws, path)
-        finally:
-            ws.close()
         console.print(f"Teruggezet: {report.rows} rijen in {len(report.tables)} tabellen.")
         return
     if not yes:
@@ -135,11 +126,8 @@ def partner_add(
     """Voeg een partner toe."""
     from wijkkompas.partners.service import add_partner
 
-    ws = _workspace(db)
-    try:
+    with _workspace(db) as ws:
         add_partner(ws, name, type_)
-    finally:
-        ws.close()
     console.print(f"Partner {name} toegevoegd.", highlight=False)
 
 
@@ -157,13 +145,10 @@ def partner_seat(
     from wijkkompas.partners.service import involve, overview
     from wijkkompas.partners.store import ROLES
 
-    ws = _workspace(db)
-    try:
+    with _workspace(db) as ws:
         involve(ws, name, area, opgave, role)
         seat = overview(ws, partner=name, area=area)
         seat = seat[seat["opgave"] == opgave.strip()].iloc[0]
-    finally:
-        ws.close()
     console.print(f"{name}: {ROLES[seat.role]} bij {seat.opgave} in {seat.area_code}.",
                   highlight=False)
 
@@ -179,11 +164,8 @@ def partner_withdraw(
     """Neem een partner de plaats aan tafel (gebied × opgave) af."""
     from wijkkompas.partners.service import withdraw
 
-    ws = _workspace(db)
-    try:
+    with _workspace(db) as ws:
         code = withdraw(ws, name, area, opgave)
-    finally:
-        ws.close()
     console.print(f"{name} zit niet meer aan tafel {opgave.strip()} in {code}.",
                   highlight=False)
 
@@ -206,14 +188,11 @@ def partner_commit(
     """Leg een toezegging van een partner vast."""
     from wijkkompas.partners.service import add_commitment
 
-    ws = _workspace(db)
-    try:
+    with _workspace(db) as ws:
         cid = add_commitment(ws, name, what, starts=date.fromisoformat(starts),
                              ends=date.fromisoformat(ends) if ends else None, area=area,
                              measure=measure, funding_stream=stream, cents=_cents(euros),
                              succeeds=succeeds)
-    finally:
-        ws.close()
     console.print(f"Toezegging {cid} vastgelegd.")
 
 
@@ -227,11 +206,8 @@ def partner_list(
     """Wie zit aan welke tafel (per partner of per gebied)."""
     from wijkkompas.partners.service import overview
 
-    ws = _workspace(db, create=False)
-    try:
+    with _workspace(db, create=False) as ws:
         frame = overview(ws, partner=partner, area=area)
-    finally:
-        ws.close()
     table = Table("partner", "soort", "gebied", "opgave", "rol")
     for row in frame.itertuples(index=False):
         table.add_row(row.partner, row.type, row.area_code, row.opgave, row.role)
@@ -250,11 +226,8 @@ def partner_commitments(
     from wijkkompas.agenda.model import format_euros
     from wijkkompas.partners.service import commitments
 
-    ws = _workspace(db, create=False)
-    try:
+    with _workspace(db, create=False) as ws:
         frame = commitments(ws, partner=partner, area=area)
-    finally:
-        ws.close()
     if as_json:
         rows = [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -306,12 +279,9 @@ def partner_warnings(
     toezeggingen zonder opvolger."""
     from wijkkompas.partners.balance import Thresholds, warnings_for
 
-    ws = _workspace(db, create=False)
-    try:
+    with _workspace(db, create=False) as ws:
         found = warnings_for(ws, priority_areas=priority or [],
                              thresholds=Thresholds(max_tables, max_seats, horizon))
-    finally:
-        ws.close()
     if as_json:
         print(json.dumps([w.to_dict() for w in found], ensure_ascii=False, indent=2))
         return
@@ -337,12 +307,9 @@ def team_set(
     """Maak of wijzig het kernteam van een gebied."""
     from wijkkompas.partners.service import set_team
 
-    ws = _workspace(db)
-    try:
+    with _workspace(db) as ws:
         version = set_team(ws, area, name=name, mandate=mandate, budget_cents=_cents(euros),
                            funding_stream=stream)
-    finally:
-        ws.close()
     console.print(f"Kernteam {area} opgeslagen (versie {version}).")
 
 
@@ -358,11 +325,8 @@ def team_member(
     """Voeg een lid toe aan een kernteam."""
     from wijkkompas.partners.service import add_member
 
-    ws = _workspace(db)
-    try:
+    with _workspace(db) as ws:
         add_member(ws, area, name, partner=partner, role=role)
-    finally:
-        ws.close()
     console.print(f"{name} is lid van kernteam {area}.", highlight=False)
 
 
@@ -378,12 +342,9 @@ def team_decide(
     """Leg een besluit van het kernteam vast (binnen het eigen budget; komt in de audittrail)."""
     from wijkkompas.partners.service import log_decision, team
 
-    ws = _workspace(db)
-    try:
+    with _workspace(db) as ws:
         log_decision(ws, area, summary, cents=_cents(euros))
         left = team(ws, area)["budget_left_cents"]
-    finally:
-        ws.close()
     from wijkkompas.agenda.model import format_euros
 
     console.print(f"Besluit vastgelegd; budget over: {format_euros(left)}", highlight=False)
@@ -399,11 +360,8 @@ def team_list(
     from wijkkompas.agenda.model import format_euros
     from wijkkompas.partners.service import list_teams
 
-    ws = _workspace(db, create=False)
-    try:
+    with _workspace(db, create=False) as ws:
         frame = list_teams(ws)
-    finally:
-        ws.close()
     if as_json:
         rows = [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -426,11 +384,8 @@ def team_show(
     from wijkkompas.agenda.model import format_euros
     from wijkkompas.partners.service import team
 
-    ws = _workspace(db, create=False)
-    try:
+    with _workspace(db, create=False) as ws:
         found = team(ws, area)
-    finally:
-        ws.close()
     if as_json:
         print(json.dumps(found, ensure_ascii=False, indent=2, default=str))
         return

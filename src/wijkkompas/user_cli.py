@@ -35,8 +35,7 @@ def add(
     check_name(name)
     check_role(role)
     check_scopes(scope or [])
-    ws = _workspace(db)
-    try:
+    with _workspace(db) as ws:
         # With --als: refuse before asking for the new user's password (add_user checks too).
         ws.require("manage_users", {"type": "user", "name": name})
         if password_stdin:
@@ -45,8 +44,6 @@ def add(
             password = typer.prompt("Wachtwoord", hide_input=True, confirmation_prompt=True)
         check_password(password)
         account = add_user(ws, name, password, role=role, scopes=scope or [])
-    finally:
-        ws.close()
     console.print(f"Gebruiker [bold]{account.name}[/] aangemaakt (rol {account.role}).",
                   highlight=False)
 
@@ -57,11 +54,8 @@ def list_(db: DbOption = None) -> None:
     """Toon de lokale gebruikers."""
     from wijkkompas.services.accounts import list_users
 
-    ws = _workspace(db)
-    try:
+    with _workspace(db) as ws:
         users = list_users(ws)
-    finally:
-        ws.close()
     table = Table("naam", "rol", "bereik", "actief", "aangemaakt", "laatst ingelogd")
     for u in users:
         table.add_row(u.name, u.role, ", ".join(u.scopes) or "–", "ja" if u.active else "nee",
@@ -88,12 +82,9 @@ def role_(
     """Wijzig de rol (en het bereik) van een gebruiker; komt in de audittrail."""
     from wijkkompas.services.accounts import set_role
 
-    ws = _workspace(db)
-    try:
+    with _workspace(db) as ws:
         account = set_role(ws, name, role, scopes=[] if clear_scope else scope or None,
                            active=active)
-    finally:
-        ws.close()
     console.print(f"{account.name}: rol {account.role}, bereik "
                   f"{', '.join(account.scopes) or 'alles'}", highlight=False)
 
@@ -111,8 +102,7 @@ def token(
     from wijkkompas.errors import ConfigError
     from wijkkompas.services.tokens import create_token, list_tokens, revoke_token
 
-    ws = _workspace(db)
-    try:
+    with _workspace(db) as ws:
         if revoke is not None:
             revoke_token(ws, revoke)
             console.print(f"Token {revoke} ingetrokken.")
@@ -131,8 +121,6 @@ def token(
             print(plain)
         else:
             raise ConfigError("geef een gebruikersnaam, --list of --revoke ID")
-    finally:
-        ws.close()
 
 
 @user_app.command("password")
@@ -154,12 +142,9 @@ def password_(
     else:
         password = typer.prompt("Nieuw wachtwoord", hide_input=True, confirmation_prompt=True)
     check_password(password)
-    ws = _workspace(db, create=False)
-    try:
+    with _workspace(db, create=False) as ws:
         # Acting as oneself, the password just checked for --als is the current one.
         set_password(ws, name, password, current=acting().password)
-    finally:
-        ws.close()
     console.print(f"Wachtwoord van {name} gewijzigd.", highlight=False)
 
 
@@ -172,9 +157,6 @@ def deactivate_(
     """Zet een gebruiker uit: inloggen en diens API-tokens werken niet meer (beheerder)."""
     from wijkkompas.services.accounts import deactivate
 
-    ws = _workspace(db, create=False)
-    try:
+    with _workspace(db, create=False) as ws:
         deactivate(ws, name)
-    finally:
-        ws.close()
     console.print(f"Gebruiker {name} is uitgezet.", highlight=False)
