@@ -240,6 +240,23 @@ async def submitted(request: Request) -> dict[str, Any]:
     return {k: v for k, v in form.items() if isinstance(v, str)}
 
 
+def bearer_token(request: Request) -> str | None:
+    """The token of an ``Authorization: Bearer ...`` header, if the request has one."""
+    header = request.headers.get("authorization", "")
+    return header[7:].strip() if header[:7].lower() == "bearer " else None
+
+
+def token_account(request: Request) -> Any:
+    """The active account of the request's API token; :class:`Unauthenticated` for an invalid
+    or revoked token (never silently anonymous)."""
+    from wijkkompas.services.tokens import verify_token
+
+    account = verify_token(request.app.state.ctx.ws, bearer_token(request) or "")
+    if account is None or not account.active:
+        raise Unauthenticated(_("Het API-token is ongeldig of ingetrokken."))
+    return account
+
+
 def acting_account(request: Request, fields: dict[str, Any]) -> Any:
     """The account behind a write request, after the credential checks.
 
@@ -249,15 +266,10 @@ def acting_account(request: Request, fields: dict[str, Any]) -> Any:
       ``csrf_token`` or header ``X-CSRF-Token``).
     """
     from wijkkompas.services.accounts import get_user
-    from wijkkompas.services.tokens import verify_token
 
     ws = request.app.state.ctx.ws
-    header = request.headers.get("authorization", "")
-    if header[:7].lower() == "bearer ":
-        account = verify_token(ws, header[7:].strip())
-        if account is None or not account.active:
-            raise Unauthenticated(_("Het API-token is ongeldig of ingetrokken."))
-        return account
+    if bearer_token(request) is not None:
+        return token_account(request)
     token = fields.get(CSRF_FIELD) or request.headers.get("x-csrf-token")
     if not check_csrf(request, token if isinstance(token, str) else None):
         raise Forbidden(_("Het formulier is verlopen of ongeldig (CSRF). Laad de pagina "
@@ -289,15 +301,10 @@ def reading_account(request: Request) -> Any:
     changes nothing. An invalid or revoked token raises :class:`Unauthenticated` rather than
     silently reading as anonymous."""
     from wijkkompas.services.accounts import get_user
-    from wijkkompas.services.tokens import verify_token
 
     ws = request.app.state.ctx.ws
-    header = request.headers.get("authorization", "")
-    if header[:7].lower() == "bearer ":
-        account = verify_token(ws, header[7:].strip())
-        if account is None or not account.active:
-            raise Unauthenticated(_("Het API-token is ongeldig of ingetrokken."))
-        return account
+    if bearer_token(request) is not None:
+        return token_account(request)
     user = current_user(request)
     account = get_user(ws, user.id) if user is not None else None
     return account if account is not None and account.active else None
