@@ -22,7 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, Connection, DateTime, Integer, String, select
+from sqlalchemy import JSON, Connection, DateTime, Integer, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wijkkompas.errors import ConfigError, Conflict
@@ -130,27 +130,35 @@ def _as_datetime(since: datetime | date | str | None) -> datetime | None:
 def entries(ws, *, entity: str | None = None, since: datetime | date | str | None = None,  # noqa: ANN001
             actor: str | None = None, limit: int | None = None) -> list[Entry]:
     """Audit entries, oldest first. ``entity`` is a type (``target``) or ``type:id``."""
-    stmt = select(AuditEntry).order_by(AuditEntry.id)
-    if entity:
-        kind, _, ident = entity.partition(":")
-        stmt = stmt.where(AuditEntry.entity_type == kind)
-        if ident:
-            stmt = stmt.where(AuditEntry.entity_id == ident)
-    start = _as_datetime(since)
-    if start is not None:
-        stmt = stmt.where(AuditEntry.at >= start)
-    if actor:
-        stmt = stmt.where(AuditEntry.actor == actor)
+    kind, _, ident = (entity or "").partition(":")
+    return query(ws, entity_type=kind or None, entity_id=ident or None, actor=actor,
+                 since=_as_datetime(since), limit=limit)[0]
+
+
+def query(ws, *, entity_type: str | None = None, entity_id: str | None = None,  # noqa: ANN001
+          actor: str | None = None, since: datetime | None = None, newest_first: bool = False,
+          offset: int = 0, limit: int | None = None) -> tuple[list[Entry], int]:
+    """Matching entries (one page: ``offset``, ``limit``) and how many match in all."""
+
+    def where(stmt: Any) -> Any:
+        for column, value in ((AuditEntry.entity_type, entity_type),
+                              (AuditEntry.entity_id, entity_id), (AuditEntry.actor, actor)):
+            if value:
+                stmt = stmt.where(column == value)
+        return stmt if since is None else stmt.where(AuditEntry.at >= since)
+
+    stmt = where(select(*AuditEntry.__table__.c)).order_by(
+        AuditEntry.id.desc() if newest_first else AuditEntry.id)
+    if offset:
+        stmt = stmt.offset(offset)
     if limit:
         stmt = stmt.limit(limit)
     with ws.engine.connect() as conn:
-        rows = conn.execute(stmt.with_only_columns(*AuditEntry.__table__.c)).all()
-    out = []
-    for r in rows:
-        at = r.at if r.at.tzinfo else r.at.replace(tzinfo=UTC)
-        out.append(Entry(int(r.id), at, r.actor, r.action, r.entity_type, r.entity_id,
-                         r.before, r.after, r.framework_version, r.data_fingerprint))
-    return out
+        rows = conn.execute(stmt).all()
+        total = int(conn.execute(where(select(func.count(AuditEntry.id)))).scalar_one())
+    return [Entry(int(r.id), r.at if r.at.tzinfo else r.at.replace(tzinfo=UTC), r.actor,
+                  r.action, r.entity_type, r.entity_id, r.before, r.after,
+                  r.framework_version, r.data_fingerprint) for r in rows], total
 
 
 def export(items: list[Entry], path: str | Path) -> Path:

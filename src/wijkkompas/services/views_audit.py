@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from wijkkompas.audit import AuditEntry, Entry, changed_keys, export
+from wijkkompas.audit import query as audit_query
 from wijkkompas.errors import ConfigError, Forbidden, Unauthenticated
 from wijkkompas.permissions import can
 from wijkkompas.services.viewcontext import ViewContext, link
@@ -92,42 +93,13 @@ def _since(sinds: str | None) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def _filtered(stmt: Any, soort: str | None, entiteit: str | None, actor: str | None,
-              sinds: str | None) -> Any:
-    if soort:
-        stmt = stmt.where(AuditEntry.entity_type == soort)
-    if entiteit:
-        stmt = stmt.where(AuditEntry.entity_id == entiteit)
-    if actor:
-        stmt = stmt.where(AuditEntry.actor == actor)
-    start = _since(sinds)
-    if start is not None:
-        stmt = stmt.where(AuditEntry.at >= start)
-    return stmt
-
-
-def _entry(r: Any) -> Entry:
-    at = r.at if r.at.tzinfo else r.at.replace(tzinfo=UTC)
-    return Entry(int(r.id), at, r.actor, r.action, r.entity_type, r.entity_id, r.before,
-                 r.after, r.framework_version, r.data_fingerprint)
-
-
 def query(ws: Any, *, soort: str | None = None, entiteit: str | None = None,
           actor: str | None = None, sinds: str | None = None, newest_first: bool = True,
           offset: int = 0, limit: int | None = None) -> tuple[list[Entry], int]:
-    """Matching entries (one page) and how many match in all."""
-    cols = AuditEntry.__table__.c
-    stmt = _filtered(select(*cols), soort, entiteit, actor, sinds)
-    stmt = stmt.order_by(AuditEntry.id.desc() if newest_first else AuditEntry.id)
-    if offset:
-        stmt = stmt.offset(offset)
-    if limit:
-        stmt = stmt.limit(limit)
-    count = _filtered(select(func.count(AuditEntry.id)), soort, entiteit, actor, sinds)
-    with ws.engine.connect() as conn:
-        rows = conn.execute(stmt).all()
-        total = int(conn.execute(count).scalar_one())
-    return [_entry(r) for r in rows], total
+    """Matching entries (one page) and how many match in all (see :func:`audit.query`)."""
+    return audit_query(ws, entity_type=soort, entity_id=entiteit, actor=actor,
+                       since=_since(sinds), newest_first=newest_first, offset=offset,
+                       limit=limit)
 
 
 def _shown(value: Any) -> str:
