@@ -70,6 +70,10 @@ IKGEO = "rotterdam_kwb2017_ikgeo/"
 WP = "rotterdam_wijkprofiel_shinyhousemap/"
 SCP = "scp_jeugdhulp_in_de_wijk_2017/"
 TWENTE = "twente_wbk2021_buurten_chimneyfire/"
+RIVM = "rivm_gezondheid_wijk_buurt_50090NED/"
+PABU = "pabulib/"
+PB_NOT_AREA = ("pabulib-stemronde (projecten en stemmen van een buurtbudget), geen "
+               "gebiedscijfers; hoort bij de buurtbudgetten")
 
 NO_CODES = "geen veld met CBS-gebiedscodes"
 NO_YEAR = "het jaar staat niet in het bestand of de bestandsnaam"
@@ -166,6 +170,17 @@ EXPECTED: dict[str, list[Expect]] = {
         not_area("cbs", "bijbestand van buurten.shp (index); importeer buurten.shp",
                  "geen tekstbestand")],
     TWENTE + "gemeente.json": [ok("boundaries")],
+    # CBS/RIVM 50090NED (OData UntypedDataSet saved as xlsx): one file per year and age group.
+    RIVM + "*.xlsx": [ok("table")],
+    PABU + "Netherlands_Amsterdam_304.pb": [
+        not_area("table", PB_NOT_AREA, "geen scheidingsteken gevonden")],
+    PABU + "Netherlands_Assen_2024.pb": [
+        not_area("table", PB_NOT_AREA, "geen scheidingsteken gevonden")],
+    PABU + "Poland_Warszawa_2019_Zacisze.pb": [
+        not_area("table", PB_NOT_AREA, "geen scheidingsteken gevonden")],
+    PABU + "PROVENANCE.txt": [
+        not_area("table", "herkomst en checksums van de pabulib-bestanden (tekst)",
+                 "niet te lezen als tabel")],
 }
 
 
