@@ -137,7 +137,7 @@ PASSWORD = "lang-genoeg-wachtwoord"
 @pytest.fixture
 def people(run) -> str:  # noqa: ANN001
     """An admin (anna) and a viewer (victor) in the CLI's database."""
-    from wijkkompas.services.accounts import add_user
+    from wijkkompas.services.accounts.users import add_user
 
     ws = Workspace.open(run.url)
     try:
@@ -227,7 +227,7 @@ def test_als_asks_for_the_password(run, people: str) -> None:  # noqa: ANN001
 
 def test_token_instead_of_password(run, people: str,  # noqa: ANN001
                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    from wijkkompas.services.tokens import create_token
+    from wijkkompas.services.accounts.tokens import create_token
 
     ws = Workspace.open(people, create=False)
     try:
@@ -249,7 +249,7 @@ def test_token_instead_of_password(run, people: str,  # noqa: ANN001
 
 def test_own_password_with_als(run, people: str,  # noqa: ANN001
                                monkeypatch: pytest.MonkeyPatch) -> None:
-    from wijkkompas.services.accounts import authenticate
+    from wijkkompas.services.accounts.users import authenticate
 
     monkeypatch.setenv("WIJKKOMPAS_WACHTWOORD", PASSWORD)
     result = CliRunner().invoke(app, ["--als", "victor", "user", "password", "victor",

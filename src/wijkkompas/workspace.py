@@ -51,7 +51,7 @@ class Workspace:
         self.account = account
 
     def as_user(self, account: Any) -> Workspace:
-        """The same database acting for ``account`` (an :class:`~wijkkompas.services.accounts.
+        """The same database acting for ``account`` (an :class:`~wijkkompas.services.accounts.users.
         Account`): its name is recorded in the audit trail and every write service checks its
         role and scopes with :meth:`require`."""
         return Workspace(self.engine, dataclasses.replace(self.settings, user=account.name),
@@ -102,7 +102,7 @@ class Workspace:
 
     def import_cbs(self, path: str | Path, *, year: int | None = None,
                    progress: Progress | None = None) -> ImportReport:
-        from wijkkompas.services.imports import import_cbs
+        from wijkkompas.services.data.imports import import_cbs
 
         return import_cbs(self, path, year=year, progress=progress)
 
@@ -113,7 +113,7 @@ class Workspace:
         municipalities (``["GM0599", ...]``) with their wijken and buurten. Without ``client``
         the configured ``statline_url`` is used."""
         from wijkkompas.data.statline import StatLineClient
-        from wijkkompas.services.imports import import_statline
+        from wijkkompas.services.data.imports import import_statline
 
         self.require("import", {"type": "import", "source": f"statline:{table_id}"})
         own = client is None
@@ -133,8 +133,8 @@ class Workspace:
                      wijkprofiel: bool | None = None, progress: Progress | None = None,
                      **options: object) -> ImportReport:
         """Import a local table (CSV/Excel, wide or long) or a Rotterdam Wijkprofiel workbook;
-        see :func:`wijkkompas.services.imports.import_table`."""
-        from wijkkompas.services.imports import import_table
+        see :func:`wijkkompas.services.data.imports.import_table`."""
+        from wijkkompas.services.data.imports import import_table
 
         given = dict(layout=layout, sheet=sheet, year=year, code_column=code_column,
                      year_column=year_column, header_row=header_row, indicators=indicators,
@@ -278,7 +278,7 @@ class Workspace:
                           ) -> ImportReport:
         """Import area boundaries from GeoJSON, TopoJSON, GeoPackage or a (zipped) shapefile;
         missing areas are created. See :mod:`wijkkompas.areas.boundaries`."""
-        from wijkkompas.services.imports import import_boundaries
+        from wijkkompas.services.data.imports import import_boundaries
 
         return import_boundaries(self, path, year=year, level=level, code_field=code_field,
                                  name_field=name_field, progress=progress)

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from wijkkompas.agenda.excel import WorkbookError, read_workbook, write_workbook
 from wijkkompas.agenda.model import Allocation
 from wijkkompas.agenda.optimise import optimise
-from wijkkompas.services.agenda import demo_agenda
+from wijkkompas.services.agenda.usecases import demo_agenda
 
 
 @pytest.fixture

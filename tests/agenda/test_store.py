@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from wijkkompas.agenda.model import AgendaError, Allocation, Scenario
 from wijkkompas.agenda.optimise import optimise
 from wijkkompas.cli import app
-from wijkkompas.services.agenda import (
+from wijkkompas.services.agenda.usecases import (
     demo_agenda,
     list_agendas,
     load_agenda,

@@ -11,8 +11,8 @@ from tests.conftest import fresh_database_url
 from wijkkompas.data.catalogue import load_catalogue
 from wijkkompas.framework.presets import preset_names, preset_path
 from wijkkompas.framework.schema import load_framework
-from wijkkompas.services.demo import build_demo
-from wijkkompas.services.scoring import score_workspace
+from wijkkompas.services.data.demo import build_demo
+from wijkkompas.services.framework.scoring import score_workspace
 from wijkkompas.settings import load_settings
 from wijkkompas.workspace import Workspace
 

@@ -28,7 +28,7 @@ from wijkkompas.framework.inputs import ScoringData
 from wijkkompas.framework.schema import Framework, parse_framework
 from wijkkompas.framework.score import directions_for, score
 from wijkkompas.framework.tiers import NO_TIER
-from wijkkompas.services.scoring import score_table
+from wijkkompas.services.framework.scoring import score_table
 
 A, B, C, D, E = AREAS = [f"WK99990{i}" for i in range(1, 6)]
 NAMES = dict(zip(AREAS, ["Alfa", "Bravo", "Charlie", "Delta", "Echo"], strict=True))

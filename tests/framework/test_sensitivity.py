@@ -281,8 +281,8 @@ def test_assen_preset_on_demo_data(workspace) -> None:  # noqa: ANN001
     """Journey 4 (Assen): the lowest-scoring wijk is in the first wave under almost any
     reasonable weighting."""
     from wijkkompas.framework.schema import load_framework
-    from wijkkompas.services.demo import build_demo
-    from wijkkompas.services.scoring import sensitivity_workspace
+    from wijkkompas.services.data.demo import build_demo
+    from wijkkompas.services.framework.scoring import sensitivity_workspace
 
     build_demo(workspace)
     res = sensitivity_workspace(workspace, load_framework("assen"), draws=300)

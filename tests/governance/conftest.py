@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from wijkkompas.services import monitor as svc
+from wijkkompas.services.monitor import usecases as svc
 from wijkkompas.workspace import Workspace
 
 ROTTERDAM = [("GM0599", "Rotterdam", "municipality"), ("WK059910", "Feijenoord", "district"),

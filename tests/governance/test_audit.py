@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from tests.conftest import FIXTURES
 from wijkkompas.audit import entries, record
 from wijkkompas.cli import app
-from wijkkompas.services import monitor as svc
+from wijkkompas.services.monitor import usecases as svc
 from wijkkompas.workspace import Workspace
 
 
@@ -53,7 +53,7 @@ def test_import_is_audited(workspace: Workspace) -> None:
 def test_framework_version_is_audited(workspace: Workspace) -> None:
     from wijkkompas.framework.presets import preset_path
     from wijkkompas.framework.schema import load_framework
-    from wijkkompas.services.versions import save_version
+    from wijkkompas.services.framework.versions import save_version
 
     fw = load_framework(preset_path("enschede"))
     first = save_version(workspace, "enschede", fw, user="femke", note="eerste")
@@ -69,7 +69,7 @@ def test_framework_version_is_audited(workspace: Workspace) -> None:
 
 def test_agenda_save_and_replace(workspace: Workspace) -> None:
     from tests.agenda.test_store import _planned
-    from wijkkompas.services.agenda import save_agenda
+    from wijkkompas.services.agenda.usecases import save_agenda
 
     planned = _planned()
     planned.framework_version, planned.data_fingerprint = "3", "abc123"
@@ -85,8 +85,8 @@ def test_agenda_save_and_replace(workspace: Workspace) -> None:
 
 
 def test_accounts_and_tokens_are_audited(workspace: Workspace) -> None:
-    from wijkkompas.services.accounts import add_user, set_role
-    from wijkkompas.services.tokens import create_token, revoke_token, verify_token
+    from wijkkompas.services.accounts.tokens import create_token, revoke_token, verify_token
+    from wijkkompas.services.accounts.users import add_user, set_role
 
     add_user(workspace, "femke", "lang-genoeg-wachtwoord", role="editor",
              scopes=["area:WK001401"])

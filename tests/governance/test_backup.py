@@ -17,7 +17,7 @@ from wijkkompas.backup import backup, restore, table_rows
 from wijkkompas.cli import app
 from wijkkompas.errors import DataError
 from wijkkompas.partners import service as ps
-from wijkkompas.services import monitor as svc
+from wijkkompas.services.monitor import usecases as svc
 from wijkkompas.store.engine import current_revision
 from wijkkompas.store.models import Base
 from wijkkompas.workspace import Workspace
@@ -27,8 +27,8 @@ GEOMETRY = bytes(range(256)) * 3
 
 def _fill(ws: Workspace) -> None:
     from tests.agenda.test_store import _planned
-    from wijkkompas.services.accounts import add_user
-    from wijkkompas.services.agenda import save_agenda
+    from wijkkompas.services.accounts.users import add_user
+    from wijkkompas.services.agenda.usecases import save_agenda
 
     ws.import_cbs(FIXTURES / "kwb" / "kwb2024_statline_excerpt.csv")
     add_areas(ws)

@@ -12,8 +12,8 @@ import pytest
 from tests.conftest import FIXTURES, table_counts
 from wijkkompas.audit import entries
 from wijkkompas.errors import Forbidden, Unauthenticated
-from wijkkompas.services import accounts as acc
-from wijkkompas.services import tokens as tok
+from wijkkompas.services.accounts import tokens as tok
+from wijkkompas.services.accounts import users as acc
 from wijkkompas.workspace import Workspace
 
 KWB = FIXTURES / "kwb" / "kwb2024_statline_excerpt.csv"
@@ -79,7 +79,7 @@ def test_viewer_and_scoped_editor_cannot_import(ws_as, tmp_path: Path) -> None: 
 
 
 def test_import_service_checks_a_workspace_too(ws_as) -> None:  # noqa: ANN001
-    from wijkkompas.services.imports import import_cbs
+    from wijkkompas.services.data.imports import import_cbs
 
     ws = ws_as("viewer")
     _refused(ws, import_cbs, ws, KWB)
@@ -102,7 +102,7 @@ def test_unscoped_editor_may_import(ws_as) -> None:  # noqa: ANN001
 
 
 def test_engine_without_workspace_is_the_local_operator(workspace: Workspace) -> None:
-    from wijkkompas.services.imports import import_cbs
+    from wijkkompas.services.data.imports import import_cbs
 
     report = import_cbs(workspace.engine, KWB, user="script")
     assert report.inserted == 248
@@ -142,7 +142,7 @@ def _enschede():  # noqa: ANN202
 
 
 def test_publishing_a_framework_version(ws_as) -> None:  # noqa: ANN001
-    from wijkkompas.services.versions import list_versions, save_version
+    from wijkkompas.services.framework.versions import list_versions, save_version
 
     fw = _enschede()
     for role in ("viewer", "scoped"):
@@ -157,9 +157,9 @@ def test_publishing_a_framework_version(ws_as) -> None:  # noqa: ANN001
 
 
 def test_whatif_save_checks_before_scoring(ws_as) -> None:  # noqa: ANN001
-    from wijkkompas.services import whatif
-    from wijkkompas.services.result_cache import ResultCache
-    from wijkkompas.services.viewcontext import ViewContext
+    from wijkkompas.services.framework import whatif
+    from wijkkompas.services.shared.cache import ResultCache
+    from wijkkompas.services.shared.context import ViewContext
 
     viewer = ws_as("viewer")
     ctx = ViewContext(viewer, ResultCache(maxsize=4))
@@ -255,7 +255,7 @@ def test_backup_and_restore_are_for_admins(workspace: Workspace, ws_as, tmp_path
 
 def test_last_active_admin_cannot_be_demoted_or_deactivated(workspace: Workspace) -> None:
     from wijkkompas.errors import ConfigError
-    from wijkkompas.services.accounts import add_user, deactivate, list_users, set_role
+    from wijkkompas.services.accounts.users import add_user, deactivate, list_users, set_role
 
     add_user(workspace, "enige-beheerder", "een-lang-wachtwoord", role="admin")
     with pytest.raises(ConfigError, match="laatste actieve beheerder"):

@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import PG_URL
 from wijkkompas.audit import entries
 from wijkkompas.errors import Conflict
-from wijkkompas.services import monitor as svc
+from wijkkompas.services.monitor import usecases as svc
 from wijkkompas.workspace import Workspace
 
 WRITERS = 20
@@ -27,7 +27,7 @@ def test_second_target_edit_conflicts(target_ws: Workspace) -> None:
 
 def test_second_agenda_save_conflicts(workspace: Workspace) -> None:
     from tests.agenda.test_store import _planned
-    from wijkkompas.services.agenda import agenda_lock_version, load_agenda, save_agenda
+    from wijkkompas.services.agenda.usecases import agenda_lock_version, load_agenda, save_agenda
 
     planned = _planned()
     save_agenda(workspace, planned)
@@ -94,7 +94,7 @@ def test_concurrent_writers_lose_no_update(target_ws: Workspace, database_url: s
 def test_concurrent_agenda_saves_one_wins(workspace: Workspace, database_url: str,
                                           settings) -> None:  # noqa: ANN001
     from tests.agenda.test_store import _planned
-    from wijkkompas.services.agenda import agenda_lock_version, load_agenda, save_agenda
+    from wijkkompas.services.agenda.usecases import agenda_lock_version, load_agenda, save_agenda
 
     planned = _planned()
     save_agenda(workspace, planned)
@@ -156,7 +156,7 @@ def _save_partner(ws: Workspace) -> None:
 
 
 def _save_agenda(ws: Workspace) -> None:
-    from wijkkompas.services.agenda import agenda_lock_version, load_agenda, save_agenda
+    from wijkkompas.services.agenda.usecases import agenda_lock_version, load_agenda, save_agenda
 
     name = _agenda_name[0]
     version = agenda_lock_version(ws, name, 2025)  # first the version, then the content:
@@ -181,7 +181,7 @@ def test_fifty_writers_on_three_records_lose_nothing(target_ws: Workspace, datab
 
     from tests.agenda.test_store import _planned
     from wijkkompas.partners.service import add_partner
-    from wijkkompas.services.agenda import agenda_lock_version, load_agenda, save_agenda
+    from wijkkompas.services.agenda.usecases import agenda_lock_version, load_agenda, save_agenda
 
     add_partner(target_ws, PARTNER, "woningcorporatie", notes="0")
     planned = _planned()
@@ -254,8 +254,8 @@ def test_fifty_api_clients_lose_no_update(workspace: Workspace, database_url: st
     from fastapi.testclient import TestClient
 
     from wijkkompas.partners.service import add_partner
-    from wijkkompas.services.accounts import add_user
-    from wijkkompas.services.tokens import create_token
+    from wijkkompas.services.accounts.tokens import create_token
+    from wijkkompas.services.accounts.users import add_user
     from wijkkompas.web import create_app
 
     add_partner(workspace, PARTNER, "woningcorporatie", notes="0")

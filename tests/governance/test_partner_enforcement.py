@@ -11,7 +11,7 @@ from tests.governance.conftest import add_areas
 from wijkkompas.audit import entries
 from wijkkompas.errors import ConfigError, Conflict, Forbidden
 from wijkkompas.partners import service as ps
-from wijkkompas.services.accounts import add_user
+from wijkkompas.services.accounts.users import add_user
 from wijkkompas.workspace import Workspace
 
 PASSWORD = "een-lang-wachtwoord"
@@ -135,7 +135,7 @@ def test_team_conflicts_use_the_audit_trail(ws: Workspace) -> None:
 
 
 def test_scopes_only_for_an_editor(ws: Workspace) -> None:
-    from wijkkompas.services.accounts import list_users, set_role
+    from wijkkompas.services.accounts.users import list_users, set_role
 
     for role in ("admin", "viewer"):
         with pytest.raises(ConfigError, match=f"alleen voor de rol editor, niet voor {role}"):

@@ -156,7 +156,7 @@ def test_unknown_area_and_bad_opgave_are_refused(workspace: Workspace) -> None:
 
 
 def test_streams_and_measures_are_checked_against_the_agenda(workspace: Workspace) -> None:
-    from wijkkompas.services.agenda import demo_agenda, save_agenda
+    from wijkkompas.services.agenda.usecases import demo_agenda, save_agenda
 
     add_areas(workspace, GRONINGEN)
     ps.add_partner(workspace, "Lefier", "woningcorporatie")

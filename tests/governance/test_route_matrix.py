@@ -339,7 +339,7 @@ def build_demo_app(folder: Path, database_url: str) -> Any:
     app on it."""
     from tests.web.conftest import _store_suppressed
     from wijkkompas.partners import service as partners
-    from wijkkompas.services.demo import build_demo
+    from wijkkompas.services.data.demo import build_demo
     from wijkkompas.web import create_app
 
     settings = load_settings({}, data_dir=str(folder / "data"), user="tester")
@@ -359,8 +359,8 @@ def build_demo_app(folder: Path, database_url: str) -> Any:
 
 def make_roles(app: Any) -> dict[str, Role]:
     """One client per role (logged in through the login form), plus credential variants."""
-    from wijkkompas.services.accounts import add_user
-    from wijkkompas.services.tokens import create_token
+    from wijkkompas.services.accounts.tokens import create_token
+    from wijkkompas.services.accounts.users import add_user
 
     ws = app.state.ctx.ws
     accounts = {"admin": ("admin", ()), "editor": ("editor", ()),

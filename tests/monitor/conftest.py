@@ -19,7 +19,7 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def demo_ws(demo_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
-    from wijkkompas.services.demo import build_demo
+    from wijkkompas.services.data.demo import build_demo
 
     settings = load_settings({}, data_dir=str(tmp_path_factory.mktemp("data")), user="sanne")
     ws = Workspace.open(demo_url, settings=settings)

@@ -23,7 +23,7 @@ from shapely.geometry import box
 
 from wijkkompas.monitor.boundaries import FLAG_RATE, harmonise_series
 from wijkkompas.monitor.harmonise import FLAG_HARMONISED, FLAG_LINKED
-from wijkkompas.services import monitor as svc
+from wijkkompas.services.monitor import usecases as svc
 from wijkkompas.workspace import Workspace
 
 OLD = {"WK099901": (0, 2000), "WK099902": (2000, 4000), "WK099903": (4000, 5000)}

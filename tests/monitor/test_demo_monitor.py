@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from wijkkompas.monitor.pilots import Pilot
 from wijkkompas.monitor.trend import TOO_FEW
-from wijkkompas.services import monitor as svc
+from wijkkompas.services.monitor import usecases as svc
 from wijkkompas.workspace import Workspace
 
 ZUID = ["WK059910", "WK059915", "WK059912"]  # Feijenoord, Charlois, IJsselmonde

@@ -21,8 +21,8 @@ ZUID = ["WK059910", "WK059915", "WK059912"]
 
 @pytest.fixture(scope="module")
 def api(demo_ws: Workspace, demo_url: str, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
-    from wijkkompas.services.accounts import add_user
-    from wijkkompas.services.tokens import create_token
+    from wijkkompas.services.accounts.tokens import create_token
+    from wijkkompas.services.accounts.users import add_user
     from wijkkompas.web import create_app
 
     add_user(demo_ws, "done-redacteur", "een-lang-genoeg-wachtwoord", role="editor")
@@ -88,7 +88,7 @@ def test_done_means_on_the_demo(api: TestClient, demo_url: str, tmp_path: Path) 
 
 
 def test_demo_targets_show_forecast_or_say_why_not(demo_ws: Workspace) -> None:
-    from wijkkompas.services import monitor as svc
+    from wijkkompas.services.monitor import usecases as svc
 
     wonen = svc.target_progress(demo_ws, "zuid-wonen-2031")
     assert wonen.table["forecast"].notna().all()

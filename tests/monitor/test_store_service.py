@@ -10,7 +10,7 @@ from sqlalchemy import inspect
 from wijkkompas.errors import ConfigError, NotFound
 from wijkkompas.monitor.pilots import Pilot
 from wijkkompas.monitor.targets import TargetError
-from wijkkompas.services import monitor as svc
+from wijkkompas.services.monitor import usecases as svc
 from wijkkompas.workspace import Workspace
 
 

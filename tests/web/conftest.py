@@ -48,7 +48,7 @@ def _store_suppressed(ws: Workspace) -> None:
 
 @pytest.fixture(scope="package")
 def demo_url(web_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
-    from wijkkompas.services.demo import build_demo
+    from wijkkompas.services.data.demo import build_demo
 
     settings = load_settings({}, data_dir=str(tmp_path_factory.mktemp("data")), user="tester")
     ws = Workspace.open(web_database_url, settings=settings)

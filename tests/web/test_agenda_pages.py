@@ -22,8 +22,8 @@ def test_agenda_pages_render(client, path: str) -> None:  # noqa: ANN001
 
 
 def test_demo_agenda_is_stored_once(demo_url: str, app) -> None:  # noqa: ANN001
-    from wijkkompas.services import agenda as service
-    from wijkkompas.services.demo import store_demo_agenda
+    from wijkkompas.services.agenda import usecases as service
+    from wijkkompas.services.data.demo import store_demo_agenda
 
     ws = app.state.ctx.ws
     first = store_demo_agenda(ws)
@@ -128,7 +128,7 @@ def test_excel_download_round_trips(client, tmp_path) -> None:  # noqa: ANN001
     import openpyxl
 
     from wijkkompas.agenda.excel import read_workbook
-    from wijkkompas.services.agenda import demo_agenda
+    from wijkkompas.services.agenda.usecases import demo_agenda
 
     response = client.get("/agenda/export.xlsx")
     assert response.status_code == 200

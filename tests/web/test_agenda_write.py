@@ -27,8 +27,8 @@ EDITOR, VIEWER, OTHER = "redacteur-agenda", "lezer-agenda", "collega-agenda"
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    from wijkkompas.services.accounts import add_user
-    from wijkkompas.services.demo import build_demo
+    from wijkkompas.services.accounts.users import add_user
+    from wijkkompas.services.data.demo import build_demo
     from wijkkompas.web import create_app
 
     with fresh_database_url(tmp_path_factory.mktemp("agendawrite"), "aw") as url:
@@ -67,7 +67,7 @@ def _ws(app) -> Workspace:  # noqa: ANN001
 
 
 def _newest(app):  # noqa: ANN001, ANN202
-    from wijkkompas.services import agenda as service
+    from wijkkompas.services.agenda import usecases as service
 
     stored = service.list_agendas(_ws(app)).sort_values(["year", "id"])
     agenda_id = int(stored["id"].iloc[-1])
@@ -76,7 +76,7 @@ def _newest(app):  # noqa: ANN001, ANN202
 
 def _state(app) -> tuple:  # noqa: ANN001
     """Everything a refused write must leave alone: versions, locks, allocations, audit."""
-    from wijkkompas.services import agenda as service
+    from wijkkompas.services.agenda import usecases as service
 
     stored = service.list_agendas(_ws(app))
     versions = []
@@ -128,7 +128,7 @@ def test_viewer_gets_403_and_nothing_changes(app) -> None:  # noqa: ANN001
 
 
 def test_editor_saves_the_optimised_allocation(app) -> None:  # noqa: ANN001
-    from wijkkompas.services import agenda as service
+    from wijkkompas.services.agenda import usecases as service
 
     agenda_id, agenda, lock = _newest(app)
     with TestClient(app) as c:
@@ -167,7 +167,7 @@ def test_editor_saves_the_optimised_allocation(app) -> None:  # noqa: ANN001
 
 
 def test_stale_versie_gives_409_listing_the_change(app) -> None:  # noqa: ANN001
-    from wijkkompas.services import agenda as service
+    from wijkkompas.services.agenda import usecases as service
 
     agenda_id, agenda, lock = _newest(app)
     measure = next(m for m in agenda.measures if not m.committed and not m.excluded)
@@ -204,7 +204,7 @@ def test_stale_versie_gives_409_listing_the_change(app) -> None:  # noqa: ANN001
 
 
 def test_manual_allocation_is_kept_with_who_and_why(app) -> None:  # noqa: ANN001
-    from wijkkompas.services import agenda as service
+    from wijkkompas.services.agenda import usecases as service
 
     agenda_id, agenda, lock = _newest(app)
     funded = next(a for a in agenda.allocations if a.cents >= 100 and not a.manual)
@@ -279,7 +279,7 @@ def test_upload_of_a_bad_workbook_is_located_and_changes_nothing(app) -> None:  
 
 def test_upload_of_a_wide_workbook_adds_a_version(app) -> None:  # noqa: ANN001
     """The wide allocation sheet alone is enough; every cent comes back."""
-    from wijkkompas.services import agenda as service
+    from wijkkompas.services.agenda import usecases as service
 
     agenda_id, agenda, _lock = _newest(app)
     with TestClient(app) as c:
@@ -306,8 +306,8 @@ def test_upload_of_a_wide_workbook_adds_a_version(app) -> None:  # noqa: ANN001
 
 def test_template_download_and_api_token(app) -> None:  # noqa: ANN001
     from wijkkompas.agenda.excel import SHEETS, WIDE_SHEET
-    from wijkkompas.services import agenda as service
-    from wijkkompas.services.tokens import create_token
+    from wijkkompas.services.accounts.tokens import create_token
+    from wijkkompas.services.agenda import usecases as service
 
     with TestClient(app) as c:
         r = c.get("/agenda/sjabloon.xlsx")

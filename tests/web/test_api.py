@@ -111,7 +111,7 @@ def _assert_error(response, status: int, kind: str) -> dict:  # noqa: ANN001
 
 
 def test_one_error_shape(client, lenient_client, monkeypatch) -> None:  # noqa: ANN001
-    from wijkkompas.services import views_data
+    from wijkkompas.services.data import pages as views_data
 
     _assert_error(client.get("/api/v1/gebied/XX9999"), 404, "NotFound")
     _assert_error(client.get("/api/v1/bestaat-niet"), 404, "NotFound")

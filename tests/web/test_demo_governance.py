@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from wijkkompas.partners import service as ps
-from wijkkompas.services import agenda as agenda_service
+from wijkkompas.services.agenda import usecases as agenda_service
 
 
 def test_seats_follow_the_demo_agenda(app) -> None:  # noqa: ANN001

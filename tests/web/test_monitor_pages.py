@@ -92,7 +92,7 @@ def test_unknown_target_is_404(client) -> None:  # noqa: ANN001
 
 def test_suppressed_value_never_shown(client, demo_url: str) -> None:  # noqa: ANN001
     """A target on the indicator with stored suppressed values: never the number."""
-    from wijkkompas.services import monitor as svc
+    from wijkkompas.services.monitor import usecases as svc
     from wijkkompas.settings import load_settings
     from wijkkompas.workspace import Workspace
 

@@ -20,7 +20,7 @@ ZUID = ["WK059910", "WK059915", "WK059912"]
 
 
 def _login(app, name: str, role: str, scopes: list[str] | None = None) -> tuple[TestClient, str]:  # noqa: ANN001
-    from wijkkompas.services.accounts import add_user, list_users
+    from wijkkompas.services.accounts.users import add_user, list_users
 
     ws = app.state.ctx.ws
     if name not in {u.name for u in list_users(ws)}:

@@ -81,7 +81,7 @@ def test_import_changes_the_data_version(anon, app) -> None:  # noqa: ANN001
 
 
 def test_monitor_target_write_changes_the_data_version(anon, app) -> None:  # noqa: ANN001
-    from wijkkompas.services.monitor import edit_target
+    from wijkkompas.services.monitor.usecases import edit_target
 
     url = "/monitor/doel/zuid-2031"
     _twice(anon, url)
@@ -128,7 +128,7 @@ def test_htmx_requests_are_keyed_by_hx_request(anon) -> None:  # noqa: ANN001
 
 
 def _login(app) -> TestClient:  # noqa: ANN001
-    from wijkkompas.services.accounts import add_user, list_users
+    from wijkkompas.services.accounts.users import add_user, list_users
 
     name, password = "tester-pagecache", "een-lang-wachtwoord"
     if name not in {u.name for u in list_users(app.state.ctx.ws)}:

@@ -87,7 +87,7 @@ def test_every_template_string_is_translated() -> None:
     from babel.messages.extract import extract_from_dir
 
     import wijkkompas
-    from wijkkompas.web.i18n import translations
+    from wijkkompas.i18n import translations
 
     root = Path(wijkkompas.__file__).parent
     catalogue = translations("en")

@@ -16,8 +16,8 @@ from tests.web.forms import hidden_fields as _form
 from tests.web.forms import log_in
 from wijkkompas.audit import entries, record
 from wijkkompas.partners import service as ps
-from wijkkompas.services.accounts import add_user
-from wijkkompas.services.tokens import create_token
+from wijkkompas.services.accounts.tokens import create_token
+from wijkkompas.services.accounts.users import add_user
 
 PASSWORD = "een-lang-wachtwoord"
 AREA, OTHER = "WK059903", "WK059904"

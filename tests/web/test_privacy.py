@@ -48,7 +48,7 @@ def test_suppressed_value_is_marked_geheim(client) -> None:  # noqa: ANN001
 
 
 def test_formatter_policy() -> None:
-    from wijkkompas.services.formatting import show_observation
+    from wijkkompas.services.shared.formatting import show_observation
 
     assert show_observation(12.5, "ok", decimals=1).value == 12.5
     assert show_observation(12.5, "estimated").value == 12.5

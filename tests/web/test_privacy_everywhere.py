@@ -64,7 +64,7 @@ def admin_client(app) -> Iterator[TestClient]:  # noqa: ANN001
     """An admin session; the demo gets a partner (involved in the suppressed area), so the
     partner pages have something to show."""
     from wijkkompas.partners import service as partners
-    from wijkkompas.services.accounts import add_user
+    from wijkkompas.services.accounts.users import add_user
 
     ws = app.state.ctx.ws
     with ws.engine.connect() as conn:

@@ -17,7 +17,7 @@ PASSWORD = "een-lang-wachtwoord"
 
 @pytest.fixture(scope="module")
 def private_app(demo_url: str, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
-    from wijkkompas.services.accounts import add_user, list_users
+    from wijkkompas.services.accounts.users import add_user, list_users
     from wijkkompas.web import create_app
 
     settings = load_settings({}, data_dir=str(tmp_path_factory.mktemp("private")), user="t")
@@ -65,7 +65,7 @@ def test_login_page_and_static_files_stay_open(anon: TestClient) -> None:
 
 
 def test_logged_in_viewer_and_token_read(private_app) -> None:  # noqa: ANN001
-    from wijkkompas.services.tokens import create_token
+    from wijkkompas.services.accounts.tokens import create_token
 
     with TestClient(private_app, follow_redirects=False) as c:
         token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/inloggen").text)

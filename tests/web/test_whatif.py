@@ -67,8 +67,8 @@ def test_whatif_bad_input_has_the_error_shape(client, query: str, status: int) -
 def test_whatif_matches_full_scoring(app) -> None:  # noqa: ANN001
     """The fast path (reweigh on the cached matrix) equals a full scoring run."""
     from wijkkompas.framework.schema import StepSpec
-    from wijkkompas.services import whatif
-    from wijkkompas.services.scoring import score_workspace
+    from wijkkompas.services.framework import whatif
+    from wijkkompas.services.framework.scoring import score_workspace
 
     ctx = app.state.ctx.for_request()
     saved = ctx.scored("groningen")
@@ -86,7 +86,7 @@ def test_whatif_matches_full_scoring(app) -> None:  # noqa: ANN001
 
 @pytest.fixture(scope="module")
 def account(app) -> tuple[str, str]:  # noqa: ANN001
-    from wijkkompas.services.accounts import add_user
+    from wijkkompas.services.accounts.users import add_user
 
     add_user(app.state.ctx.ws, "tester-whatif", "een-lang-wachtwoord")
     return "tester-whatif", "een-lang-wachtwoord"
@@ -136,8 +136,8 @@ def test_login_save_version_and_use_it(app, account) -> None:  # noqa: ANN001
 
 def test_viewer_may_not_save_a_version(app) -> None:  # noqa: ANN001
     """Roles are enforced: a logged-in viewer gets 403 and no version is written."""
-    from wijkkompas.services.accounts import add_user
-    from wijkkompas.services.versions import list_versions
+    from wijkkompas.services.accounts.users import add_user
+    from wijkkompas.services.framework.versions import list_versions
 
     add_user(app.state.ctx.ws, "lezer-whatif", "een-lang-wachtwoord", role="viewer")
     before = len(list_versions(app.state.ctx.ws, "rotterdam"))

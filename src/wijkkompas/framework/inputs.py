@@ -1,7 +1,7 @@
 """The data a framework is scored on, independent of where it came from.
 
 :class:`ScoringData` holds observations in long form and an area table. The workspace fills it
-from the database (:func:`wijkkompas.services.scoring.scoring_data`); analysts can build it from
+from the database (:func:`wijkkompas.services.framework.scoring.scoring_data`); analysts can build it from
 a plain wide CSV with :func:`from_wide_table` without any database.
 """
 

@@ -22,12 +22,11 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
-from wijkkompas import __version__
+from wijkkompas import __version__, i18n
 from wijkkompas.errors import WijkkompasError
-from wijkkompas.services.result_cache import ResultCache
-from wijkkompas.services.viewcontext import ViewContext
+from wijkkompas.services.shared.cache import ResultCache
+from wijkkompas.services.shared.context import ViewContext
 from wijkkompas.settings import Settings, as_database_url, load_settings
-from wijkkompas.web import i18n
 from wijkkompas.web.config import WebConfig, load_web_config
 
 DOWNLOAD_TYPES = {

@@ -33,7 +33,7 @@ from fastapi import Depends, Request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from wijkkompas.errors import ConfigError, Forbidden, Unauthenticated
-from wijkkompas.web.i18n import _
+from wijkkompas.i18n import _
 
 if TYPE_CHECKING:
     from wijkkompas.workspace import Workspace
@@ -164,7 +164,7 @@ def current_user(request: Request) -> CurrentUser | None:
     user = None
     data = request.app.state.auth.read_session(request)
     if data is not None:
-        from wijkkompas.services.accounts import get_user
+        from wijkkompas.services.accounts.users import get_user
 
         account = get_user(request.app.state.ctx.ws, int(data["uid"]))
         if account is not None and account.name == data.get("name"):
@@ -177,7 +177,7 @@ def may(request: Request, user: CurrentUser, action: str, entity: object = None)
     """Whether the logged-in ``user`` may take ``action`` (roles and scopes from the database,
     see :func:`wijkkompas.permissions.can`)."""
     from wijkkompas.permissions import can
-    from wijkkompas.services.accounts import get_user
+    from wijkkompas.services.accounts.users import get_user
 
     return can(get_user(request.app.state.ctx.ws, user.id), action, entity)
 
@@ -249,7 +249,7 @@ def bearer_token(request: Request) -> str | None:
 def token_account(request: Request) -> Any:
     """The active account of the request's API token; :class:`Unauthenticated` for an invalid
     or revoked token (never silently anonymous)."""
-    from wijkkompas.services.tokens import verify_token
+    from wijkkompas.services.accounts.tokens import verify_token
 
     account = verify_token(request.app.state.ctx.ws, bearer_token(request) or "")
     if account is None or not account.active:
@@ -265,7 +265,7 @@ def acting_account(request: Request, fields: dict[str, Any]) -> Any:
     * otherwise the session cookie, and then the CSRF token must come along (form field
       ``csrf_token`` or header ``X-CSRF-Token``).
     """
-    from wijkkompas.services.accounts import get_user
+    from wijkkompas.services.accounts.users import get_user
 
     ws = request.app.state.ctx.ws
     if bearer_token(request) is not None:
@@ -300,7 +300,7 @@ def reading_account(request: Request) -> Any:
     ``Authorization: Bearer`` API token, else the session cookie. No CSRF check — a read
     changes nothing. An invalid or revoked token raises :class:`Unauthenticated` rather than
     silently reading as anonymous."""
-    from wijkkompas.services.accounts import get_user
+    from wijkkompas.services.accounts.users import get_user
 
     ws = request.app.state.ctx.ws
     if bearer_token(request) is not None:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from wijkkompas.services.viewcontext import ViewContext
+from wijkkompas.services.shared.context import ViewContext
 
 
 def get_ctx(request: Request) -> ViewContext:

@@ -30,7 +30,7 @@ from wijkkompas.errors import (
     Unauthenticated,
     WijkkompasError,
 )
-from wijkkompas.web.i18n import _
+from wijkkompas.i18n import _
 
 log = logging.getLogger("wijkkompas.web")
 

@@ -68,8 +68,8 @@ class RejectNul:
         await self.app(scope, replay, send)
 
     async def _refuse(self, scope: Scope, receive: Any, send: Any) -> None:
+        from wijkkompas.i18n import _
         from wijkkompas.web.errors import respond
-        from wijkkompas.web.i18n import _
 
         request = Request(scope, receive)
         response = respond(request, 422, "ValidationError",

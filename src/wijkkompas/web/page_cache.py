@@ -21,10 +21,10 @@ What is cached (everything else passes through untouched):
 The key is ``(method, path, query string sorted by parameter name, language, HX-Request header,
 data version)``. The language is ``?lang=`` or, for pages (not ``/api/``), the ``lang`` cookie,
 exactly as the app's language middleware picks it. The data version is
-:func:`wijkkompas.services.result_cache.data_version` (one small query), which changes on
+:func:`wijkkompas.services.shared.cache.data_version` (one small query), which changes on
 every import and on writes to monitor targets/pilots, agendas and framework versions; entries of
 an old version are never served again and age out of the LRU. The version read here is handed
-to the request's :class:`~wijkkompas.services.viewcontext.ViewContext`
+to the request's :class:`~wijkkompas.services.shared.context.ViewContext`
 (``scope["state"]["data_version"]``), so a miss does not query it twice.
 
 Every response that passes through carries ``X-Wijkkompas-Cache: hit`` or ``miss``.
@@ -47,7 +47,7 @@ from urllib.parse import parse_qsl, urlencode
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from wijkkompas.web import i18n
+from wijkkompas import i18n
 
 CACHE_HEADER = b"x-wijkkompas-cache"
 SESSION_COOKIE = "wk_session"

@@ -1,11 +1,11 @@
 """Investeringsagenda pages, their JSON twins and downloads. Each route makes one service call.
 
-Optimising is computed on demand and cached (see :mod:`wijkkompas.services.views_agenda`); the
+Optimising is computed on demand and cached (see :mod:`wijkkompas.services.agenda.pages`); the
 optimisation page loads it lazily with htmx. Writes (save an optimised allocation, fix an
 allocation by hand, mark a measure, import a workbook) are POST forms for logged-in users with
 a CSRF token and the agenda's lock version (``versie``), each with a JSON twin under
 ``/api/v1/agenda/...`` (session + ``X-CSRF-Token``, or an API token); they call
-:mod:`wijkkompas.services.views_agenda_edit`.
+:mod:`wijkkompas.services.agenda.editing`.
 """
 
 from __future__ import annotations
@@ -17,12 +17,21 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from wijkkompas.errors import ConfigError, DataError
-from wijkkompas.services import views, views_agenda, views_agenda_edit, views_agenda_flow
-from wijkkompas.services.exports import to_csv_bytes
+from wijkkompas.i18n import _
+from wijkkompas.services.agenda import (
+    editing as views_agenda_edit,
+)
+from wijkkompas.services.agenda import (
+    flow as views_agenda_flow,
+)
+from wijkkompas.services.agenda import (
+    pages as views_agenda,
+)
+from wijkkompas.services.framework import overview as views
+from wijkkompas.services.framework.downloads import to_csv_bytes
 from wijkkompas.web import auth
 from wijkkompas.web.deps import CtxDep
 from wijkkompas.web.errors import respond
-from wijkkompas.web.i18n import _
 from wijkkompas.web.page_cache import dont_cache
 from wijkkompas.web.routes_api import XLSX, _download
 from wijkkompas.web.routes_html import render
@@ -47,7 +56,7 @@ def _filters(opgave: str | None, gebied: str | None, type: str | None,  # noqa: 
 def _editing(request: Request, ctx: CtxDep, agenda_id: int | None) -> dict[str, Any]:
     """The edit forms' view and whether the logged-in user may use them (no user: no token is
     rendered, so anonymous pages stay cacheable)."""
-    from wijkkompas.services.agenda import agenda_entity
+    from wijkkompas.services.agenda.usecases import agenda_entity
 
     e = views_agenda_edit.edit_view(ctx, agenda_id=agenda_id)
     user = auth.current_user(request)

@@ -10,7 +10,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 
-from wijkkompas.services import exports, views, views_area, views_data
+from wijkkompas.services.areas import profile as views_area
+from wijkkompas.services.data import pages as views_data
+from wijkkompas.services.framework import downloads as exports
+from wijkkompas.services.framework import overview as views
 from wijkkompas.web.deps import CtxDep
 
 router = APIRouter(prefix="/api/v1", tags=["api"])

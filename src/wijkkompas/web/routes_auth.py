@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from wijkkompas.services.accounts import authenticate
+from wijkkompas.i18n import _
+from wijkkompas.services.accounts.users import authenticate
 from wijkkompas.web import auth
 from wijkkompas.web.errors import respond
-from wijkkompas.web.i18n import _
 
 router = APIRouter(include_in_schema=False)
 

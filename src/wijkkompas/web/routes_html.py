@@ -7,7 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 
-from wijkkompas.services import rankinterval, views, views_area, views_data
+from wijkkompas.services.areas import profile as views_area
+from wijkkompas.services.data import pages as views_data
+from wijkkompas.services.framework import overview as views
+from wijkkompas.services.framework import rankinterval
 from wijkkompas.web.deps import CtxDep
 from wijkkompas.web.page_cache import provisional
 from wijkkompas.web.routes_api import Gemeente, Jaar, Kader, Kleur, Niveau, Opgave

@@ -9,7 +9,9 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from wijkkompas.services import rankinterval, views, views_data, whatif
+from wijkkompas.services.data import pages as views_data
+from wijkkompas.services.framework import overview as views
+from wijkkompas.services.framework import rankinterval, whatif
 from wijkkompas.web import auth
 from wijkkompas.web.deps import CtxDep
 from wijkkompas.web.routes_api import Jaar

@@ -1,8 +1,8 @@
 """Monitor pages (targets, programme, gap, pilots), their JSON twins under /api/v1/monitor and
-CSV/Excel downloads. Each route makes one call to :mod:`wijkkompas.services.views_monitor`.
+CSV/Excel downloads. Each route makes one call to :mod:`wijkkompas.services.monitor.pages`.
 
 Writes (set or edit a target, define a pilot) go through :func:`wijkkompas.web.auth.writer`
-(session + CSRF, or an API token) and :mod:`wijkkompas.services.views_monitor_edit`; a form
+(session + CSRF, or an API token) and :mod:`wijkkompas.services.monitor.forms`; a form
 post redirects (303) to the page of what was saved, the JSON twin returns it."""
 
 from __future__ import annotations
@@ -12,12 +12,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from wijkkompas.services import (
-    exports,
-    views,
-    views_monitor,
-    views_monitor_edit,
-    views_monitor_pilot,
+from wijkkompas.services.framework import downloads as exports
+from wijkkompas.services.framework import overview as views
+from wijkkompas.services.monitor import (
+    forms as views_monitor_edit,
+)
+from wijkkompas.services.monitor import (
+    pages as views_monitor,
+)
+from wijkkompas.services.monitor import (
+    pilot_report as views_monitor_pilot,
 )
 from wijkkompas.web import auth
 from wijkkompas.web.deps import CtxDep
@@ -52,7 +56,7 @@ def _file(frame_meta: tuple[Any, dict[str, str]], kind: str, name: str) -> Respo
 def _editing(request: Request, ctx: CtxDep, areas: list[str] | None = None) -> dict[str, Any]:
     """The forms' choices and whether the logged-in user may use them (no user: no form and no
     token, so anonymous pages stay cacheable). ``areas``: the edited record's areas."""
-    from wijkkompas.services.accounts import get_user
+    from wijkkompas.services.accounts.users import get_user
 
     user = auth.current_user(request)
     if user is None:

@@ -1,7 +1,7 @@
 """Partners, core teams and the audit trail: pages, forms, JSON twins and write endpoints.
 
-Each route makes one call to :mod:`wijkkompas.services.views_partners` or
-:mod:`wijkkompas.services.views_audit`. Reading partners and core teams is public like every
+Each route makes one call to :mod:`wijkkompas.services.partners.pages` or
+:mod:`wijkkompas.services.accounts.audit_trail`. Reading partners and core teams is public like every
 other page; the audit trail needs ``view_audit`` (session or ``Authorization: Bearer`` token).
 Writes go through :func:`wijkkompas.web.auth.writer` (session + CSRF, or an API token); the
 services check role and scope, so a form that is not shown cannot be posted around either.
@@ -19,9 +19,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from wijkkompas.permissions import can
-from wijkkompas.services import views, views_audit
-from wijkkompas.services import views_partners as vp
-from wijkkompas.services.viewcontext import link
+from wijkkompas.services.accounts import audit_trail as views_audit
+from wijkkompas.services.framework import overview as views
+from wijkkompas.services.partners import pages as vp
+from wijkkompas.services.shared.context import link
 from wijkkompas.web import auth
 from wijkkompas.web.deps import CtxDep
 from wijkkompas.web.routes_html import render

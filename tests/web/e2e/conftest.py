@@ -63,7 +63,7 @@ def server_url(demo_url: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
     """uvicorn serving the demo database on 127.0.0.1:<free port>, in a thread."""
     import uvicorn
 
-    from wijkkompas.services.accounts import add_user
+    from wijkkompas.services.accounts.users import add_user
     from wijkkompas.settings import load_settings
     from wijkkompas.web import create_app
 

@@ -1,0 +1,84 @@
+"""Downloads of rankings and profiles: CSV, Excel and GeoJSON, with provenance.
+
+Rankings contain scores (computed, never raw observations); profiles contain observations and
+pass every value through :func:`wijkkompas.services.shared.formatting.show_observation`, so suppressed
+values are empty with status ``suppressed``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+import shapely
+
+from wijkkompas import __version__
+from wijkkompas.services.areas.profile import CBS_ATTRIBUTION, profile_frame
+from wijkkompas.services.framework.overview import overview
+from wijkkompas.services.shared.context import LEVEL_PARAM, ViewContext
+
+FORMAT_VERSION = 1
+
+
+def ranking_frame(ctx: ViewContext, **query: object) -> tuple[pd.DataFrame, dict[str, str]]:
+    view = overview(ctx, **query)
+    frame = pd.DataFrame([{
+        "rank": r.rank, "area_code": r.code, "name": r.name, "score": r.score.value,
+        "tier": r.tier} for r in view.ranking],
+        columns=["rank", "area_code", "name", "score", "tier"])
+    meta = {"format_version": str(FORMAT_VERSION), "gemeente": view.gemeente,
+            "kader": view.kader, "opgave": view.opgave, "opgave_name": view.opgave_naam,
+            "year": str(view.jaar), "tool_version": __version__, **view.provenance,
+            "attribution": CBS_ATTRIBUTION}
+    return frame, meta
+
+
+def to_csv_bytes(frame: pd.DataFrame, meta: dict[str, str]) -> bytes:
+    buf = io.StringIO()
+    for key, value in meta.items():
+        buf.write(f"# {key}: {value}\n")
+    frame.to_csv(buf, index=False)
+    return buf.getvalue().encode("utf-8")
+
+
+def to_xlsx_bytes(frame: pd.DataFrame, meta: dict[str, str], sheet: str) -> bytes:
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xl:
+        frame.to_excel(xl, sheet_name=sheet, index=False)
+        pd.Series(meta, name="waarde").rename_axis("sleutel").to_frame().to_excel(
+            xl, sheet_name="herkomst")
+    return buf.getvalue()
+
+
+def ranking_csv(ctx: ViewContext, **query: object) -> bytes:
+    return to_csv_bytes(*ranking_frame(ctx, **query))
+
+
+def ranking_xlsx(ctx: ViewContext, **query: object) -> bytes:
+    return to_xlsx_bytes(*ranking_frame(ctx, **query), sheet="ranglijst")
+
+
+def ranking_geojson(ctx: ViewContext, **query: object) -> dict:
+    """The ranking as a GeoJSON FeatureCollection (WGS84, simplified map geometry)."""
+    frame, meta = ranking_frame(ctx, **query)
+    level = LEVEL_PARAM[str(query.get("niveau") or "wijk")]
+    bounds = ctx.ws.boundaries(level=level, municipality=meta["gemeente"])
+    features = []
+    for rec in frame.to_dict("records"):
+        code = rec["area_code"]
+        geom = None
+        if code in bounds.index:
+            geom = json.loads(shapely.to_geojson(shapely.set_precision(
+                bounds.geometry.loc[code], 1e-5)))
+        props = {k: (None if isinstance(v, float) and v != v else v) for k, v in rec.items()}
+        features.append({"type": "Feature", "id": code, "geometry": geom, "properties": props})
+    return {"type": "FeatureCollection", "metadata": meta, "features": features}
+
+
+def profile_csv(ctx: ViewContext, code: str) -> bytes:
+    return to_csv_bytes(*profile_frame(ctx, code))
+
+
+def profile_xlsx(ctx: ViewContext, code: str) -> bytes:
+    return to_xlsx_bytes(*profile_frame(ctx, code), sheet="gebiedsprofiel")
