@@ -235,3 +235,15 @@ def _reset_sequences(conn: Connection, tables: list[Table]) -> None:
         if seq:
             conn.execute(text(f'SELECT setval(:s, COALESCE((SELECT MAX("{pk[0].name}") FROM '
                               f'"{table.name}"), 0) + 1, false)'), {"s": seq})
+
+
+def restore_url(database_url: str, path: str | Path) -> BackupReport:
+    """Restore ``path`` into the database at ``database_url`` as the local operator (who holds
+    the database holds the data); the engine is opened for this restore only."""
+    from wijkkompas.store.engine import make_engine
+
+    engine = make_engine(database_url)
+    try:
+        return restore(engine, path)
+    finally:
+        engine.dispose()

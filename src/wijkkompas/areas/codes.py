@@ -13,6 +13,15 @@ import pandas as pd
 
 CODE_RE = re.compile(r"^(NL0[01]|GM\d{4}|WK\d{6}|BU\d{8})$")
 _PREFIX_LEVEL = {"NL": "country", "GM": "municipality", "WK": "district", "BU": "neighbourhood"}
+# Dutch names of the levels, as a user reads them.
+LEVELS = {
+    "country": "land",
+    "municipality": "gemeente",
+    "district": "wijk",
+    "neighbourhood": "buurt",
+    "custom": "gebied",
+}
+
 LEVEL_ORDER = {"country": 0, "municipality": 1, "district": 2, "neighbourhood": 3, "custom": 4}
 
 

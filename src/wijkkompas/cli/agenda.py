@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from wijkkompas.cli import DbOption, _progress_printer, console, handle_errors
+from wijkkompas.cli._common import DbOption, _progress_printer, console, handle_errors
 
 agenda_app = typer.Typer(help="Investeringsagenda: optimaliseren, vergelijken, Excel.",
                          no_args_is_help=True)
@@ -21,7 +21,7 @@ DemoOption = Annotated[bool, typer.Option("--demo", help="De demo-agenda van Ens
 
 
 def _ws(db: str | None, demo: bool):  # noqa: ANN202
-    from wijkkompas.cli import _workspace
+    from wijkkompas.cli._common import _workspace
     from wijkkompas.errors import ConfigError
     from wijkkompas.settings import load_settings
 

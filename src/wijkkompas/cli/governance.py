@@ -10,14 +10,16 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from wijkkompas.cli import DbOption, _workspace, app, console, handle_errors
+from wijkkompas.cli._common import DbOption, _workspace, console, handle_errors
 
+commands = typer.Typer()
+"""Registered on the main app without a group name."""
 partner_app = typer.Typer(help="Partners, hun rol per gebied en opgave, toezeggingen en "
                                "balanswaarschuwingen.", no_args_is_help=True)
 team_app = typer.Typer(help="Kernteams per gebied: leden, mandaat, budget en besluiten.",
                        no_args_is_help=True)
-app.add_typer(partner_app, name="partner")
-app.add_typer(team_app, name="team")
+commands.add_typer(partner_app, name="partner")
+commands.add_typer(team_app, name="team")
 
 
 def _cents(euros: str | None) -> int | None:
@@ -26,7 +28,7 @@ def _cents(euros: str | None) -> int | None:
     return None if euros is None else cents(euros)
 
 
-@app.command("audit")
+@commands.command("audit")
 @handle_errors
 def audit(
     entity: Annotated[str | None, typer.Option(
@@ -56,7 +58,7 @@ def audit(
     console.print(table if items else "Geen wijzigingen gevonden.")
 
 
-@app.command("backup")
+@commands.command("backup")
 @handle_errors
 def backup_cmd(
     path: Annotated[Path, typer.Argument(help="Back-upbestand (.zip).")],
@@ -71,7 +73,7 @@ def backup_cmd(
                   f"schemaversie {report.revision}.", highlight=False)
 
 
-@app.command("restore")
+@commands.command("restore")
 @handle_errors
 def restore_cmd(
     path: Annotated[Path, typer.Argument(help="Back-upbestand van 'wijkkompas backup'.")],
@@ -79,10 +81,9 @@ def restore_cmd(
     db: DbOption = None,
 ) -> None:
     """Zet een back-up terug; vervangt alle gegevens in de database (in één transactie)."""
-    from wijkkompas.backup import read_manifest, restore
-    from wijkkompas.cli import acting
+    from wijkkompas.backup import read_manifest, restore, restore_url
+    from wijkkompas.cli._common import acting
     from wijkkompas.settings import as_database_url
-    from wijkkompas.store.engine import make_engine
 
     manifest = read_manifest(path)
     who = acting()
@@ -106,11 +107,7 @@ def restore_cmd(
         url = load_settings().database_url
     else:
         url = as_database_url(db)
-    engine = make_engine(url)
-    try:
-        report = restore(engine, path)
-    finally:
-        engine.dispose()
+    report = restore_url(url, path)
     console.print(f"Teruggezet: {report.rows} rijen in {len(report.tables)} tabellen.")
 
 

@@ -11,11 +11,10 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from wijkkompas.cli import DbOption, _fmt, _workspace, app, console, handle_errors
+from wijkkompas.cli._common import DbOption, _fmt, _workspace, console, handle_errors
 
 monitor_app = typer.Typer(help="Monitoring: doelen, voortgang, verschillen tussen gebieden, "
                                "pilots.", no_args_is_help=True)
-app.add_typer(monitor_app, name="monitor")
 
 AreasOpt = Annotated[list[str], typer.Option("--areas", "-a",
                                              help="Gebiedscodes (herhaal of scheid met komma's).")]

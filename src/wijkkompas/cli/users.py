@@ -8,11 +8,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from wijkkompas.cli import DbOption, _workspace, app, console, handle_errors
+from wijkkompas.cli._common import DbOption, _workspace, console, handle_errors
 
 user_app = typer.Typer(help="Lokale gebruikers van de webapp (nodig om een afwegingskader op "
                             "te slaan).", no_args_is_help=True)
-app.add_typer(user_app, name="user")
 
 
 @user_app.command("add")
@@ -134,7 +133,7 @@ def password_(
 ) -> None:
     """Geef een gebruiker een nieuw wachtwoord (beheerder), of wijzig uw eigen wachtwoord
     (met --als NAAM); komt in de audittrail."""
-    from wijkkompas.cli import acting
+    from wijkkompas.cli._common import acting
     from wijkkompas.services.accounts.users import check_password, set_password
 
     if password_stdin:

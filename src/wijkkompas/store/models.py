@@ -32,15 +32,6 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-# Area levels (code) and their Dutch UI names.
-LEVELS = {
-    "country": "land",
-    "municipality": "gemeente",
-    "district": "wijk",
-    "neighbourhood": "buurt",
-    "custom": "gebied",
-}
-
 # Observation statuses.
 STATUSES = ("ok", "suppressed", "missing", "estimated")
 

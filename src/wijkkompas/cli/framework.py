@@ -1,0 +1,193 @@
+"""``wijkkompas frameworks``, ``score``, ``explain`` and ``sensitivity``: the afwegingskader."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from wijkkompas.cli._common import (
+    DbOption,
+    _fmt,
+    _progress_printer,
+    _workspace,
+    console,
+    handle_errors,
+)
+
+commands = typer.Typer()
+"""Registered on the main app without a group name."""
+
+
+FrameworkArg = Annotated[str, typer.Argument(help="Afwegingskader: YAML-bestand of de naam van "
+                                             "een preset (rotterdam, groningen, enschede, assen).")]
+
+
+@commands.command()
+@handle_errors
+def frameworks() -> None:
+    """Toon de meegeleverde afwegingskaders (presets)."""
+    from wijkkompas.framework.presets import preset_names
+    from wijkkompas.framework.schema import load_framework
+
+    table = Table("preset", "naam", "niveau", "gemodelleerd naar")
+    for name in preset_names():
+        fw = load_framework(name)
+        table.add_row(name, fw.name, fw.level, fw.modelled_on or "")
+    console.print(table)
+
+
+@commands.command()
+@handle_errors
+def score(
+    framework: FrameworkArg,
+    year: Annotated[list[int] | None, typer.Option("--year", help="Jaar (herhaalbaar).")] = None,
+    opgave: Annotated[str | None, typer.Option(help="Alleen deze opgave tonen.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Schrijf alle scores "
+                                                "naar .csv of .xlsx.")] = None,
+    table_file: Annotated[Path | None, typer.Option("--table", help="Scoor een brede CSV "
+                                                    "(gebiedscode + indicatorkolommen) zonder "
+                                                    "database.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Scoor een afwegingskader: ranglijst, prioriteitsklassen en koppelkansen."""
+    from wijkkompas.services.framework.scoring import score_table, score_workspace
+
+    if table_file is not None:
+        result = score_table(table_file, framework, year=year[0] if year else None,
+                             progress=_progress_printer())
+    else:
+        result = score_workspace(_workspace(db), framework, years=year or None,
+                                 progress=_progress_printer())
+    fw = result.framework
+    last = result.years[-1]
+    codes = [opgave] if opgave else [op.code for op in fw.opgaven]
+    for code in codes:
+        ranking = result.ranking(code, last)
+        name = next((op.name for op in fw.opgaven if op.code == code), code)
+        table = Table("rang", "gebied", "code", "score", "klasse",
+                      title=f"{name} — {last}", title_justify="left")
+        for area, row in ranking.iterrows():
+            table.add_row(_fmt(row["rank"], 0), str(row["name"]), area, _fmt(row["score"]),
+                          str(row["tier"] or "-"))
+        console.print(table)
+    if len(fw.opgaven) > 1 and not opgave:
+        summary = result.koppelkansen_summary(last)
+        if len(summary):
+            table = Table("opgaven met prioriteit", "gebieden", "namen", title="Koppelkansen",
+                          title_justify="left")
+            for combo, row in summary.iterrows():
+                table.add_row(combo, str(row["gebieden"]), row["namen"])
+            console.print(table)
+    for warning in result.warnings:
+        console.print(f"[yellow]let op:[/] {warning}", highlight=False)
+    prov = result.provenance()
+    console.print(f"[dim]kader {prov['framework']} v{prov['framework_version']} "
+                  f"({prov['framework_fingerprint']}), gegevens {prov['data_fingerprint']}, "
+                  f"vergelijkbaar over jaren: {prov['comparable_over_time']}[/]")
+    if output is not None:
+        if output.suffix.lower() == ".xlsx":
+            result.to_excel(output)
+        else:
+            result.to_csv(output)
+        console.print(f"Geschreven: {output}")
+
+
+@commands.command()
+@handle_errors
+def explain(
+    framework: FrameworkArg,
+    area: Annotated[str, typer.Argument(help="Gebiedscode, bijv. WK059915.")],
+    opgave: Annotated[str | None, typer.Option(help="Opgave (standaard de eerste).")] = None,
+    year: Annotated[int | None, typer.Option(help="Jaar (standaard het laatste).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Leg uit waarom een gebied zo scoort: bijdrage per indicator."""
+    from wijkkompas.data.catalogue import load_catalogue
+    from wijkkompas.services.framework.scoring import score_workspace
+
+    result = score_workspace(_workspace(db), framework, years=[year] if year else None)
+    codes = [opgave] if opgave else [op.code for op in result.framework.opgaven]
+    cat = load_catalogue()
+    for code in codes:
+        ex = result.explain(area.upper(), code, year)
+        console.print(ex.summary(), highlight=False)
+        table = Table("indicator", "thema", "waarde", "referentie", "bijdrage")
+        for ind, row in ex.contributions.iterrows():
+            label = cat[ind].label_nl if ind in cat else ind
+            table.add_row(label, row["theme"], _fmt(row["raw"], 2), _fmt(row["reference"], 2),
+                          _fmt(row["contribution"], 2))
+        console.print(table)
+
+
+def _parse_vary(items: list[str] | None) -> dict[str, list[str]]:
+    """``["normalise=minmax,zscore", "aggregate=mean,geomean"]`` -> a dict of alternatives."""
+    out: dict[str, list[str]] = {}
+    for item in items or []:
+        step, sep, alts = item.partition("=")
+        if not sep or not alts.strip():
+            raise typer.BadParameter(f"{item!r}: verwacht stap=methode1,methode2",
+                                     param_hint="--vary")
+        out.setdefault(step.strip(), []).extend(a.strip() for a in alts.split(",") if a.strip())
+    return out
+
+
+@commands.command()
+@handle_errors
+def sensitivity(
+    framework: FrameworkArg,
+    draws: Annotated[int, typer.Option("--draws", min=1, help="Aantal trekkingen.")] = 1000,
+    concentration: Annotated[float, typer.Option("--concentration", min=0.001, help=(
+        "Dirichlet-concentratie: hoger = gewichten dichter bij de eigen gewichten (50: ca. "
+        "±20% bij drie gelijke gewichten)."))] = 50.0,
+    vary: Annotated[list[str] | None, typer.Option("--vary", help=(
+        "Varieer een methode, bijv. normalise=minmax,zscore,rank of aggregate=mean,geomean "
+        "(herhaalbaar)."))] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Jaar (standaard het "
+                                             "laatste).")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Startwaarde van de "
+                                      "toevalsgenerator.")] = 0,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=(
+        "Schrijf de tabel naar .csv (de drijvers naar <naam>-drivers.csv)."))] = None,
+    db: DbOption = None,
+) -> None:
+    """Gevoeligheidsanalyse: hoe stabiel zijn rangen en klassen bij andere gewichten en methoden?"""
+    from wijkkompas.services.framework.scoring import sensitivity_workspace
+
+    result = sensitivity_workspace(_workspace(db), framework, draws=draws,
+                                   concentration=concentration, methods=_parse_vary(vary),
+                                   year=year, seed=seed, progress=_progress_printer())
+    first = result.tier_labels[0]
+    for node in result.table["node"].unique():
+        rows = result.ranking(node)
+        table = Table("gebied", "code", "rang", "mediaan", "5–95%", f"P({first})", "robuust",
+                      title=f"{rows['node_name'].iloc[0]} — {result.year} ({result.draws} "
+                      "trekkingen)", title_justify="left")
+        for _, row in rows.iterrows():
+            interval = f"{_fmt(row['rank_p05'], 0)}–{_fmt(row['rank_p95'], 0)}"
+            table.add_row(str(row["name"]), row["area_code"], _fmt(row["nominal_rank"], 0),
+                          _fmt(row["median_rank"], 0), interval,
+                          _fmt(row[f"p[{first}]"], 2), "ja" if row["robust"] else "")
+        console.print(table)
+    if len(result.drivers):
+        table = Table("opgave", "onzekerheid", "soort", "S", "ruis",
+                      title="Wat drijft de variatie in rangen? (S: eerste-orde-index)",
+                      title_justify="left")
+        for _, row in result.drivers.groupby("node", sort=False).head(8).iterrows():
+            kind = f"gewicht {row['level']}" if row["kind"] == "gewicht" else "methode"
+            table.add_row(row["node"], row["input"], kind, _fmt(row["s_first"], 2),
+                          _fmt(row["noise"], 3))
+        console.print(table)
+    for warning in result.warnings:
+        console.print(f"[yellow]let op:[/] {warning}", highlight=False)
+    prov = result.provenance()
+    console.print(f"[dim]kader {prov['framework']} v{prov['framework_version']}, gegevens "
+                  f"{prov['data_fingerprint']}, concentratie {prov['concentration']}, seed "
+                  f"{prov['seed']}, methoden {prov['methods']}, {result.seconds:.1f} s[/]")
+    if output is not None:
+        result.to_csv(output)
+        drivers = output.with_name(f"{output.stem}-drivers{output.suffix or '.csv'}")
+        result.drivers_to_csv(drivers)
+        console.print(f"Geschreven: {output} en {drivers}")
