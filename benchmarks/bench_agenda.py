@@ -11,7 +11,7 @@ streams have type earmarks, one is Volkshuisvestingsfonds-like (max 70%, 50% co-
 money until 2028) and one an area-earmarked corporation budget; yearly budgets are about 45%
 of that year's demand, so the choice is real. Priorities per (wijk, opgave) are 1-3.
 
-Reported, all in the same run (:class:`wijkkompas.agenda.optimise.Model`):
+Reported, all in the same run (:class:`wijkkompas.agenda.milp.Model`):
 
 * model building time (wijkkompas parts -> arrays) of the tightened model and of the old one
   (``build_model(..., tighten=False)``), and PuLP model building from the tightened arrays;
@@ -20,7 +20,7 @@ Reported, all in the same run (:class:`wijkkompas.agenda.optimise.Model`):
   the tightened model and, as the baseline, on the old formulation;
 * CBC via PuLP (when installed) on the identical tightened matrix, same targets and cap
   (``--cbc-old``: also on the old one);
-* the co-financing margin (:func:`~wijkkompas.agenda.optimise.polish`), the rounding to exact
+* the co-financing margin (:func:`~wijkkompas.agenda.solver.polish`), the rounding to exact
   cents and the rule check of the HiGHS solution.
 """
 
@@ -33,8 +33,9 @@ from decimal import Decimal
 import numpy as np
 
 from wijkkompas.agenda.cents import check_allocations, to_allocations
+from wijkkompas.agenda.milp import build_model
 from wijkkompas.agenda.model import Agenda, Cofinancing, Earmark, FundingStream, Measure
-from wijkkompas.agenda.optimise import build_model, polish, solve
+from wijkkompas.agenda.solver import polish, solve
 
 YEARS = list(range(2025, 2035))
 OPGAVEN = ["urgentie", "potentie", "verduurzaming", "vergrijzing"]

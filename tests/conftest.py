@@ -93,10 +93,10 @@ def shared_data() -> Path:
 
 def table_counts(ws: Workspace) -> dict[str, int]:
     """Row counts of every table, to assert that a failed import changed nothing."""
-    from wijkkompas.store.models import Base
+    from wijkkompas.database import metadata
 
     with ws.engine.connect() as conn:
         return {
             name: conn.execute(text(f'SELECT COUNT(*) FROM "{name}"')).scalar_one()
-            for name in Base.metadata.tables
+            for name in metadata().tables
         }

@@ -48,9 +48,9 @@ class BackupReport:
 
 
 def _tables() -> list[Table]:
-    from wijkkompas.store.models import Base
+    from wijkkompas.database import metadata
 
-    return list(Base.metadata.sorted_tables)
+    return list(metadata().sorted_tables)
 
 
 def _encoder(table: Table) -> dict[str, Any]:

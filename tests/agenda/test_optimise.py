@@ -9,8 +9,10 @@ import pytest
 
 from tests.agenda.factories import E, agenda, measure, stream, vhf
 from wijkkompas.agenda.cents import check_allocations
+from wijkkompas.agenda.milp import build_model
 from wijkkompas.agenda.model import Allocation, Earmark
-from wijkkompas.agenda.optimise import build_model, optimise, polish, rounded_start, solve
+from wijkkompas.agenda.optimise import optimise
+from wijkkompas.agenda.solver import polish, rounded_start, solve
 
 
 def _by(result, key: str = "measure") -> dict[str, int]:  # noqa: ANN001

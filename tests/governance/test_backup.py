@@ -15,11 +15,11 @@ from tests.conftest import FIXTURES, PG_URL
 from tests.governance.conftest import add_areas
 from wijkkompas.backup import backup, restore, table_rows
 from wijkkompas.cli import app
+from wijkkompas.database import metadata
 from wijkkompas.errors import DataError
 from wijkkompas.partners import service as ps
 from wijkkompas.services.monitor import usecases as svc
 from wijkkompas.store.engine import current_revision
-from wijkkompas.store.models import Base
 from wijkkompas.workspace import Workspace
 
 GEOMETRY = bytes(range(256)) * 3
@@ -54,7 +54,7 @@ def _fill(ws: Workspace) -> None:
 
 def dump(ws: Workspace) -> dict[str, list[dict]]:
     with ws.engine.connect() as conn:
-        return {t.name: list(table_rows(conn, t)) for t in Base.metadata.sorted_tables}
+        return {t.name: list(table_rows(conn, t)) for t in metadata().sorted_tables}
 
 
 def _round_trip(source_url: str, target_url: str, tmp_path: Path, settings) -> None:  # noqa: ANN001

@@ -298,13 +298,13 @@ def scrape_forms(html: str, page_path: str) -> list[tuple[str, dict[str, str]]]:
 
 def db_state(ws: Workspace) -> dict[str, int]:
     """Row count of every table and the audit log's last id."""
-    from wijkkompas.store.models import Base
+    from wijkkompas.database import metadata
 
     with ws.engine.connect() as conn:
         state = {name: conn.execute(text(f'SELECT COUNT(*) FROM "{name}"')).scalar_one()
-                 for name in Base.metadata.tables}
+                 for name in metadata().tables}
         state["audit_log.max_id"] = conn.execute(
-            select(func.max(Base.metadata.tables["audit_log"].c.id))).scalar() or 0
+            select(func.max(metadata().tables["audit_log"].c.id))).scalar() or 0
     return state
 
 

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from wijkkompas.monitor.pilots import Pilot
 from wijkkompas.monitor.trend import TOO_FEW
+from wijkkompas.services.monitor import pilots as pilot_svc
 from wijkkompas.services.monitor import usecases as svc
 from wijkkompas.workspace import Workspace
 
@@ -74,9 +75,9 @@ def test_is_the_spread_between_wijken_growing(demo_ws: Workspace) -> None:
 
 
 def test_pilot_with_comparison_areas(demo_ws: Workspace) -> None:
-    svc.save_pilot(demo_ws, Pilot(code="other", name="Andere pilot", areas=("WK059903",),
+    pilot_svc.save_pilot(demo_ws, Pilot(code="other", name="Andere pilot", areas=("WK059903",),
                                   start_year=2014))
-    report = svc.pilot_comparison(
+    report = pilot_svc.pilot_comparison(
         demo_ws, Pilot(code="zuid", name="Zuid", areas=tuple(ZUID), start_year=2014),
         "lbm_totaal", baseline_indicators=["lbm_won", "lbm_bev", "lbm_vei"], k=2)
     comps = report.comparison_areas

@@ -10,6 +10,7 @@ from sqlalchemy import inspect
 from wijkkompas.errors import ConfigError, NotFound
 from wijkkompas.monitor.pilots import Pilot
 from wijkkompas.monitor.targets import TargetError
+from wijkkompas.services.monitor import pilots as pilot_svc
 from wijkkompas.services.monitor import usecases as svc
 from wijkkompas.workspace import Workspace
 
@@ -76,12 +77,12 @@ def test_pilots_are_stored(workspace: Workspace) -> None:
     _areas(workspace)
     pilot = Pilot(code="wave1", name="Eerste golf", areas=("WK059910",), start_year=2014,
                   measure_ids=("M-12",))
-    svc.save_pilot(workspace, pilot)
-    svc.save_pilot(workspace, Pilot(code="wave1", name="Eerste golf (herzien)",
+    pilot_svc.save_pilot(workspace, pilot)
+    pilot_svc.save_pilot(workspace, Pilot(code="wave1", name="Eerste golf (herzien)",
                                     areas=("WK059910", "WK059915"), start_year=2014))
-    stored = svc.get_pilot(workspace, "wave1")
+    stored = pilot_svc.get_pilot(workspace, "wave1")
     assert stored.name == "Eerste golf (herzien)" and len(stored.areas) == 2
-    assert len(svc.list_pilots(workspace)) == 1
+    assert len(pilot_svc.list_pilots(workspace)) == 1
 
 
 @pytest.mark.parametrize(("when", "term"), [

@@ -8,13 +8,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Integer, String, inspect, text
 
+from wijkkompas.database import metadata
 from wijkkompas.store.engine import (
     SQLITE_BUSY_TIMEOUT_MS,
     current_revision,
     make_engine,
     upgrade_schema,
 )
-from wijkkompas.store.models import Base, Indicator
+from wijkkompas.store.models import Indicator
 from wijkkompas.workspace import Workspace
 
 
@@ -22,7 +23,7 @@ def _diff(engine) -> list:  # noqa: ANN001
     with engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"compare_type": True,
                                                      "compare_server_default": False})
-        return compare_metadata(ctx, Base.metadata)
+        return compare_metadata(ctx, metadata())
 
 
 def test_migrations_match_models(workspace: Workspace) -> None:
@@ -37,7 +38,7 @@ def test_compare_detects_a_drifted_model(workspace: Workspace) -> None:
     from sqlalchemy import Column, MetaData, Table
 
     drifted = MetaData()
-    for table in Base.metadata.tables.values():
+    for table in metadata().tables.values():
         table.to_metadata(drifted)
     Table("indicators", drifted, Column("extra", Integer), extend_existing=True)
     with workspace.engine.connect() as conn:
@@ -54,7 +55,7 @@ def test_upgrade_is_idempotent(workspace: Workspace) -> None:
 
 def test_all_tables_present(workspace: Workspace) -> None:
     names = set(inspect(workspace.engine).get_table_names())
-    assert set(Base.metadata.tables) <= names
+    assert set(metadata().tables) <= names
     assert "alembic_version" in names
 
 

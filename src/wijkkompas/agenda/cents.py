@@ -10,7 +10,7 @@ import numpy as np
 from wijkkompas.agenda.model import Agenda, Allocation
 
 if TYPE_CHECKING:
-    from wijkkompas.agenda.optimise import Model
+    from wijkkompas.agenda.milp import Model
 
 
 def to_allocations(model: Model, values: np.ndarray) -> list[Allocation]:

@@ -30,18 +30,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from wijkkompas.agenda.milp import GROUPS, SCALE, Model, Row, build_model, planned_measures
 from wijkkompas.agenda.model import Agenda, format_euros
-from wijkkompas.agenda.optimise import (
-    GROUPS,
-    SCALE,
-    Model,
-    Row,
-    Solution,
-    build_model,
-    planned_measures,
-    solve,
-)
 from wijkkompas.agenda.result import Alternative, Binding, Conflict, Infeasibility
+from wijkkompas.agenda.solver import Solution, solve
 
 if TYPE_CHECKING:
     from wijkkompas.agenda.result import AllocationResult

@@ -32,7 +32,7 @@ import pandas as pd
 import pyproj
 import shapely
 
-from wijkkompas.areas.codes import clean_codes, invalid_codes, levels
+from wijkkompas.data.codes import clean_codes, invalid_codes, levels
 from wijkkompas.data.kwb import year_from_name
 from wijkkompas.data.sniff import checksum as file_checksum
 from wijkkompas.errors import ConfigError, DataError

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import Connection, delete, insert, select
 
-from wijkkompas.areas.codes import is_cbs_code
+from wijkkompas.data.codes import is_cbs_code
 from wijkkompas.errors import DataError, NotFound
 from wijkkompas.store.models import Area, AreaMember
 

@@ -132,7 +132,7 @@ def areas(
     db: DbOption = None,
 ) -> None:
     """Toon de gebieden."""
-    from wijkkompas.areas.codes import LEVELS
+    from wijkkompas.data.codes import LEVELS
 
     frame = _workspace(db).areas(level=level, municipality=municipality)
     table = Table("code", "naam", "niveau", "valt onder", "jaren")

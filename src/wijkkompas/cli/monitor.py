@@ -254,6 +254,7 @@ def pilot(
 ) -> None:
     """Vergelijk een pilot met gelijkende gebieden (verschil-in-verschillen)."""
     from wijkkompas.monitor.pilots import Pilot
+    from wijkkompas.services.monitor import pilots as pilot_svc
     from wijkkompas.services.monitor import usecases as svc
 
     ws = _workspace(db)
@@ -265,13 +266,13 @@ def pilot(
                           measure_ids=tuple(_codes(measures)),
                           subjects=(subject,) if subject else ())
         if save:
-            svc.save_pilot(ws, the_pilot)
+            pilot_svc.save_pilot(ws, the_pilot)
     elif code:
-        the_pilot = svc.get_pilot(ws, code)
+        the_pilot = pilot_svc.get_pilot(ws, code)
     else:
         raise typer.BadParameter("geef --areas en --start, of --code van een opgeslagen pilot")
     subject = subject or (the_pilot.subjects[0] if the_pilot.subjects else None)
-    report = svc.pilot_comparison(ws, the_pilot, subject,
+    report = pilot_svc.pilot_comparison(ws, the_pilot, subject,
                                   baseline_indicators=[b.lower() for b in _codes(baseline)] or None,
                                   k=k, method=method, pool_municipalities=_codes(pool) or None,
                                   interval=interval)

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 
-from wijkkompas.areas.codes import LEVEL_ORDER, municipality_of, parent_of
 from wijkkompas.data.catalogue import Catalogue, load_catalogue
+from wijkkompas.data.codes import LEVEL_ORDER, municipality_of, parent_of
 from wijkkompas.data.parsed import ParsedData
 from wijkkompas.store.models import (
     Area,

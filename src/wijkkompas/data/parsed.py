@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from wijkkompas.areas.codes import clean_codes, invalid_codes, levels
+from wijkkompas.data.codes import clean_codes, invalid_codes, levels
 from wijkkompas.data.values import parse_values
 from wijkkompas.errors import DataError
 

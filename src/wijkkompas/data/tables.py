@@ -32,8 +32,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from wijkkompas.areas.codes import CODE_RE, clean_codes
 from wijkkompas.data.catalogue import Catalogue, load_catalogue
+from wijkkompas.data.codes import CODE_RE, clean_codes
 from wijkkompas.data.parsed import (
     OBS_COLUMNS,
     ParsedData,

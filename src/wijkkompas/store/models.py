@@ -155,12 +155,3 @@ class Boundary(Base):
     import_run_id: Mapped[int | None] = mapped_column(ForeignKey("import_runs.id"), index=True)
 
     __table_args__ = (UniqueConstraint("area_id", "year", name="uq_boundaries_area_year"),)
-
-
-# Tables declared in feature packages on this Base; imported here so that Base.metadata (used by
-# Alembic autogenerate and the schema comparison test) knows every table.
-from wijkkompas import audit as _audit_store  # noqa: E402, F401
-from wijkkompas.agenda import store as _agenda_store  # noqa: E402, F401
-from wijkkompas.monitor import store as _monitor_store  # noqa: E402, F401
-from wijkkompas.partners import store as _partners_store  # noqa: E402, F401
-from wijkkompas.store import accounts as _accounts_store  # noqa: E402, F401

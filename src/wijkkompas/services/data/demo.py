@@ -136,6 +136,7 @@ def store_demo_monitor(ws, *, progress: Callable[[str], None] | None = None) -> 
 
     from wijkkompas.errors import NotFound
     from wijkkompas.monitor.pilots import Pilot
+    from wijkkompas.services.monitor import pilots as pilot_svc
     from wijkkompas.services.monitor import usecases as svc
 
     if not inspect(ws.engine).has_table("monitor_targets"):
@@ -164,8 +165,8 @@ def store_demo_monitor(ws, *, progress: Callable[[str], None] | None = None) -> 
                 progress(f"demo-monitor: doel {code}")
             svc.add_target(ws, svc.make_target(code=code, areas=list(ZUID_2031), **fields),
                            reason="demodoel")
-    if "zuid-pilot" not in {p.code for p in svc.list_pilots(ws)}:
-        svc.save_pilot(ws, Pilot(code="zuid-pilot", name="Pilot Rotterdam-Zuid",
+    if "zuid-pilot" not in {p.code for p in pilot_svc.list_pilots(ws)}:
+        pilot_svc.save_pilot(ws, Pilot(code="zuid-pilot", name="Pilot Rotterdam-Zuid",
                                  areas=ZUID_2031, start_year=2014, subjects=("lbm_totaal",),
                                  note="Voorbeeldpilot in de drie focuswijken van zuid-2031."))
     return True

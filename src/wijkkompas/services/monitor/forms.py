@@ -15,6 +15,7 @@ from typing import Any
 from wijkkompas.errors import ConfigError
 from wijkkompas.i18n import _
 from wijkkompas.monitor.pilots import Pilot
+from wijkkompas.services.monitor import pilots as pilot_svc
 from wijkkompas.services.monitor import usecases as svc
 from wijkkompas.services.shared.context import ViewContext, link
 
@@ -301,5 +302,5 @@ def save_pilot(ctx: ViewContext, ws: Any, fields: dict[str, Any]) -> Saved:
                       m.strip() for m in str(fields.get("maatregelen") or "").split(",")
                       if m.strip()),
                   note=_text(fields, "toelichting") or "", subjects=tuple(subjects))
-    version = svc.save_pilot(ws, pilot, expected_version=_version(fields))
+    version = pilot_svc.save_pilot(ws, pilot, expected_version=_version(fields))
     return Saved("pilot", pilot.code, version, link(f"/monitor/pilot/{pilot.code}"))

@@ -16,157 +16,24 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from wijkkompas.i18n import _, current_language
+from wijkkompas.i18n import _
 from wijkkompas.services.framework.overview import Chart
+from wijkkompas.services.monitor import pilots as pilot_svc
 from wijkkompas.services.monitor import usecases as svc
 from wijkkompas.services.monitor.charts import gap_figure, programme_figure
+from wijkkompas.services.monitor.wording import (
+    decimals_of,
+    describe_target,
+    milestone_text,
+    note_text,
+    shown_number,
+    shown_share,
+    status_label,
+    subject_label,
+    translate_message,
+)
 from wijkkompas.services.shared.context import ViewContext, link
-from wijkkompas.services.shared.formatting import Shown, format_number, show_score
-
-
-def status_label(status: str) -> str:
-    labels = {
-        "achieved": _("doel bereikt"), "on_track": _("op koers"),
-        "uncertain": _("onzeker: het doel valt binnen de bandbreedte van de prognose"),
-        "off_track": _("niet op koers"),
-        "too_few_points": _("te weinig punten voor een betrouwbare trend"),
-        "no_data": _("geen gegevens"),
-    }
-    return labels.get(status, status)
-
-
-def _fragments() -> list[tuple[str, str]]:
-    """Dutch fragments of the monitor's library messages and their translation (longest
-    first), so service warnings, notes and flags read in the page's language; codes, numbers
-    and names inside a message stay as they are."""
-    pairs = [
-        ("sommige waarden zijn geharmoniseerd of gekoppeld over een grenswijziging; zie de "
-         "kolom 'flags'", _("sommige waarden zijn geharmoniseerd of gekoppeld over een "
-                            "grenswijziging; zie de kolom 'flags'")),
-        (" zijn gekoppeld of geharmoniseerd naar de nieuwste grenzen; zie de kolom 'flags'",
-         _(" zijn gekoppeld of geharmoniseerd naar de nieuwste grenzen; zie de kolom "
-           "'flags'")),
-        ("grenswijziging: waarden van ", _("grenswijziging: waarden van ")),
-        ("grens gewijzigd, niet te harmoniseren (geen aantal en geen noemer): ",
-         _("grens gewijzigd, niet te harmoniseren (geen aantal en geen noemer): ")),
-        (": Theil-index en variatiecoëfficiënt zijn daar niet bepaald (gebruik de "
-         "kwintielkloof)", _(": Theil-index en variatiecoëfficiënt zijn daar niet bepaald "
-                             "(gebruik de kwintielkloof)")),
-        ("negatieve waarden in ", _("negatieve waarden in ")),
-        ("geharmoniseerd (teller en noemer oppervlaktegewogen)",
-         _("geharmoniseerd (teller en noemer oppervlaktegewogen)")),
-        ("geharmoniseerd (oppervlaktegewogen)", _("geharmoniseerd (oppervlaktegewogen)")),
-        ("gekoppeld (code gewijzigd)", _("gekoppeld (code gewijzigd)")),
-        ("zonder volledige basiswaarden, niet gebruikt: ",
-         _("zonder volledige basiswaarden, niet gebruikt: ")),
-        ("constante indicatoren tellen niet mee: ", _("constante indicatoren tellen niet mee: ")),
-        ("zonder waarden vóór én na de start, niet meegeteld: ",
-         _("zonder waarden vóór én na de start, niet meegeteld: ")),
-        ("maar één jaar vóór de start: parallelle trends zijn niet te toetsen",
-         _("maar één jaar vóór de start: parallelle trends zijn niet te toetsen")),
-        ("basisjaar voor de selectie: ", _("basisjaar voor de selectie: ")),
-        ("; indicatoren: ", _("; indicatoren: ")),
-        ("; methode: ", _("; methode: ")),
-        (" gebied(en))", _(" gebied(en))")),
-        (" (uit ", _(" (uit ")),
-        (" in ", _(" in ")),
-    ]
-    return sorted(pairs, key=lambda p: -len(p[0]))
-
-
-def translate_message(text: str) -> str:
-    """A library message (Dutch) in the page's language, fragment by fragment."""
-    if current_language() == "nl" or not text:
-        return text
-    out = text
-    for dutch, shown in _fragments():
-        out = out.replace(dutch, shown)
-    return out
-
-
-def _note_text(code: str, params: dict) -> str:
-    texts = {
-        "no_baseline": _("geen waarde in het basisjaar {year}"),
-        "met_at_baseline": _("voldeed in het basisjaar al aan het doel"),
-        "no_target_value": _("geen doelwaarde (basiswaarde ontbreekt)"),
-        "few_points": _("{n} meetpunt(en) sinds {start}"),
-        "pace": _("tempo tot nu toe {observed} per jaar, nodig {needed} per jaar"),
-    }
-    shown = {k: format_number(v, 3 if abs(v) < 100 else 0) if isinstance(v, float) else v
-             for k, v in params.items()}
-    return texts.get(code, code).format(**shown)
-
-
-def _milestone_text(check: dict, decimals: int) -> str:
-    year = check["year"]
-    if check["basis"] == "none":
-        return _("{year}: geen meting in dat jaar").format(year=year)
-    verdict = _("gehaald") if check["met"] else _("niet gehaald")
-    value = format_number(check["value"], decimals)
-    goal = format_number(check["goal"], decimals)
-    if check["basis"] == "measured":
-        return _("{year}: {verdict} (gemeten {value}, tussendoel {goal})").format(
-            year=year, verdict=verdict, value=value, goal=goal)
-    if check["basis"] == "trend":
-        return _("{year}: geen meting in dat jaar; volgens de trend {value}, tussendoel {goal}: "
-                 "{verdict}").format(year=year, value=value, goal=goal, verdict=verdict)
-    return _("{year}: geen meting in dat jaar; lineair tussen {before} en {after} {value}, "
-             "tussendoel {goal}: {verdict}").format(
-        year=year, before=check["before"], after=check["after"], value=value, goal=goal,
-        verdict=verdict)
-
-
-def describe_target(target: svc.Target) -> str:
-    """One sentence describing a target, in the page's language."""
-    if target.kind == "absolute":
-        how = _("naar {value} in {year}").format(value=format_number(target.value, 2),
-                                                 year=target.target_year)
-    elif target.kind == "change":
-        sign = "+" if (target.value or 0) >= 0 else ""
-        how = _("{value} t.o.v. {base} in {year}").format(
-            value=sign + format_number(target.value, 2), base=target.baseline_year,
-            year=target.target_year)
-    elif target.kind == "reference":
-        label = target.reference_label or _("gemiddelde van {areas}").format(
-            areas=", ".join(target.reference_areas))
-        how = _("op het {label} in {year}").format(label=label, year=target.target_year)
-        if target.reference_year is not None:
-            how += f" ({target.reference_year})"
-        if target.value:
-            how += f" {'+' if target.value > 0 else ''}{format_number(target.value, 2)}"
-    else:
-        how = _("uit de laagste klasse in {year}").format(year=target.target_year)
-    what = target.subject if target.measure == "indicator" else _("opgave {code}").format(
-        code=target.subject)
-    return _("{what}: {how} (basis {base}; {n} gebied(en))").format(
-        what=what, how=how, base=target.baseline_year, n=len(target.areas))
-
-
-def _subject_label(ctx: ViewContext, code: str, measure: str = "indicator") -> str:
-    if measure != "indicator":
-        return _("opgave {code}").format(code=code)
-    row = ctx.indicator_meta().get(code)
-    if row is None:
-        return code
-    label = row["label_en"] if current_language() == "en" and row["label_en"] else row["label_nl"]
-    return str(label)
-
-
-def _decimals(ctx: ViewContext, code: str, measure: str = "indicator") -> int:
-    row = ctx.indicator_meta().get(code) if measure == "indicator" else None
-    return int(row["decimals"]) if row is not None else 1
-
-
-def _num(value: object, decimals: int) -> Shown:
-    return show_score(value, decimals)
-
-
-def _pct(value: object) -> Shown:
-    number = show_score(value, 0)
-    if number.value is None:
-        return number
-    return Shown(number.value, format_number(100 * number.value, 0) + "%", "ok")
-
+from wijkkompas.services.shared.formatting import Shown, format_number
 
 # --- progress -------------------------------------------------------------------------------
 
@@ -204,19 +71,20 @@ def _progress_rows(ctx: ViewContext, table: pd.DataFrame, decimals: int,
     for r in table.to_dict("records"):
         cy = r["current_year"]
         extra = (details or {}).get(str(r["area_code"]), {})
-        milestones = "; ".join(_milestone_text(c, decimals)
+        milestones = "; ".join(milestone_text(c, decimals)
                                for c in extra.get("milestone_checks", []))
-        notes = "; ".join(_note_text(c, p) for c, p in extra.get("note_items", []))
+        notes = "; ".join(note_text(c, p) for c, p in extra.get("note_items", []))
         rows.append(ProgressRow(
             code=str(r["area_code"]), name=str(r["name"]), url=link(f"/gebied/{r['area_code']}"),
-            baseline_year=int(r["baseline_year"]), baseline=_num(r["baseline_value"], decimals),
+            baseline_year=int(r["baseline_year"]), baseline=shown_number(r["baseline_value"], decimals),
             current_year=None if pd.isna(cy) else int(cy),
-            current=_num(r["current_value"], decimals), target_year=int(r["target_year"]),
-            target=_num(r["target_value"], decimals), share_of_way=_pct(r["share_of_way"]),
-            pace_observed=_num(r["pace_observed"], decimals + 1),
-            pace_needed=_num(r["pace_needed"], decimals + 1), n_points=int(r["n_points"]),
-            forecast=_num(r["forecast"], decimals), forecast_low=_num(r["forecast_low"], decimals),
-            forecast_high=_num(r["forecast_high"], decimals), status=str(r["status"]),
+            current=shown_number(r["current_value"], decimals), target_year=int(r["target_year"]),
+            target=shown_number(r["target_value"], decimals), share_of_way=shown_share(r["share_of_way"]),
+            pace_observed=shown_number(r["pace_observed"], decimals + 1),
+            pace_needed=shown_number(r["pace_needed"], decimals + 1), n_points=int(r["n_points"]),
+            forecast=shown_number(r["forecast"], decimals),
+            forecast_low=shown_number(r["forecast_low"], decimals),
+            forecast_high=shown_number(r["forecast_high"], decimals), status=str(r["status"]),
             status_label=status_label(str(r["status"])),
             milestones=milestones if details is not None else str(r["milestones"]),
             flags=translate_message(str(r["flags"])),
@@ -289,7 +157,7 @@ def programme(ctx: ViewContext, code: str, *, versie: int | None = None) -> Prog
     """The programme monitor of target ``code``: each area's progress and forecast."""
     target = svc.get_target(ctx.ws, code, versie)
     result = svc.target_progress(ctx.ws, target)
-    dec = _decimals(ctx, target.subject, target.measure)
+    dec = decimals_of(ctx, target.subject, target.measure)
     rows = _progress_rows(ctx, result.table, dec, result.details)
     series = svc.target_series(ctx.ws, target)
     series = series[series["area_code"].isin(target.areas)].dropna(subset=["value"])
@@ -298,10 +166,10 @@ def programme(ctx: ViewContext, code: str, *, versie: int | None = None) -> Prog
         index=False)}
     flag_of = {(a, int(y)): translate_message(str(f)) for a, y, f in
                series[["area_code", "year", "flag"]].itertuples(index=False) if f}
-    series_rows = [SeriesRow(r.code, r.name, [_num(lookup.get((r.code, y)), dec) for y in years],
+    series_rows = [SeriesRow(r.code, r.name, [shown_number(lookup.get((r.code, y)), dec) for y in years],
                              [flag_of.get((r.code, y), "") for y in years])
                    for r in rows]
-    label = _subject_label(ctx, target.subject, target.measure)
+    label = subject_label(ctx, target.subject, target.measure)
     chart = None
     if years:
         figure = programme_figure(result.table, lookup, years, label,
@@ -401,7 +269,7 @@ def monitor_index(ctx: ViewContext) -> MonitorIndexView:
         for r in frame.to_dict("records")]
     pilots = [PilotSummary(p.code, p.name, [str(names.get(a, a)) for a in p.areas],
                            p.start_year, p.note, link(f"/monitor/pilot/{p.code}"))
-              for p in svc.list_pilots(ctx.ws)]
+              for p in pilot_svc.list_pilots(ctx.ws)]
     return MonitorIndexView(targets, pilots, link("/monitor/spreiding"))
 
 
@@ -462,7 +330,7 @@ def area_monitor(ctx: ViewContext, code: str) -> AreaMonitor:
         result = svc.target_progress(ctx.ws, target)
         table = result.table
         mine = _progress_rows(ctx, table[table["area_code"] == code],
-                              _decimals(ctx, target.subject, target.measure), result.details)
+                              decimals_of(ctx, target.subject, target.measure), result.details)
         rows += [AreaTargetRow(target.code, target.name, describe_target(target),
                                link(f"/monitor/doel/{target.code}"), p) for p in mine]
     gaps = []
@@ -475,8 +343,8 @@ def area_monitor(ctx: ViewContext, code: str) -> AreaMonitor:
             gaps.append(SurveyGapRow(
                 str(r["area_code"]), str(r["name"]), str(r["part"]), _part_name(str(r["part"])),
                 int(r["year"]),
-                _num(r["objective"], 1), _num(r["subjective"], 1), _num(r["gap"], 1),
-                _num(r["gap_change"], 1), bool(r["signal"]), str(r["signal_text"])))
+                shown_number(r["objective"], 1), shown_number(r["subjective"], 1), shown_number(r["gap"], 1),
+                shown_number(r["gap_change"], 1), bool(r["signal"]), str(r["signal_text"])))
     return AreaMonitor(code, rows, gaps)
 
 
@@ -573,10 +441,10 @@ def gap(ctx: ViewContext, *, indicator: str | None = None, gemeente: str | None 
                             municipalities=munis)
     names = ctx.areas()["name"]
     measure = "indicator" if framework is None else "score"
-    dec = _decimals(ctx, subject, measure)
-    rows = [GapRow(str(g), str(names.get(g, g)), int(y), int(r["n"]), _num(r["mean"], dec),
-                   _num(r["best_quintile"], dec), _num(r["worst_quintile"], dec),
-                   _num(r["gap"], dec), _num(r["theil"], 4), _num(r["cv"], 3),
+    dec = decimals_of(ctx, subject, measure)
+    rows = [GapRow(str(g), str(names.get(g, g)), int(y), int(r["n"]), shown_number(r["mean"], dec),
+                   shown_number(r["best_quintile"], dec), shown_number(r["worst_quintile"], dec),
+                   shown_number(r["gap"], dec), shown_number(r["theil"], 4), shown_number(r["cv"], 3),
                    int(r.get("harmonised", 0)), translate_message(str(r.get("flags", ""))))
             for (g, y), r in report.table.iterrows()]
     verdicts = []
@@ -585,7 +453,7 @@ def gap(ctx: ViewContext, *, indicator: str | None = None, gemeente: str | None 
         verdicts.append(GapVerdict(v.group, name, v.measure, _measure_label(v.measure),
                                    v.verdict, _verdict_sentence(v, name, 4 if v.measure != "gap"
                                                                 else dec)))
-    label = _subject_label(ctx, subject, measure)
+    label = subject_label(ctx, subject, measure)
     chart = None
     if rows:
         series = {v.name: [(y, float(report.table.loc[(v.municipality, y), v.measure]))
@@ -596,7 +464,7 @@ def gap(ctx: ViewContext, *, indicator: str | None = None, gemeente: str | None 
             "over de jaren (de maat die per gemeente in de conclusie wordt gebruikt). De tabel "
             "hieronder bevat dezelfde getallen.").format(subject=label))
     meta = ctx.indicator_meta()
-    options = sorted(((c, _subject_label(ctx, c)) for c in meta), key=lambda o: o[1].lower())
+    options = sorted(((c, subject_label(ctx, c)) for c in meta), key=lambda o: o[1].lower())
     query = {"indicator": indicator, "gemeente": gemeente, "kader": kader, "opgave": opgave,
              "niveau": niveau if niveau != "wijk" else None}
     return GapView(subject, label, framework, level, munis or [], rows, verdicts, chart,

@@ -11,9 +11,10 @@ import pandas as pd
 
 from wijkkompas.i18n import _
 from wijkkompas.services.framework.overview import Chart
+from wijkkompas.services.monitor import pilots as pilot_svc
 from wijkkompas.services.monitor import usecases as svc
 from wijkkompas.services.monitor.charts import pilot_figure
-from wijkkompas.services.monitor.pages import _decimals, _num, _subject_label, translate_message
+from wijkkompas.services.monitor.wording import decimals_of, shown_number, subject_label, translate_message
 from wijkkompas.services.shared.context import ViewContext, link
 from wijkkompas.services.shared.formatting import Shown, format_number
 
@@ -74,10 +75,10 @@ def _basis(basis: str | None) -> list[str] | None:
 
 
 def _pilot_report(ctx: ViewContext, code: str, indicator: str | None, basis: str | None,
-                  k: int) -> svc.PilotReport:
-    stored = svc.get_pilot(ctx.ws, code)
+                  k: int) -> pilot_svc.PilotReport:
+    stored = pilot_svc.get_pilot(ctx.ws, code)
     subject = indicator or (stored.subjects[0] if stored.subjects else PILOT_SUBJECT)
-    return svc.pilot_comparison(ctx.ws, stored, subject, baseline_indicators=_basis(basis), k=k)
+    return pilot_svc.pilot_comparison(ctx.ws, stored, subject, baseline_indicators=_basis(basis), k=k)
 
 
 def pilot(ctx: ViewContext, code: str, *, indicator: str | None = None,
@@ -86,11 +87,11 @@ def pilot(ctx: ViewContext, code: str, *, indicator: str | None = None,
     report = _pilot_report(ctx, code, indicator, basis, k)
     p, did = report.pilot, report.did
     names = ctx.areas()["name"]
-    dec = _decimals(ctx, report.subject)
+    dec = decimals_of(ctx, report.subject)
     matches = [MatchRow(str(r["pilot_area"]), str(r["pilot_name"]), str(r["comparison_area"]),
-                        str(r["comparison_name"]), _num(r.get("distance"), 2))
+                        str(r["comparison_name"]), shown_number(r.get("distance"), 2))
                for r in report.matches.to_dict("records")]
-    means = [GroupRow(int(y), _num(r.get("pilot"), dec), _num(r.get("vergelijking"), dec),
+    means = [GroupRow(int(y), shown_number(r.get("pilot"), dec), shown_number(r.get("vergelijking"), dec),
                       _("na de start") if int(y) >= p.start_year else _("vóór de start"))
              for y, r in report.means.iterrows()]
     better = did.effect > 0 if report.direction == "higher_better" else did.effect < 0
@@ -105,7 +106,7 @@ def pilot(ctx: ViewContext, code: str, *, indicator: str | None = None,
                             low=format_number(did.low, dec), high=format_number(did.high, dec))
                     + "; " + (_("de bandbreedte sluit 0 uit.") if sure else
                               _("maar de bandbreedte omvat 0: geen aantoonbaar verschil.")))
-    label = _subject_label(ctx, report.subject)
+    label = subject_label(ctx, report.subject)
     chart = None
     if len(report.means):
         chart = Chart(f"pilot-{p.code}", pilot_figure(
@@ -118,9 +119,10 @@ def pilot(ctx: ViewContext, code: str, *, indicator: str | None = None,
         code=p.code, name=p.name, areas=[(a, str(names.get(a, a))) for a in p.areas],
         start_year=p.start_year, subject=report.subject, subject_label=label,
         baseline_indicators=_basis(basis) or [report.subject], matches=matches, means=means,
-        effect=_num(did.effect, dec), low=_num(did.low, dec), high=_num(did.high, dec),
-        level=round(100 * did.level), pilot_change=_num(did.pilot_change, dec),
-        comparison_change=_num(did.comparison_change, dec), sentence=sentence,
+        effect=shown_number(did.effect, dec), low=shown_number(did.low, dec),
+        high=shown_number(did.high, dec),
+        level=round(100 * did.level), pilot_change=shown_number(did.pilot_change, dec),
+        comparison_change=shown_number(did.comparison_change, dec), sentence=sentence,
         caveat=_("Let op: verschil-in-verschillen veronderstelt dat pilot- en "
                  "vergelijkingsgebieden zich zonder pilot gelijk zouden hebben ontwikkeld "
                  "(parallelle trends). Het is een vergelijking, geen bewijs van oorzaak en "
@@ -129,7 +131,7 @@ def pilot(ctx: ViewContext, code: str, *, indicator: str | None = None,
         chart=chart, warnings=[translate_message(w) for w in report.warnings],
         downloads={"csv": link(f"/api/v1/monitor/pilot/{p.code}.csv", **query),
                    "xlsx": link(f"/api/v1/monitor/pilot/{p.code}.xlsx", **query)},
-        subjects=[(s, _subject_label(ctx, s), link(f"/monitor/pilot/{p.code}", indicator=s))
+        subjects=[(s, subject_label(ctx, s), link(f"/monitor/pilot/{p.code}", indicator=s))
                   for s in p.subjects], version=p.version)
 
 

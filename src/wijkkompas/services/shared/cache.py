@@ -80,12 +80,13 @@ def data_version(engine: Any) -> str:
     """A token that changes whenever an import run is added or finished, or a target, pilot,
     agenda or framework version is written, or anything else is recorded in the audit trail
     (partners, core teams, accounts; one small query per request)."""
-    from wijkkompas.store.models import Base
+    from wijkkompas.database import metadata
 
+    tables = metadata().tables
     columns = [func.count(ImportRun.id), func.max(ImportRun.id),
                func.max(ImportRun.finished_at)]
     for name in VERSIONED_TABLES:
-        table = Base.metadata.tables.get(name)
+        table = tables.get(name)
         if table is None or "id" not in table.c:
             continue
         columns.append(select(func.count()).select_from(table).scalar_subquery())

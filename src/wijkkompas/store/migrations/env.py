@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from wijkkompas.store.models import Base
+from wijkkompas.database import metadata
 
 config = context.config
 connection = config.attributes.get("connection")
@@ -13,7 +13,7 @@ if connection is None:  # pragma: no cover - only via upgrade_schema
 
 context.configure(
     connection=connection,
-    target_metadata=Base.metadata,
+    target_metadata=metadata(),
     render_as_batch=True,
     compare_type=True,
 )
