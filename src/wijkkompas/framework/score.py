@@ -9,6 +9,7 @@ Scores are "higher is better" on every level. Priority tiers go to the LOWEST sc
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -252,10 +253,46 @@ def _long_contributions(parts: list[tuple[str, str, pd.DataFrame]]) -> pd.DataFr
     }, copy=False)
 
 
-def score(fw: Framework, data: ScoringData, *, years: list[int] | None = None,
-          areas: list[str] | None = None, progress: Progress | None = None) -> ScoreResult:
-    """Score ``fw`` on ``data`` for ``years`` (default: the framework's years, else every
-    year with data) and ``areas`` (default: every area of the framework's level and scope)."""
+@dataclass
+class Plan:
+    """What one scoring run covers: the areas, the years (with the history that imputation may
+    draw on) and the indicator columns to load."""
+
+    indicators: list[str]
+    needed: list[str]
+    population_code: str
+    codes: list[str]
+    years: list[int]
+    history: list[int]
+
+
+@dataclass
+class Raw:
+    """The loaded data after denomination and screening."""
+
+    all_rows: pd.DataFrame  # denominated, scored years and history
+    scored_rows: np.ndarray  # which rows of ``all_rows`` are in the scored years
+    raw: pd.DataFrame  # scored years, after screening
+    screened: pd.DataFrame
+    population: pd.Series | None
+
+
+@dataclass
+class Aggregated:
+    """Scores per theme and opgave (and overall), their reference scores, the weights used and
+    the contributions per (opgave, theme) before they are made long."""
+
+    scores: dict[str, pd.Series] = field(default_factory=dict)
+    reference_scores: dict[str, float] = field(default_factory=dict)
+    weights: dict[str, pd.Series] = field(default_factory=dict)
+    contribution_parts: list[tuple[str, str, pd.DataFrame]] = field(default_factory=list)
+
+
+def plan_run(fw: Framework, data: ScoringData, years: list[int] | None,
+             areas: list[str] | None, ctx: StepContext) -> Plan:
+    """Stage 1 — choose areas, years and columns. The base year of an anchored framework is
+    scored alongside a later year; ``previous_year`` imputation loads ``max_gap`` earlier years
+    as history."""
     indicators = fw.indicator_codes()
     specs = fw.indicator_specs()
     denominators = sorted({s.denominator for s in specs.values() if s.denominator})
@@ -265,83 +302,101 @@ def score(fw: Framework, data: ScoringData, *, years: list[int] | None = None,
     years = sorted(years or fw.years or data.years_with(indicators))
     if not years:
         raise FrameworkError("geen jaren met gegevens voor de indicatoren van dit kader")
-    ctx = StepContext(directions=directions_for(fw))
     base = fw.anchor.year if fw.anchor.type == "base_year" else None
     if base is not None and base not in years and base in data.years_with(indicators):
         # A later year alone cannot be anchored: score the base year alongside it.
         years = sorted({*years, base})
         ctx.warn(f"basisjaar {base} meegescoord: de normalisatie is daarop verankerd")
-    if progress:
-        progress(f"{len(codes)} gebieden × {len(years)} jaren × {len(indicators)} indicatoren")
-    # Imputation from earlier years needs those years as history (dropped after imputing).
     history: list[int] = []
     if fw.steps.impute.method == "previous_year":
         gap = int(fw.steps.impute.params.get("max_gap", 2))
         history = [y for y in data.years_with(indicators) if min(years) - gap <= y < min(years)]
-    wide = data.wide(codes, needed, sorted({*history, *years}))
-    scored_rows = wide.index.get_level_values("year").isin(years)
-    empty = wide.loc[scored_rows, indicators].isna().all()
-    for code in indicators:
+    return Plan(indicators, needed, pop_code, codes, years, history)
+
+
+def load_raw(fw: Framework, data: ScoringData, plan: Plan, ctx: StepContext) -> Raw:
+    """Stage 2 — load the wide table, denominate, and screen areas (data availability, minimum
+    population). Indicators without any value are named in a warning."""
+    wide = data.wide(plan.codes, plan.needed, sorted({*plan.history, *plan.years}))
+    scored_rows = wide.index.get_level_values("year").isin(plan.years)
+    empty = wide.loc[scored_rows, plan.indicators].isna().all()
+    for code in plan.indicators:
         if empty[code]:
             ctx.warn(f"{code}: geen enkele waarde in de gekozen gebieden en jaren")
     raw_all = _denominate(wide, fw, ctx)
-    population = wide.loc[scored_rows, pop_code] if pop_code in wide else None
+    population = (wide.loc[scored_rows, plan.population_code]
+                  if plan.population_code in wide else None)
     raw, screened = _screen(raw_all[scored_rows], population, fw, ctx)
     if raw.empty:
         raise FrameworkError("na screening blijft geen enkel gebied over")
+    return Raw(raw_all, scored_rows, raw, screened, population)
 
-    ctx.reference = reference_values(fw, data, raw, years, ctx)
+
+def set_references(fw: Framework, data: ScoringData, plan: Plan, raw: Raw,
+                   ctx: StepContext) -> None:
+    """Stage 3 — what the later steps compare with: the reference values (anchor), goalposts,
+    targets and the municipality of every row (for group imputation)."""
+    specs = fw.indicator_specs()
+    ctx.reference = reference_values(fw, data, raw.raw, plan.years, ctx)
     ctx.goalposts = pd.DataFrame(
         {c: {"low": s.goalposts[0], "high": s.goalposts[1]} for c, s in specs.items()
          if s.goalposts}).T.reindex(columns=["low", "high"])
     ctx.targets = pd.Series({c: s.target for c, s in specs.items() if s.target is not None},
                             dtype=float)
-    ctx.groups = pd.Series(
-        raw.index.get_level_values("area_code").map(data.areas["municipality_code"]),
-        index=raw.index)
+    ctx.groups = _municipalities(data, raw.raw.index)
 
-    if progress:
-        progress("imputeren, uitschieters, normaliseren")
+
+def _municipalities(data: ScoringData, index: pd.Index) -> pd.Series:
+    return pd.Series(index.get_level_values("area_code").map(data.areas["municipality_code"]),
+                     index=index)
+
+
+def impute(fw: Framework, data: ScoringData, plan: Plan, raw: Raw,
+           ctx: StepContext) -> pd.DataFrame:
+    """Stage 4 — fill gaps with the framework's imputation method. With history years the
+    imputer sees them as a source; their rows and what it said about them are dropped."""
     imp = IMPUTE.get(fw.steps.impute.method, "steps.impute: ")
-    if history:
-        past = raw_all[~scored_rows]
-        with_history = pd.concat([past, raw]).sort_index()
-        ctx.groups = pd.Series(
-            with_history.index.get_level_values("area_code").map(
-                data.areas["municipality_code"]), index=with_history.index)
-        before = len(ctx.warnings)
-        x = imp.func(with_history, ctx,
-                     **imp.check_params(fw.steps.impute.params, "steps.impute: "))
-        # History rows are only a source; drop what the imputer said about them.
-        ctx.warnings[before:] = [w for w in ctx.warnings[before:]
-                                 if not any(f" in {y} " in w or f" in {y}:" in w
-                                            for y in history)]
-        x = x.loc[raw.index]
-        ctx.groups = ctx.groups.loc[raw.index]
-    else:
-        x = imp.func(raw, ctx, **imp.check_params(fw.steps.impute.params, "steps.impute: "))
-    imputed = x
-    treat = TREAT.get(fw.steps.treat.method, "steps.treat: ")
-    x = treat.func(x, _fit_rows(fw, x) if fw.anchor.type != "per_year" else x, ctx,
-                   **treat.check_params(fw.steps.treat.params, "steps.treat: "))
-    norm, ref_norm = _normalise(fw, x, ctx.reference, ctx)
+    params = imp.check_params(fw.steps.impute.params, "steps.impute: ")
+    if not plan.history:
+        return imp.func(raw.raw, ctx, **params)
+    with_history = pd.concat([raw.all_rows[~raw.scored_rows], raw.raw]).sort_index()
+    ctx.groups = _municipalities(data, with_history.index)
+    before = len(ctx.warnings)
+    x = imp.func(with_history, ctx, **params)
+    # History rows are only a source; drop what the imputer said about them.
+    ctx.warnings[before:] = [w for w in ctx.warnings[before:]
+                             if not any(f" in {y} " in w or f" in {y}:" in w
+                                        for y in plan.history)]
+    ctx.groups = ctx.groups.loc[raw.raw.index]
+    return x.loc[raw.raw.index]
 
-    if progress:
-        progress("wegen en aggregeren")
-    scores: dict[str, pd.Series] = {}
-    ref_scores: dict[str, float] = {}
-    contrib_parts = []
-    weights_used: dict[str, pd.Series] = {}
+
+def treat_and_normalise(fw: Framework, imputed: pd.DataFrame, ctx: StepContext
+                        ) -> tuple[pd.DataFrame, pd.Series]:
+    """Stage 5 — outlier treatment (fitted on the anchor rows) and normalisation; returns the
+    normalised values and the normalised reference."""
+    treat = TREAT.get(fw.steps.treat.method, "steps.treat: ")
+    x = treat.func(imputed, _fit_rows(fw, imputed) if fw.anchor.type != "per_year" else imputed,
+                   ctx, **treat.check_params(fw.steps.treat.params, "steps.treat: "))
+    return _normalise(fw, x, ctx.reference, ctx)
+
+
+def aggregate_opgaven(fw: Framework, norm: pd.DataFrame, ref_norm: pd.Series,
+                      ctx: StepContext) -> Aggregated:
+    """Stage 6 — weight and aggregate indicators into themes and themes into opgaven, with
+    reference scores, and split each opgave's distance to its reference over the indicators
+    (contributions)."""
+    out = Aggregated()
     for i, op in enumerate(fw.opgaven):
         agg_spec = op.aggregate or fw.steps.aggregate
-        theme_scores = {}
-        theme_refs = {}
-        theme_contribs = {}
+        theme_scores: dict[str, pd.Series] = {}
+        theme_refs: dict[str, float] = {}
+        theme_contribs: dict[str, pd.DataFrame] = {}
         for j, th in enumerate(op.themes):
             where = f"opgaven[{i}].themes[{j}]: "
             cols = [ind.code for ind in th.indicators]
             w = theme_weights(fw, th, norm[cols], ctx, where)
-            weights_used[th.code] = w
+            out.weights[th.code] = w
             theme_scores[th.code] = _aggregate(agg_spec, norm[cols], w, ctx, where)
             theme_contribs[th.code] = contributions_of(norm[cols], w, ref_norm[cols],
                                                        agg_spec.method, **agg_spec.params)
@@ -353,57 +408,93 @@ def score(fw: Framework, data: ScoringData, *, years: list[int] | None = None,
         tw = tnominal / tnominal.sum() if tnominal.sum() > 0 else tnominal
         if tnominal.sum() <= 0:
             raise FrameworkError(f"opgaven[{i}]: alle themagewichten zijn 0")
-        weights_used[op.code] = tw
-        scores.update(theme_scores)
-        scores[op.code] = _aggregate(agg_spec, tframe, tw, ctx, f"opgaven[{i}]: ")
-        ref_scores.update(theme_refs)
+        out.weights[op.code] = tw
+        out.scores.update(theme_scores)
+        out.scores[op.code] = _aggregate(agg_spec, tframe, tw, ctx, f"opgaven[{i}]: ")
+        out.reference_scores.update(theme_refs)
         theme_level = contributions_of(tframe, tw, pd.Series(theme_refs), agg_spec.method,
                                        **agg_spec.params)
-        ref_scores[op.code] = _reference_score(agg_spec, scores[op.code], theme_level,
-                                               pd.Series(theme_refs), tw, f"opgaven[{i}]: ")
+        out.reference_scores[op.code] = _reference_score(
+            agg_spec, out.scores[op.code], theme_level, pd.Series(theme_refs), tw,
+            f"opgaven[{i}]: ")
         for th in op.themes:
             inner = theme_contribs[th.code]
             inner_sum = inner.sum(axis=1, min_count=1)
-            scale = (theme_level[th.code] / inner_sum.where(inner_sum != 0)).fillna(0.0)
-            part = inner.mul(scale, axis=0)
             # When the theme sits exactly at its reference, spread nothing.
-            contrib_parts.append((op.code, th.code, part))
-    if fw.overall is not None:
-        oframe = pd.DataFrame({op.code: scores[op.code] for op in fw.opgaven})
-        ow = pd.Series({op.code: op.weight for op in fw.opgaven}, dtype=float)
-        ow = ow / ow.sum()
-        weights_used[fw.overall.code] = ow
-        scores[fw.overall.code] = _aggregate(fw.overall.aggregate, oframe, ow, ctx, "overall: ")
-        ref_scores[fw.overall.code] = float(_aggregate(
-            fw.overall.aggregate, pd.DataFrame([{k: ref_scores[k] for k in ow.index}]), ow,
-            StepContext(directions=ctx.directions), "overall: ").iloc[0])
+            scale = (theme_level[th.code] / inner_sum.where(inner_sum != 0)).fillna(0.0)
+            out.contribution_parts.append((op.code, th.code, inner.mul(scale, axis=0)))
+    return out
 
-    score_frame = pd.DataFrame(scores)
+
+def aggregate_overall(fw: Framework, agg: Aggregated, ctx: StepContext) -> None:
+    """Stage 7 — the optional overall index over the opgaven (weighted by opgave weight)."""
+    if fw.overall is None:
+        return
+    oframe = pd.DataFrame({op.code: agg.scores[op.code] for op in fw.opgaven})
+    ow = pd.Series({op.code: op.weight for op in fw.opgaven}, dtype=float)
+    ow = ow / ow.sum()
+    agg.weights[fw.overall.code] = ow
+    agg.scores[fw.overall.code] = _aggregate(fw.overall.aggregate, oframe, ow, ctx, "overall: ")
+    agg.reference_scores[fw.overall.code] = float(_aggregate(
+        fw.overall.aggregate, pd.DataFrame([{k: agg.reference_scores[k] for k in ow.index}]), ow,
+        StepContext(directions=ctx.directions), "overall: ").iloc[0])
+
+
+def rank_and_tier(fw: Framework, agg: Aggregated, population: pd.Series | None,
+                  ctx: StepContext) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Stage 8 — ranks per year (1 = highest score) and priority tiers per opgave."""
+    score_frame = pd.DataFrame(agg.scores)
     ranks = score_frame.apply(lambda s: rank_scores(s, by_year=True, ascending=False))
     population = population.reindex(score_frame.index) if population is not None else None
-    tiers = assign_tiers(score_frame[[op.code for op in fw.opgaven]], fw.priority, ref_scores,
-                         population, ctx,
+    tiers = assign_tiers(score_frame[[op.code for op in fw.opgaven]], fw.priority,
+                         agg.reference_scores, population, ctx,
                          high_first={op.code for op in fw.opgaven if op.priority_when == "high"})
-    contributions = _long_contributions(contrib_parts)
+    return score_frame, ranks, tiers
+
+
+def score(fw: Framework, data: ScoringData, *, years: list[int] | None = None,
+          areas: list[str] | None = None, progress: Progress | None = None) -> ScoreResult:
+    """Score ``fw`` on ``data`` for ``years`` (default: the framework's years, else every
+    year with data) and ``areas`` (default: every area of the framework's level and scope).
+
+    The stages, each a function of this module: :func:`plan_run`, :func:`load_raw`
+    (denominate, screen), :func:`set_references`, :func:`impute`, :func:`treat_and_normalise`,
+    :func:`aggregate_opgaven`, :func:`aggregate_overall` and :func:`rank_and_tier`.
+    """
+    ctx = StepContext(directions=directions_for(fw))
+    plan = plan_run(fw, data, years, areas, ctx)
+    if progress:
+        progress(f"{len(plan.codes)} gebieden × {len(plan.years)} jaren × "
+                 f"{len(plan.indicators)} indicatoren")
+    raw = load_raw(fw, data, plan, ctx)
+    set_references(fw, data, plan, raw, ctx)
+    if progress:
+        progress("imputeren, uitschieters, normaliseren")
+    imputed = impute(fw, data, plan, raw, ctx)
+    norm, ref_norm = treat_and_normalise(fw, imputed, ctx)
+    if progress:
+        progress("wegen en aggregeren")
+    agg = aggregate_opgaven(fw, norm, ref_norm, ctx)
+    aggregate_overall(fw, agg, ctx)
+    score_frame, ranks, tiers = rank_and_tier(fw, agg, raw.population, ctx)
     return ScoreResult(
         framework=fw,
-        raw=raw,
+        raw=raw.raw,
         normalised=norm,
         scores=score_frame,
         ranks=ranks,
         tiers=tiers,
-        contributions=contributions,
+        contributions=_long_contributions(agg.contribution_parts),
         reference=ctx.reference,
         reference_normalised=ref_norm,
-        reference_scores=pd.Series(ref_scores),
-        weights=weights_used,
-        screened=screened,
+        reference_scores=pd.Series(agg.reference_scores),
+        weights=agg.weights,
+        screened=raw.screened,
         warnings=list(ctx.warnings),
         imputed=imputed,
-        data_fingerprint=data.fingerprint(codes, needed, years),
-        areas=data.areas.reindex(codes),
+        data_fingerprint=data.fingerprint(plan.codes, plan.needed, plan.years),
+        areas=data.areas.reindex(plan.codes),
         comparable_over_time=fw.anchor.type != "per_year" and fw.steps.normalise.method
         not in RANK_BASED,
     )
-
 
