@@ -1,1 +1,1 @@
-"""agenda."""
+"""Investeringsagenda use cases (versions, optimise, scenarios) and its pages, forms and flow."""

@@ -1,1 +1,1 @@
-"""areas."""
+"""The area profile (gebiedsprofiel) and areas side by side."""

@@ -1,1 +1,1 @@
-"""data."""
+"""Import use cases, the data pages and the demo workspace."""

@@ -1,12 +1,15 @@
-"""View models: one function per page, returning a typed dataclass.
+"""The overview page (map, ranking, koppelkansen) and the building blocks every page model uses.
+
+View models: one function per page, returning a typed dataclass.
 
 The HTML page renders the dataclass, its JSON twin under ``/api/v1`` serialises the very same
 object (:func:`to_dict`), so a page and its API answer cannot disagree. No scoring happens here:
 results come from :meth:`ViewContext.scored` (cached), observations are shown only through
 :func:`wijkkompas.services.shared.formatting.show_observation`.
 
-Overview and profile live here; the data, framework and list pages in
-:mod:`wijkkompas.services.data.pages`; downloads in :mod:`wijkkompas.services.framework.downloads`.
+The overview lives here; the profile in :mod:`wijkkompas.services.areas.profile`; the data,
+framework and list pages in :mod:`wijkkompas.services.data.pages`; downloads in
+:mod:`wijkkompas.services.framework.downloads`.
 """
 
 from __future__ import annotations
