@@ -89,9 +89,9 @@ def target_form(ctx: ViewContext) -> TargetForm:
         groups.append(ChoiceGroup(_("eigen gebieden (gebiedssets)"), [
             Choice(str(c), str(r["name"])) for c, r in custom.sort_values("name").iterrows()]))
     meta = ctx.indicator_meta()
-    from wijkkompas.services.monitor.pages import _subject_label
+    from wijkkompas.services.monitor.wording import subject_label
 
-    indicators = sorted((Choice(c, f"{_subject_label(ctx, c)} ({c})") for c in meta),
+    indicators = sorted((Choice(c, f"{subject_label(ctx, c)} ({c})") for c in meta),
                         key=lambda o: o.label.lower())
     return TargetForm(
         areas=groups, indicators=indicators, frameworks=list(preset_names()),
