@@ -227,7 +227,7 @@ def test_tiers_min_population() -> None:
     # E (100 inhabitants) gets no tier; the two lowest of the rest are C and then A/D (tied)
     assert column(result.tiers, "leef") == ["prioriteit", "overig", "prioriteit", "prioriteit",
                                             NO_TIER]
-    assert any("onder 150 inwoners" in w for w in result.warnings)
+    assert any("minder dan 150 inwoners" in w for w in result.warnings)
 
 
 # --------------------------------------------------------------------------------------------

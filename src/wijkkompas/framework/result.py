@@ -91,6 +91,11 @@ class ScoreResult:
     # The values after imputation, before outlier treatment (same shape as ``raw``): what the
     # framework actually used where the source had no value.
     imputed: pd.DataFrame | None = None
+    # Who may get a priority tier: inputs (population, households, establishments) and the
+    # Dutch reason an area is not assessed (None when it is), per (year, area_code).
+    assessment: pd.DataFrame | None = None
+    # Peiljaar mode: the data year of every raw value (same shape as ``raw``), else None.
+    source_years: pd.DataFrame | None = None
 
     @property
     def years(self) -> list[int]:

@@ -29,7 +29,7 @@ from wijkkompas.framework.registry import AGGREGATE
 from wijkkompas.framework.result import ScoreResult
 from wijkkompas.framework.schema import Framework, StepSpec
 from wijkkompas.framework.score import theme_weights
-from wijkkompas.framework.tiers import assign_tiers
+from wijkkompas.framework.tiers import assess, assign_tiers
 
 # Parts of a framework that must be equal for reweigh() to be exact.
 _FIXED_STEPS = ("impute", "treat", "normalise")
@@ -71,6 +71,18 @@ def _reference_score(spec: StepSpec, scores: pd.Series, values: pd.DataFrame,
     return float(_aggregate(spec, row, weights, quiet, where).iloc[0])
 
 
+def _not_assessed(base: ScoreResult, fw: Framework, population: pd.Series | None
+                  ) -> pd.Series | None:
+    """The variant's assessment (its own priority rule) on the base result's inputs."""
+    if base.assessment is not None:
+        inputs = base.assessment
+    elif population is not None:
+        inputs = pd.DataFrame({"population": population.reindex(base.scores.index)})
+    else:
+        return None
+    return assess(fw.priority, inputs)
+
+
 def reweigh(base: ScoreResult, fw: Framework, population: pd.Series | None = None
             ) -> ScoreResult:
     """Re-score ``base`` under ``fw`` (new weights and/or aggregation), from its normalised
@@ -83,8 +95,8 @@ def reweigh(base: ScoreResult, fw: Framework, population: pd.Series | None = Non
     fw
         The variant; must satisfy :func:`compatible` with ``base.framework``.
     population
-        Inhabitants per ``(year, area_code)``; needed only when the priority rule has a
-        ``min_population``.
+        Inhabitants per ``(year, area_code)``, only for a base result without its own
+        assessment inputs (:attr:`ScoreResult.assessment`).
 
     Returns
     -------
@@ -140,9 +152,9 @@ def reweigh(base: ScoreResult, fw: Framework, population: pd.Series | None = Non
             StepContext(directions=pd.Series(dtype=float)), "overall: ").iloc[0])
     frame = pd.DataFrame(scores).reindex(columns=base.scores.columns)
     ranks = frame.apply(lambda s: rank_scores(s, by_year=True, ascending=False))
-    pop = population.reindex(frame.index) if population is not None else None
-    tiers = assign_tiers(frame[[op.code for op in fw.opgaven]], fw.priority, ref_scores, pop,
-                         ctx, high_first={op.code for op in fw.opgaven
+    not_assessed = _not_assessed(base, fw, population)
+    tiers = assign_tiers(frame[[op.code for op in fw.opgaven]], fw.priority, ref_scores,
+                         not_assessed, ctx, high_first={op.code for op in fw.opgaven
                                           if op.priority_when == "high"})
     return dataclasses.replace(
         base, framework=fw, scores=frame, ranks=ranks, tiers=tiers,

@@ -162,6 +162,14 @@ class ScreenSpec(Strict):
     min_data_share: float = Field(default=0.5, ge=0, le=1)
 
 
+class PeiljaarSpec(Strict):
+    """Score per *peiljaar*: for every indicator the most recent value from the peiljaar or
+    up to ``window`` years before it. The year each value comes from is kept with the result
+    (:attr:`ScoreResult.source_years`) and shown next to the value."""
+
+    window: int = Field(default=4, ge=0, le=20)
+
+
 class StepsSpec(Strict):
     impute: StepSpec = StepSpec(method="none")
     treat: StepSpec = StepSpec(method="none")
@@ -192,6 +200,21 @@ class TierRule(Strict):
     labels: list[str] | None = None
     relative_to_reference: bool = False
     min_population: int = Field(default=0, ge=0)
+    unknown_population: Literal["not_assessed", "assessed"] = Field(
+        default="not_assessed",
+        description="an area without a population figure gets no tier (not_assessed) or is "
+        "ranked like the others (assessed)")
+    min_households: int = Field(default=0, ge=0, description="fewer private households: no tier")
+    households_indicator: str = "a_hh"
+    max_establishments_per_inhabitant: float | None = Field(
+        default=None, gt=0,
+        description="more business establishments per inhabitant: a business or harbour area "
+        "(no tier)")
+    establishments_indicator: str = "a_bedv"
+    max_top_share: float = Field(
+        default=0.4, gt=0, le=1,
+        description="a warning when the first tier holds more than this share of the ranked "
+        "areas (a top tier is a minority)")
 
     @model_validator(mode="after")
     def _labels(self) -> TierRule:
@@ -214,6 +237,26 @@ class TierRule(Strict):
         defaults = ["hoge prioriteit", "prioriteit", "aandacht", "overig"]
         n = len(self.cuts) + 1
         return defaults[:n - 1] + ["overig"] if n <= 4 else [f"klasse {i + 1}" for i in range(n)]
+
+
+class ApproachRule(Strict):
+    """One rule of an approach typology: when every condition holds, the area gets
+    ``approach``. ``tiers`` maps an opgave code to the tiers that match; ``declining`` names
+    opgaven whose score fell since the previous peiljaar (comparable scores only)."""
+
+    approach: str = Field(min_length=1)
+    tiers: dict[str, list[str]] = Field(default_factory=dict)
+    declining: list[str] = Field(default_factory=list)
+    description: str = ""
+
+
+class ApproachSpec(Strict):
+    """An approach typology (aanpak): ordered rules, the first that matches wins; an area
+    that matches none gets ``default``. Areas without a tier get no approach."""
+
+    name: str = "Aanpak"
+    rules: list[ApproachRule] = Field(min_length=1)
+    default: str = "regulier"
 
 
 class OverallSpec(Strict):
@@ -243,6 +286,8 @@ class Framework(Strict):
     reference: ReferenceSpec = ReferenceSpec()
     screen: ScreenSpec = ScreenSpec()
     priority: TierRule = TierRule()
+    peiljaar: PeiljaarSpec | None = None
+    approach: ApproachSpec | None = None
     opgaven: list[OpgaveSpec] = Field(min_length=1)
     overall: OverallSpec | None = None
 
@@ -256,6 +301,21 @@ class Framework(Strict):
                 if code in seen:
                     raise ValueError(f"code {code!r} komt twee keer voor ({seen[code]} en {where})")
                 seen[code] = where
+        if self.approach is not None:
+            labels = set(self.priority.tier_labels())
+            opgaven = {op.code for op in self.opgaven}
+            for i, rule in enumerate(self.approach.rules):
+                for code, tiers in rule.tiers.items():
+                    if code not in opgaven:
+                        raise ValueError(f"approach.rules[{i}]: onbekende opgave {code!r}")
+                    wrong = sorted(set(tiers) - labels)
+                    if wrong:
+                        raise ValueError(f"approach.rules[{i}]: onbekende klasse "
+                                         f"{', '.join(wrong)} (kies uit {', '.join(sorted(labels))})")
+                unknown = sorted(set(rule.declining) - opgaven)
+                if unknown:
+                    raise ValueError(f"approach.rules[{i}].declining: onbekende opgave "
+                                     f"{', '.join(unknown)}")
         return self
 
     # --- convenience ------------------------------------------------------------------------
@@ -275,6 +335,13 @@ class Framework(Strict):
                 for ind in th.indicators:
                     out.setdefault(ind.code, ind)
         return out
+
+    def at_level(self, level: str) -> Framework:
+        """The same framework scored at another level (``district`` or ``neighbourhood``)."""
+        if level not in LEVELS:
+            raise FrameworkError(f"onbekend niveau {level!r}; kies uit wijk, buurt "
+                                 f"({', '.join(LEVELS)})")
+        return self if level == self.level else self.model_copy(update={"level": level})
 
     def to_yaml(self) -> str:
         data = self.model_dump(mode="json", exclude_defaults=False)

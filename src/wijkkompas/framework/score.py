@@ -29,7 +29,7 @@ from wijkkompas.framework.rank import rank_scores
 from wijkkompas.framework.registry import AGGREGATE, IMPUTE, NORMALISE, TREAT, WEIGHT
 from wijkkompas.framework.result import ScoreResult
 from wijkkompas.framework.schema import Framework, StepSpec, ThemeSpec
-from wijkkompas.framework.tiers import assign_tiers
+from wijkkompas.framework.tiers import ASSESSMENT_COLUMNS, assess, assign_tiers
 
 RANK_BASED = {"rank", "percentile", "borda"}
 Progress = Callable[[str], None]
@@ -264,6 +264,7 @@ class Plan:
     codes: list[str]
     years: list[int]
     history: list[int]
+    load_years: list[int]  # the data years read (history, or the peiljaar windows)
 
 
 @dataclass
@@ -274,7 +275,8 @@ class Raw:
     scored_rows: np.ndarray  # which rows of ``all_rows`` are in the scored years
     raw: pd.DataFrame  # scored years, after screening
     screened: pd.DataFrame
-    population: pd.Series | None
+    assessment: pd.DataFrame  # ASSESSMENT_COLUMNS per scored row (who may get a tier)
+    source_years: pd.DataFrame | None  # peiljaar mode: the data year of every raw value
 
 
 @dataclass
@@ -297,7 +299,9 @@ def plan_run(fw: Framework, data: ScoringData, years: list[int] | None,
     specs = fw.indicator_specs()
     denominators = sorted({s.denominator for s in specs.values() if s.denominator})
     pop_code = fw.screen.population_indicator
-    needed = list(dict.fromkeys([*indicators, *denominators, pop_code]))
+    rule = fw.priority
+    needed = list(dict.fromkeys([*indicators, *denominators, pop_code,
+                                 rule.households_indicator, rule.establishments_indicator]))
     codes = _scope(fw, data, areas)
     years = sorted(years or fw.years or data.years_with(indicators))
     if not years:
@@ -308,16 +312,52 @@ def plan_run(fw: Framework, data: ScoringData, years: list[int] | None,
         years = sorted({*years, base})
         ctx.warn(f"basisjaar {base} meegescoord: de normalisatie is daarop verankerd")
     history: list[int] = []
+    if fw.peiljaar is not None:
+        # Each peiljaar draws on its window; previous-year imputation needs no extra history.
+        first = min(years) - fw.peiljaar.window
+        load = [y for y in data.years_with(needed) if first <= y <= max(years)]
+        return Plan(indicators, needed, pop_code, codes, years, history,
+                    sorted({*load, *years}))
     if fw.steps.impute.method == "previous_year":
         gap = int(fw.steps.impute.params.get("max_gap", 2))
         history = [y for y in data.years_with(indicators) if min(years) - gap <= y < min(years)]
-    return Plan(indicators, needed, pop_code, codes, years, history)
+    return Plan(indicators, needed, pop_code, codes, years, history, sorted({*history, *years}))
+
+
+def select_peiljaar(wide: pd.DataFrame, peiljaren: list[int], window: int
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per peiljaar and area, each column's most recent value from the peiljaar or up to
+    ``window`` years before it, and the year that value comes from.
+
+    ``wide`` has rows ``(year, area_code)`` (as :meth:`ScoringData.wide` returns them); both
+    results have rows ``(peiljaar, area_code)``. Years without a value give NaN / <NA>.
+    """
+    years = wide.index.get_level_values("year").to_numpy()
+    values, sources = [], []
+    for peiljaar in peiljaren:
+        part = wide[(years <= peiljaar) & (years >= peiljaar - window)].sort_index(
+            level=["area_code", "year"])
+        part_years = part.index.get_level_values("year").to_numpy(dtype=float)
+        seen = pd.DataFrame(np.where(part.notna(), part_years[:, None], np.nan),
+                            index=part.index, columns=part.columns)
+        # groupby().last() takes the last non-missing value of each column: the latest year.
+        value = part.groupby(level="area_code", sort=True).last()
+        source = seen.groupby(level="area_code", sort=True).max()
+        key = pd.MultiIndex.from_arrays([np.full(len(value), peiljaar), value.index],
+                                        names=["year", "area_code"])
+        values.append(value.set_axis(key))
+        sources.append(source.set_axis(key))
+    return (pd.concat(values).sort_index(),
+            pd.concat(sources).sort_index().astype("Int64"))
 
 
 def load_raw(fw: Framework, data: ScoringData, plan: Plan, ctx: StepContext) -> Raw:
     """Stage 2 — load the wide table, denominate, and screen areas (data availability, minimum
     population). Indicators without any value are named in a warning."""
-    wide = data.wide(plan.codes, plan.needed, sorted({*plan.history, *plan.years}))
+    wide = data.wide(plan.codes, plan.needed, plan.load_years)
+    source_years = None
+    if fw.peiljaar is not None:
+        wide, source_years = select_peiljaar(wide, plan.years, fw.peiljaar.window)
     scored_rows = wide.index.get_level_values("year").isin(plan.years)
     empty = wide.loc[scored_rows, plan.indicators].isna().all()
     for code in plan.indicators:
@@ -329,7 +369,16 @@ def load_raw(fw: Framework, data: ScoringData, plan: Plan, ctx: StepContext) -> 
     raw, screened = _screen(raw_all[scored_rows], population, fw, ctx)
     if raw.empty:
         raise FrameworkError("na screening blijft geen enkel gebied over")
-    return Raw(raw_all, scored_rows, raw, screened, population)
+    rule = fw.priority
+    assessment = pd.DataFrame({
+        name: (wide.loc[raw.index, code] if code in wide else np.nan)
+        for name, code in zip(ASSESSMENT_COLUMNS, (plan.population_code,
+                                                   rule.households_indicator,
+                                                   rule.establishments_indicator), strict=True)
+    }, index=raw.index)
+    if source_years is not None:
+        source_years = source_years.loc[raw.index, plan.indicators]
+    return Raw(raw_all, scored_rows, raw, screened, assessment, source_years)
 
 
 def set_references(fw: Framework, data: ScoringData, plan: Plan, raw: Raw,
@@ -440,14 +489,15 @@ def aggregate_overall(fw: Framework, agg: Aggregated, ctx: StepContext) -> None:
         StepContext(directions=ctx.directions), "overall: ").iloc[0])
 
 
-def rank_and_tier(fw: Framework, agg: Aggregated, population: pd.Series | None,
+def rank_and_tier(fw: Framework, agg: Aggregated, assessment: pd.DataFrame,
                   ctx: StepContext) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Stage 8 — ranks per year (1 = highest score) and priority tiers per opgave."""
+    """Stage 8 — ranks per year (1 = highest score) and priority tiers per opgave; areas that
+    :func:`~wijkkompas.framework.tiers.assess` sets apart get no tier."""
     score_frame = pd.DataFrame(agg.scores)
     ranks = score_frame.apply(lambda s: rank_scores(s, by_year=True, ascending=False))
-    population = population.reindex(score_frame.index) if population is not None else None
+    assessment["reason"] = assess(fw.priority, assessment)
     tiers = assign_tiers(score_frame[[op.code for op in fw.opgaven]], fw.priority,
-                         agg.reference_scores, population, ctx,
+                         agg.reference_scores, assessment["reason"], ctx,
                          high_first={op.code for op in fw.opgaven if op.priority_when == "high"})
     return score_frame, ranks, tiers
 
@@ -476,7 +526,7 @@ def score(fw: Framework, data: ScoringData, *, years: list[int] | None = None,
         progress("wegen en aggregeren")
     agg = aggregate_opgaven(fw, norm, ref_norm, ctx)
     aggregate_overall(fw, agg, ctx)
-    score_frame, ranks, tiers = rank_and_tier(fw, agg, raw.population, ctx)
+    score_frame, ranks, tiers = rank_and_tier(fw, agg, raw.assessment, ctx)
     return ScoreResult(
         framework=fw,
         raw=raw.raw,
@@ -492,9 +542,11 @@ def score(fw: Framework, data: ScoringData, *, years: list[int] | None = None,
         screened=raw.screened,
         warnings=list(ctx.warnings),
         imputed=imputed,
-        data_fingerprint=data.fingerprint(plan.codes, plan.needed, plan.years),
+        data_fingerprint=data.fingerprint(plan.codes, plan.needed, plan.load_years),
         areas=data.areas.reindex(plan.codes),
         comparable_over_time=fw.anchor.type != "per_year" and fw.steps.normalise.method
         not in RANK_BASED,
+        assessment=raw.assessment,
+        source_years=raw.source_years,
     )
 

@@ -97,7 +97,7 @@ from wijkkompas.framework.inputs import ScoringData
 from wijkkompas.framework.registry import AGGREGATE, NORMALISE
 from wijkkompas.framework.result import ScoreResult, framework_provenance
 from wijkkompas.framework.schema import Framework, StepSpec
-from wijkkompas.framework.tiers import NO_TIER
+from wijkkompas.framework.tiers import NO_TIER, assess
 
 __all__ = ["SensitivityResult", "sensitivity", "draw_weights", "first_order_indices"]
 
@@ -356,10 +356,9 @@ def sensitivity(fw: Framework, data: ScoringData, *, draws: int = 1000,
 
     # --- nominal evaluation (reproduces score(); see the tests) and tiers
     small = np.zeros(n, dtype=bool)
-    if rule.min_population:
-        pop_code = fw.screen.population_indicator
-        pop = data.wide(areas, [pop_code], [year])[pop_code].droplevel("year").reindex(areas)
-        small = (pop < rule.min_population).fillna(False).to_numpy(dtype=bool)
+    if nominal.assessment is not None:
+        reason = assess(rule, nominal.assessment).xs(year, level="year").reindex(areas)
+        small = reason.notna().to_numpy(dtype=bool)
     nom_sc = _evaluate(fw, own_combo, wnom, n, warn)
     labels = rule.tier_labels()
     nom_tier: dict[str, np.ndarray] = {}

@@ -13,7 +13,46 @@ from wijkkompas.framework.context import StepContext
 from wijkkompas.framework.rank import tiers_by_quantile, tiers_by_threshold, top_n
 from wijkkompas.framework.schema import TierRule
 
-NO_TIER = "geen (te klein)"
+NO_TIER = "niet beoordeeld"
+#: What :func:`assess` reads per (year, area_code).
+ASSESSMENT_COLUMNS = ["population", "households", "establishments"]
+
+
+def _number(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
+def assess(rule: TierRule, inputs: pd.DataFrame) -> pd.Series:
+    """Why an area gets no priority tier, per ``(year, area_code)`` (a Dutch reason), or
+    ``None`` for an area that is assessed.
+
+    An area is not assessed when it has fewer inhabitants than ``min_population`` (or no
+    population figure at all, with ``unknown_population: not_assessed``), fewer private
+    households than ``min_households``, or more business establishments per inhabitant than
+    ``max_establishments_per_inhabitant`` (a business or harbour area): rates of such areas
+    rest on too few residents to rank them. The first rule that applies is the reason.
+    """
+    reason = pd.Series(None, index=inputs.index, dtype=object)
+
+    def mark(mask: pd.Series, text: str) -> None:
+        reason[mask.fillna(False).astype(bool) & reason.isna()] = text
+
+    pop = inputs["population"] if "population" in inputs else pd.Series(float("nan"),
+                                                                        index=inputs.index)
+    if rule.min_population:
+        if rule.unknown_population == "not_assessed":
+            mark(pop.isna(), "aantal inwoners onbekend")
+        mark(pop < rule.min_population,
+             f"te weinig bewoners (minder dan {rule.min_population} inwoners)")
+    if rule.min_households and "households" in inputs:
+        mark(inputs["households"] < rule.min_households,
+             f"te weinig huishoudens (minder dan {rule.min_households})")
+    if rule.max_establishments_per_inhabitant and "establishments" in inputs:
+        ratio = inputs["establishments"] / pop.where(pop > 0)
+        mark(ratio > rule.max_establishments_per_inhabitant,
+             "bedrijventerrein of haven (meer dan "
+             f"{_number(rule.max_establishments_per_inhabitant)} bedrijfsvestiging per inwoner)")
+    return reason
 
 
 def _tiers_for(scores: pd.Series, rule: TierRule, ref_score: float) -> pd.Series:
@@ -33,15 +72,20 @@ def _tiers_for(scores: pd.Series, rule: TierRule, ref_score: float) -> pd.Series
 
 
 def assign_tiers(scores: pd.DataFrame, rule: TierRule, reference_scores: dict[str, float],
-                 population: pd.Series | None, ctx: StepContext,
+                 not_assessed: pd.Series | None, ctx: StepContext,
                  high_first: set[str] | None = None) -> pd.DataFrame:
     """Tier label per (year, area) for every opgave column of ``scores``.
 
-    Areas under ``rule.min_population`` inhabitants get :data:`NO_TIER`.
+    Areas with a reason in ``not_assessed`` (see :func:`assess`) get :data:`NO_TIER` and do not
+    count for quantile or top-n cuts. A first tier holding more than ``rule.max_top_share`` of
+    the assessed areas of a year gives a warning: a priority tier is meant to be a minority.
     """
-    small = None
-    if population is not None and rule.min_population:
-        small = (population.reindex(scores.index) < rule.min_population).fillna(False)
+    skip = None
+    if not_assessed is not None:
+        skip = not_assessed.reindex(scores.index).notna()
+        if not skip.any():
+            skip = None
+    labels = rule.tier_labels()
     out = pd.DataFrame(index=scores.index, columns=scores.columns, dtype=object)
     for code in scores.columns:
         col = scores[code]
@@ -49,13 +93,22 @@ def assign_tiers(scores: pd.DataFrame, rule: TierRule, reference_scores: dict[st
         if high_first and code in high_first:
             # Priority to the highest scores: mirror the scale, so "lowest" means "highest".
             col, ref = -col, -ref
-        eligible = col.where(~small) if small is not None else col
+        eligible = col.where(~skip) if skip is not None else col
         tier = _tiers_for(eligible, rule, ref)
-        if small is not None:
-            tier[small & scores[code].notna()] = NO_TIER
+        if skip is not None:
+            tier[skip & scores[code].notna()] = NO_TIER
         out[code] = tier
-    if small is not None and small.any():
-        n = int(small.groupby(level="area_code").any().sum())
-        ctx.warn(f"{n} gebieden onder {rule.min_population} inwoners krijgen geen "
-                 "prioriteitsklasse")
+        tiered = tier[tier.notna() & (tier != NO_TIER)]
+        if len(tiered):
+            share = (tiered == labels[0]).groupby(level="year").mean()
+            for year, value in share[share > rule.max_top_share].items():
+                ctx.warn(f"{code} {int(year)}: {round(100 * value)}% van de beoordeelde "
+                         f"gebieden in de klasse '{labels[0]}' (meer dan "
+                         f"{round(100 * rule.max_top_share)}%); een eerste klasse hoort een "
+                         "minderheid te zijn: kies strengere grenzen")
+    if skip is not None:
+        per_area = not_assessed.reindex(scores.index)[skip]
+        n = int(per_area.index.get_level_values("area_code").nunique())
+        ctx.warn(f"{n} gebieden niet beoordeeld (geen prioriteitsklasse): "
+                 + "; ".join(sorted(set(per_area))))
     return out
