@@ -21,6 +21,9 @@ commands = typer.Typer()
 """Registered on the main app without a group name."""
 
 
+LevelOption = Annotated[str | None, typer.Option(
+    "--level", "--niveau", help="Niveau: buurt of wijk (ook neighbourhood/district); standaard "
+    "het niveau van het kader.")]
 FrameworkArg = Annotated[str, typer.Argument(help="Afwegingskader: YAML-bestand of de naam van "
                                              "een preset (rotterdam, groningen, enschede, assen).")]
 
@@ -50,6 +53,7 @@ def score(
     table_file: Annotated[Path | None, typer.Option("--table", help="Scoor een brede CSV "
                                                     "(gebiedscode + indicatorkolommen) zonder "
                                                     "database.")] = None,
+    level: LevelOption = None,
     db: DbOption = None,
 ) -> None:
     """Scoor een afwegingskader: ranglijst, prioriteitsklassen en koppelkansen."""
@@ -60,7 +64,7 @@ def score(
                              progress=_progress_printer())
     else:
         result = score_workspace(_workspace(db), framework, years=year or None,
-                                 progress=_progress_printer())
+                                 progress=_progress_printer(), level=level)
     fw = result.framework
     last = result.years[-1]
     codes = [opgave] if opgave else [op.code for op in fw.opgaven]
@@ -102,13 +106,19 @@ def explain(
     area: Annotated[str, typer.Argument(help="Gebiedscode, bijv. WK059915.")],
     opgave: Annotated[str | None, typer.Option(help="Opgave (standaard de eerste).")] = None,
     year: Annotated[int | None, typer.Option(help="Jaar (standaard het laatste).")] = None,
+    level: LevelOption = None,
     db: DbOption = None,
 ) -> None:
     """Leg uit waarom een gebied zo scoort: bijdrage per indicator."""
     from wijkkompas.data.catalogue import load_catalogue
     from wijkkompas.services.framework.scoring import score_workspace
 
-    result = score_workspace(_workspace(db), framework, years=[year] if year else None)
+    if level is None and area.strip().upper().startswith(("WK", "BU")):
+        from wijkkompas.data.codes import level_of
+
+        level = level_of(area.strip().upper())  # a buurt code explains the buurt ranking
+    result = score_workspace(_workspace(db), framework, years=[year] if year else None,
+                             level=level)
     codes = [opgave] if opgave else [op.code for op in result.framework.opgaven]
     cat = load_catalogue()
     for code in codes:
@@ -151,6 +161,7 @@ def sensitivity(
                                       "toevalsgenerator.")] = 0,
     output: Annotated[Path | None, typer.Option("--output", "-o", help=(
         "Schrijf de tabel naar .csv (de drijvers naar <naam>-drivers.csv)."))] = None,
+    level: LevelOption = None,
     db: DbOption = None,
 ) -> None:
     """Gevoeligheidsanalyse: hoe stabiel zijn rangen en klassen bij andere gewichten en methoden?"""
@@ -158,7 +169,8 @@ def sensitivity(
 
     result = sensitivity_workspace(_workspace(db), framework, draws=draws,
                                    concentration=concentration, methods=_parse_vary(vary),
-                                   year=year, seed=seed, progress=_progress_printer())
+                                   year=year, seed=seed, progress=_progress_printer(),
+                                   level=level)
     first = result.tier_labels[0]
     for node in result.table["node"].unique():
         rows = result.ranking(node)

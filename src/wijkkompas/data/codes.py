@@ -22,6 +22,25 @@ LEVELS = {
     "custom": "gebied",
 }
 
+# Every name a user may give a level (Dutch UI names, the stored names) -> the stored name.
+LEVEL_NAMES = {**{name: level for level, name in LEVELS.items()}, **{lv: lv for lv in LEVELS},
+               "wijken": "district", "buurten": "neighbourhood", "gemeenten": "municipality"}
+
+
+def parse_level(name: str) -> str:
+    """The stored level of ``name``: ``buurt``/``neighbourhood``, ``wijk``/``district``,
+    ``gemeente``/``municipality`` (case-insensitive); anything else raises ``ValueError`` with
+    the valid names.
+
+    >>> parse_level("Buurt"), parse_level("district")
+    ('neighbourhood', 'district')
+    """
+    level = LEVEL_NAMES.get(str(name).strip().lower())
+    if level is None:
+        raise ValueError(f"onbekend niveau {name!r}; kies uit gemeente, wijk of buurt")
+    return level
+
+
 LEVEL_ORDER = {"country": 0, "municipality": 1, "district": 2, "neighbourhood": 3, "custom": 4}
 
 

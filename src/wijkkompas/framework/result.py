@@ -102,10 +102,16 @@ class ScoreResult:
         return sorted(int(y) for y in self.scores.index.get_level_values("year").unique())
 
     def provenance(self) -> dict[str, str]:
-        return {
-            **framework_provenance(self.framework, self.data_fingerprint, self.created),
+        fw = self.framework
+        out = {
+            **framework_provenance(fw, self.data_fingerprint, self.created),
             "comparable_over_time": "ja" if self.comparable_over_time else "nee",
+            "level": fw.level,
+            "years": ", ".join(str(y) for y in self.years),
         }
+        if fw.peiljaar is not None:
+            out["peiljaar_window"] = str(fw.peiljaar.window)
+        return out
 
     def _node_names(self) -> dict[str, tuple[str, str]]:
         names: dict[str, tuple[str, str]] = {}
@@ -130,8 +136,18 @@ class ScoreResult:
         long["node_name"] = long["node"].map(lambda n: names[n][0])
         long["node_type"] = long["node"].map(lambda n: names[n][1])
         long["name"] = long["area_code"].map(self.areas["name"])
-        return long[["year", "area_code", "name", "node", "node_name", "node_type", "score",
-                     "rank", "tier"]]
+        columns = ["year", "area_code", "name", "node", "node_name", "node_type", "score",
+                   "rank", "tier"]
+        key = pd.MultiIndex.from_frame(long[["year", "area_code"]])
+        if self.assessment is not None and "reason" in self.assessment:
+            long["not_assessed"] = self.assessment["reason"].reindex(key).to_numpy()
+            columns.append("not_assessed")
+        if self.framework.approach is not None:
+            per_year = pd.concat({y: self.approaches(y)["approach"] for y in self.years},
+                                 names=["year", "area_code"])
+            long["approach"] = per_year.reindex(key).to_numpy()
+            columns.append("approach")
+        return long[columns]
 
     def ranking(self, opgave: str, year: int | None = None) -> pd.DataFrame:
         """One opgave in one year (default: the last), lowest (most urgent) score first."""
@@ -148,7 +164,68 @@ class ScoreResult:
             "tier": self.tiers.xs(year, level="year")[opgave]
             if opgave in self.tiers.columns else None,
         })
+        if self.assessment is not None and "reason" in self.assessment:
+            frame["not_assessed"] = self.assessment["reason"].xs(year, level="year").reindex(
+                rows.index)
+        if self.framework.approach is not None:
+            frame["approach"] = self.approaches(year)["approach"].reindex(rows.index)
         return frame.sort_values(["score", "name"], na_position="last")
+
+    def approaches(self, year: int | None = None) -> pd.DataFrame:
+        """The approach (aanpak) of every area in ``year`` (default: the last), from the
+        framework's approach typology: index area_code; columns ``approach`` (None for an area
+        that is not assessed), ``rule`` (1-based; None for the default) and ``explanation``
+        (one Dutch sentence: the conditions that chose it). Empty without a typology."""
+        spec = self.framework.approach
+        columns = ["name", "approach", "rule", "explanation"]
+        if spec is None:
+            return pd.DataFrame(columns=columns)
+        year = year or self.years[-1]
+        tiers = self.tiers.xs(year, level="year")
+        scores = self.scores.xs(year, level="year")
+        earlier = [y for y in self.years if y < year]
+        previous = (self.scores.xs(earlier[-1], level="year").reindex(scores.index)
+                    if earlier and self.comparable_over_time else None)
+        used = sorted({c for r in spec.rules for c in (*r.tiers, *r.declining)})
+        from wijkkompas.framework.tiers import NO_TIER
+
+        missing = tiers[used].isna() | (tiers[used] == NO_TIER) if used else \
+            pd.DataFrame(index=tiers.index)
+        not_assessed = missing.any(axis=1) if used else pd.Series(False, index=tiers.index)
+        approach = pd.Series(None, index=tiers.index, dtype=object)
+        rule_no = pd.Series(None, index=tiers.index, dtype=object)
+        why = pd.Series("", index=tiers.index, dtype=object)
+        open_ = ~not_assessed
+        names = {op.code: op.name for op in self.framework.opgaven}
+        for number, rule in enumerate(spec.rules, start=1):
+            match = open_.copy()
+            parts = []
+            for code, allowed in rule.tiers.items():
+                match &= tiers[code].isin(allowed)
+                parts.append(tiers[code].map(lambda t, c=code: f"{names[c]}: {t}"))
+            for code in rule.declining:
+                if previous is None:
+                    match &= False
+                    continue
+                match &= scores[code] < previous[code]
+                parts.append(pd.Series(f"{names[code]} gedaald sinds {earlier[-1]}",
+                                       index=tiers.index))
+            text = (pd.concat(parts, axis=1).agg("; ".join, axis=1) if parts
+                    else pd.Series("", index=tiers.index))
+            approach[match] = rule.approach
+            rule_no[match] = number
+            why[match] = text[match] + " → " + rule.approach
+            open_ &= ~match
+        approach[open_] = spec.default
+        why[open_] = "geen regel van toepassing → " + spec.default
+        if used:
+            reasons = None
+            if self.assessment is not None and "reason" in self.assessment:
+                reasons = self.assessment["reason"].xs(year, level="year").reindex(tiers.index)
+            why[not_assessed] = ("niet beoordeeld — " + reasons[not_assessed].fillna(
+                "geen score")) if reasons is not None else "niet beoordeeld"
+        return pd.DataFrame({"name": tiers.index.map(self.areas["name"]), "approach": approach,
+                             "rule": rule_no, "explanation": why}, index=tiers.index)
 
     def explain(self, area_code: str, opgave: str | None = None, year: int | None = None
                 ) -> AreaExplanation:
@@ -242,6 +319,9 @@ class ScoreResult:
             self.to_frame().to_excel(xl, sheet_name="scores", index=False)
             self.contributions.to_excel(xl, sheet_name="bijdragen", index=False)
             self.raw.reset_index().to_excel(xl, sheet_name="invoer", index=False)
+            if self.source_years is not None:
+                self.source_years.reset_index().to_excel(xl, sheet_name="jaar van de waarde",
+                                                         index=False)
             self.normalised.reset_index().to_excel(xl, sheet_name="genormaliseerd", index=False)
             pd.DataFrame({"waarschuwing": self.warnings}).to_excel(
                 xl, sheet_name="waarschuwingen", index=False)

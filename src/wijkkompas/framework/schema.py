@@ -69,6 +69,9 @@ class IndicatorSpec(Strict):
     goalposts: tuple[float, float] | None = None
     target: float | None = None
     label: str | None = None
+    levels: list[Literal["municipality", "district", "neighbourhood"]] | None = Field(
+        default=None, description="the levels this indicator is used at (default: every "
+        "level); e.g. an income figure CBS publishes per wijk only")
 
     @field_validator("goalposts")
     @classmethod
@@ -337,11 +340,63 @@ class Framework(Strict):
         return out
 
     def at_level(self, level: str) -> Framework:
-        """The same framework scored at another level (``district`` or ``neighbourhood``)."""
+        """The framework as scored at ``level`` (a stored name or ``wijk``/``buurt``): the
+        indicators that name other ``levels`` are left out, and a theme or opgave left without
+        indicators with them. The rest (methods, weights, rules) stays the same."""
+        from wijkkompas.data.codes import parse_level
+
+        try:
+            level = parse_level(level)
+        except ValueError as exc:
+            raise FrameworkError(str(exc)) from None
         if level not in LEVELS:
-            raise FrameworkError(f"onbekend niveau {level!r}; kies uit wijk, buurt "
-                                 f"({', '.join(LEVELS)})")
-        return self if level == self.level else self.model_copy(update={"level": level})
+            raise FrameworkError(f"een afwegingskader scoort gemeenten, wijken of buurten, "
+                                 f"niet {level!r}")
+        data = self.model_dump()
+        data["level"] = level
+        opgaven = []
+        for op in data["opgaven"]:
+            themes = []
+            for th in op["themes"]:
+                th["indicators"] = [i for i in th["indicators"]
+                                    if i["levels"] is None or level in i["levels"]]
+                if th["indicators"]:
+                    themes.append(th)
+            op["themes"] = themes
+            if themes:
+                opgaven.append(op)
+        if not opgaven:
+            raise FrameworkError(f"{self.id}: geen indicatoren op niveau {level}")
+        data["opgaven"] = opgaven
+        if data.get("approach"):
+            kept = {op["code"] for op in opgaven}
+            rules = []
+            for rule in data["approach"]["rules"]:
+                conditions = bool(rule["tiers"] or rule["declining"])
+                rule["tiers"] = {k: v for k, v in rule["tiers"].items() if k in kept}
+                rule["declining"] = [c for c in rule["declining"] if c in kept]
+                if rule["tiers"] or rule["declining"] or not conditions:
+                    rules.append(rule)  # a rule whose conditions all left can never match
+            data["approach"]["rules"] = rules
+            if not rules:
+                data["approach"] = None
+        if data.get("overall") and len(opgaven) < 2:
+            data["overall"] = None
+        try:
+            return Framework.model_validate(data)
+        except ValidationError as exc:
+            raise _format_error(exc, f"{self.id} op niveau {level}") from None
+
+    def level_names(self) -> list[str]:
+        """The levels at which at least one indicator is used (the framework's own first)."""
+        out = [self.level]
+        for level in ("district", "neighbourhood"):
+            if level in out:
+                continue
+            if any(ind.levels is None or level in ind.levels
+                   for ind in self.indicator_specs().values()):
+                out.append(level)
+        return out
 
     def to_yaml(self) -> str:
         data = self.model_dump(mode="json", exclude_defaults=False)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from wijkkompas.errors import ConfigError, NotFound
+from wijkkompas.errors import ConfigError, FrameworkError, NotFound
 from wijkkompas.i18n import _, current_language
 from wijkkompas.services.framework.overview import Chart, tier_index
 from wijkkompas.services.shared.context import DEFAULT_PRESETS, Scored, ViewContext, level_label, link
@@ -182,7 +182,14 @@ def area_profile(ctx: ViewContext, code: str, *, jaar: int | None = None) -> Pro
     notices: list[str] = []
     quality: list[str] = []
     preset = DEFAULT_PRESETS.get(gm or "")
-    scored = ctx.scored(preset) if preset else None
+    scored = None
+    if preset:
+        # Score the area's own level where the framework can; else its own level (below).
+        try:
+            scored = ctx.scored(preset, area["level"]) if area["level"] in (
+                "district", "neighbourhood") else ctx.scored(preset)
+        except FrameworkError:
+            scored = ctx.scored(preset)
     opgaven: list[OpgaveScore] = []
     scored_area, year = None, None
     if scored is None:

@@ -25,11 +25,13 @@ def ranking_frame(ctx: ViewContext, **query: object) -> tuple[pd.DataFrame, dict
     view = overview(ctx, **query)
     frame = pd.DataFrame([{
         "rank": r.rank, "area_code": r.code, "name": r.name, "score": r.score.value,
-        "tier": r.tier} for r in view.ranking],
-        columns=["rank", "area_code", "name", "score", "tier"])
+        "tier": r.tier, "not_assessed": r.not_assessed, "approach": r.approach}
+        for r in view.ranking],
+        columns=["rank", "area_code", "name", "score", "tier", "not_assessed", "approach"])
     meta = {"format_version": str(FORMAT_VERSION), "gemeente": view.gemeente,
             "kader": view.kader, "opgave": view.opgave, "opgave_name": view.opgave_naam,
-            "year": str(view.jaar), "tool_version": __version__, **view.provenance,
+            "year": str(view.jaar), "niveau": view.niveau, "tool_version": __version__,
+            **view.provenance,
             "attribution": CBS_ATTRIBUTION}
     return frame, meta
 

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from wijkkompas.demo import MUNICIPALITIES
-from wijkkompas.errors import ConfigError, NotFound
+from wijkkompas.errors import ConfigError, FrameworkError, NotFound
 from wijkkompas.framework.presets import preset_names
 from wijkkompas.i18n import _
 from wijkkompas.services.shared.context import (
@@ -75,6 +75,8 @@ class RankRow:
     tier: str | None
     tier_index: int | None
     colour: str
+    not_assessed: str | None = None  # why the area gets no tier ("te weinig bewoners ...")
+    approach: str | None = None  # the framework's aanpak for the area, if it has a typology
 
 
 @dataclass
@@ -103,6 +105,7 @@ class OverviewView:
     opgave_naam: str
     jaar: int | None
     niveau: str
+    aanpak_naam: str | None  # the framework's approach typology, if it has one
     kleur: str
     gemeenten: list[Option]
     kaders: list[Option]
@@ -238,9 +241,13 @@ def ranking_rows(ctx: ViewContext, scored: Scored, opgave: str, year: int,
         shown = show_score(rec["score"])
         rank = None if pd.isna(rec["rank"]) else int(rec["rank"])
         tier = rec["tier"] if isinstance(rec["tier"], str) else None
+        reason = rec.get("not_assessed")
+        approach = rec.get("approach")
         rows.append(RankRow(str(code), str(rec["name"]), link(f"/gebied/{code}"), shown, rank,
                             tier, tier_index(scored, tier),
-                            _colour_of(scored, opgave, mode, shown.value, tier)))
+                            _colour_of(scored, opgave, mode, shown.value, tier),
+                            reason if isinstance(reason, str) else None,
+                            approach if isinstance(approach, str) else None))
     return rows
 
 
@@ -269,7 +276,14 @@ def overview(ctx: ViewContext, *, gemeente: str | None = None, kader: str | None
     notices: list[str] = []
     gm, gm_name = choose_municipality(ctx, gemeente)
     preset = choose_preset(gm, kader, notices, ctx)
-    scored = ctx.scored(preset)
+    level = LEVEL_PARAM[niveau]
+    try:
+        scored = ctx.scored(preset, level)
+    except FrameworkError as exc:
+        # This framework cannot score this level here: say why, show the framework's own level.
+        notices.append(_("Geen scores per {level} met {name}: {why}").format(
+            level=level_label(level), name=ctx.framework(preset).name, why=str(exc)))
+        scored = ctx.scored(preset)
     fw, result = scored.framework, scored.result
     op_codes = [op.code for op in fw.opgaven]
     if opgave is not None and opgave not in op_codes:
@@ -282,14 +296,9 @@ def overview(ctx: ViewContext, *, gemeente: str | None = None, kader: str | None
         raise NotFound(_("Geen scores voor {year}; beschikbaar: {years}.").format(
             year=jaar, years=", ".join(map(str, years))))
     year = jaar or years[-1]
-    level = LEVEL_PARAM[niveau]
     rows: list[RankRow] = []
     if level == fw.level:
         rows = ranking_rows(ctx, scored, opgave, year, kleur)
-    else:
-        notices.append(_("Het afwegingskader {name} scoort op niveau {level}; voor {asked} is "
-                         "(nog) geen kader. De kaart toont de {asked}grenzen zonder scores.").format(
-            name=fw.name, level=level_label(fw.level), asked=level_label(level)))
     shapes = ctx.shapes(gm, level)
     by_code = {r.code: r for r in rows}
     fills = {code: r.colour for code, r in by_code.items()}
@@ -307,10 +316,11 @@ def overview(ctx: ViewContext, *, gemeente: str | None = None, kader: str | None
     else:
         notices.append(_("Voor deze gemeente en dit niveau zijn geen grenzen opgeslagen; "
                          "alleen de ranglijst is beschikbaar."))
-    query = {"gemeente": gm, "kader": preset, "opgave": opgave, "jaar": year}
+    query = {"gemeente": gm, "kader": preset, "opgave": opgave, "jaar": year, "niveau": niveau}
     return OverviewView(
         gemeente=gm, gemeente_naam=gm_name, kader=preset, kader_naam=fw.name, opgave=opgave,
         opgave_naam=op_name, jaar=year, niveau=niveau, kleur=kleur,
+        aanpak_naam=fw.approach.name if fw.approach is not None else None,
         gemeenten=_options([(c, str(n)) for c, n in ctx.municipalities()["name"].items()
                             if c in DEFAULT_PRESETS or c in MUNICIPALITIES], gm),
         kaders=_options(_kader_choices(ctx), preset),

@@ -16,30 +16,33 @@ if TYPE_CHECKING:
 Progress = Callable[[str], None]
 
 
-def resolve_framework(framework: Framework | str | Path) -> Framework:
-    """A Framework object, a YAML path or a preset name."""
-    if isinstance(framework, Framework):
-        return framework
-    return load_framework(framework)
+def resolve_framework(framework: Framework | str | Path, level: str | None = None
+                      ) -> Framework:
+    """A Framework object, a YAML path or a preset name; at ``level`` (``buurt``/``wijk`` or
+    the stored names) when given, see :meth:`Framework.at_level`."""
+    fw = framework if isinstance(framework, Framework) else load_framework(framework)
+    return fw.at_level(level) if level else fw
 
 
 def scoring_data(ws, fw: Framework) -> ScoringData:  # noqa: ANN001
     """Observations of the framework's indicators, denominators, population and reference
     areas, plus the area table."""
     specs = fw.indicator_specs()
+    rule = fw.priority
     indicators = sorted({*specs, *(s.denominator for s in specs.values() if s.denominator),
-                         fw.screen.population_indicator})
+                         fw.screen.population_indicator, rule.households_indicator,
+                         rule.establishments_indicator})
     obs = ws.observations(indicators=indicators).reset_index()
     areas = ws.areas()[["name", "level", "municipality_code"]]
     return ScoringData(obs, areas)
 
 
 def score_workspace(ws, framework: Framework | str | Path, *, years: list[int] | None = None,  # noqa: ANN001
-                    areas: list[str] | None = None, progress: Progress | None = None
-                    ) -> ScoreResult:
+                    areas: list[str] | None = None, progress: Progress | None = None,
+                    level: str | None = None) -> ScoreResult:
     from wijkkompas.framework.score import score
 
-    fw = resolve_framework(framework)
+    fw = resolve_framework(framework, level)
     if progress:
         progress(f"gegevens laden voor {fw.name}")
     return score(fw, scoring_data(ws, fw), years=years, areas=areas, progress=progress)
@@ -83,11 +86,12 @@ def sensitivity_workspace(ws, framework: Framework | str | Path, *, draws: int =
                           concentration: float = 50.0,
                           methods: dict[str, list[str]] | None = None,
                           year: int | None = None, seed: int = 0,
-                          progress: Progress | None = None) -> SensitivityResult:
+                          progress: Progress | None = None,
+                          level: str | None = None) -> SensitivityResult:
     """Uncertainty and sensitivity analysis of a framework on the workspace's data."""
     from wijkkompas.framework.sensitivity import sensitivity
 
-    fw = resolve_framework(framework)
+    fw = resolve_framework(framework, level)
     if progress:
         progress(f"gegevens laden voor {fw.name}")
     return sensitivity(fw, scoring_data(ws, fw), draws=draws, concentration=concentration,

@@ -156,10 +156,14 @@ class ViewContext:
 
         return list_versions(self.ws, preset)
 
-    def scored(self, preset: str) -> Scored:
+    def scored(self, preset: str, level: str | None = None) -> Scored:
+        """A preset (or saved version) scored on this database, at ``level`` when given (see
+        :meth:`Framework.at_level`); raises ``FrameworkError`` when it cannot be scored there."""
         from wijkkompas.services.framework.scoring import score_workspace
 
         fw = self.framework(preset)
+        if level is not None:
+            fw = fw.at_level(level)
 
         def compute() -> Scored:
             result = score_workspace(self.ws, fw)
