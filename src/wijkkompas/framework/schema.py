@@ -370,13 +370,9 @@ class Framework(Strict):
         data["opgaven"] = opgaven
         if data.get("approach"):
             kept = {op["code"] for op in opgaven}
-            rules = []
-            for rule in data["approach"]["rules"]:
-                conditions = bool(rule["tiers"] or rule["declining"])
-                rule["tiers"] = {k: v for k, v in rule["tiers"].items() if k in kept}
-                rule["declining"] = [c for c in rule["declining"] if c in kept]
-                if rule["tiers"] or rule["declining"] or not conditions:
-                    rules.append(rule)  # a rule whose conditions all left can never match
+            # A rule about an opgave this level does not have cannot be judged: it goes.
+            rules = [rule for rule in data["approach"]["rules"]
+                     if set(rule["tiers"]) | set(rule["declining"]) <= kept]
             data["approach"]["rules"] = rules
             if not rules:
                 data["approach"] = None
