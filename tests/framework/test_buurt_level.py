@@ -90,8 +90,9 @@ def test_a_constructed_industrial_area_is_scored_but_not_assessed() -> None:
     assert reasons[2].startswith("te weinig bewoners (minder dan 500")
     assert reasons[4].startswith("te weinig bewoners")  # the first rule that applies
     assert pd.isna(reasons[0])
-    # The lowest assessed area gets the single priority place (C would have, unassessed).
-    assert tiers.count("prioriteit") == 1 and tiers[4] != "prioriteit"
+    # Scores 56.25 81.25 12.5 56.25 43.75: C and E (lowest) are not assessed, so the single
+    # priority place goes to the lowest assessed score, shared by A and D (ties share a tier).
+    assert tiers == ["prioriteit", "overig", NO_TIER, "prioriteit", NO_TIER]
     assert column(result.scores, "leef")[2] == pytest.approx(12.5)  # still scored
     ranking = result.ranking("leef")
     assert ranking.loc[C, "not_assessed"].startswith("te weinig bewoners")
