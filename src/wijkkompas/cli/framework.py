@@ -85,6 +85,15 @@ def score(
             for combo, row in summary.iterrows():
                 table.add_row(combo, str(row["gebieden"]), row["namen"])
             console.print(table)
+    if fw.approach is not None and not opgave:
+        approaches = result.approaches(last)
+        table = Table("gebied", "code", "aanpak", "waarom", title=f"{fw.approach.name} — {last}",
+                      title_justify="left")
+        for area, row in approaches.sort_values(["approach", "name"],
+                                                na_position="last").iterrows():
+            table.add_row(str(row["name"]), area, str(row["approach"] or "–")
+                          if isinstance(row["approach"], str) else "–", row["explanation"])
+        console.print(table)
     for warning in result.warnings:
         console.print(f"[yellow]let op:[/] {warning}", highlight=False)
     prov = result.provenance()

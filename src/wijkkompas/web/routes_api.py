@@ -25,8 +25,9 @@ Kader = Annotated[str | None, Query(description="Afwegingskader (preset); standa
 Opgave = Annotated[str | None, Query(description="Opgave-code; standaard de eerste.")]
 Jaar = Annotated[int | None, Query(description="Jaar; standaard het laatste met scores.")]
 Niveau = Annotated[Literal["wijk", "buurt"], Query(description="wijk of buurt.")]
-Kleur = Annotated[Literal["klasse", "score"], Query(description="Kaartkleur: "
-                                                    "prioriteitsklasse of scoreklasse.")]
+Kleur = Annotated[Literal["klasse", "score", "aanpak"], Query(
+    description="Kaartkleur: prioriteitsklasse, scoreklasse of de aanpak (als het kader een "
+    "typologie heeft).")]
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -67,6 +68,20 @@ def ranglijst_xlsx(ctx: CtxDep, gemeente: Gemeente = None, kader: Kader = None,
                    ) -> Response:
     body = exports.ranking_xlsx(ctx, **_query(gemeente, kader, opgave, jaar, niveau))
     return _download(body, XLSX, "ranglijst.xlsx")
+
+
+@router.get("/aanpak.csv", summary="Aanpak per gebied (typologie van het kader) als CSV")
+def aanpak_csv(ctx: CtxDep, gemeente: Gemeente = None, kader: Kader = None,
+               jaar: Jaar = None, niveau: Niveau = "wijk") -> Response:
+    body = exports.approach_csv(ctx, **_query(gemeente, kader, None, jaar, niveau))
+    return _download(body, "text/csv; charset=utf-8", "aanpak.csv")
+
+
+@router.get("/aanpak.xlsx", summary="Aanpak per gebied (typologie van het kader) als Excel")
+def aanpak_xlsx(ctx: CtxDep, gemeente: Gemeente = None, kader: Kader = None,
+                jaar: Jaar = None, niveau: Niveau = "wijk") -> Response:
+    body = exports.approach_xlsx(ctx, **_query(gemeente, kader, None, jaar, niveau))
+    return _download(body, XLSX, "aanpak.xlsx")
 
 
 @router.get("/ranglijst.geojson", summary="Ranglijst met grenzen als GeoJSON (WGS84)")

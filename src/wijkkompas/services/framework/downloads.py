@@ -36,6 +36,26 @@ def ranking_frame(ctx: ViewContext, **query: object) -> tuple[pd.DataFrame, dict
     return frame, meta
 
 
+def approach_frame(ctx: ViewContext, **query: object) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The approach matrix of the overview: one row per area, its tier per opgave, the
+    approach and why; empty when the framework has no approach typology."""
+    view = overview(ctx, **query)
+    matrix = view.aanpak
+    opgaven = [o.value for o in matrix.opgaven] if matrix else []
+    frame = pd.DataFrame(
+        [{"area_code": r.code, "name": r.name, **{f"tier_{c}": t for c, t in
+                                                   zip(opgaven, r.tiers, strict=True)},
+          "approach": r.approach, "explanation": r.explanation}
+         for r in (matrix.rows if matrix else [])],
+        columns=["area_code", "name", *[f"tier_{c}" for c in opgaven], "approach",
+                 "explanation"])
+    meta = {"format_version": str(FORMAT_VERSION), "gemeente": view.gemeente,
+            "kader": view.kader, "typology": matrix.name if matrix else "",
+            "year": str(view.jaar), "niveau": view.niveau, "tool_version": __version__,
+            **view.provenance, "attribution": CBS_ATTRIBUTION}
+    return frame, meta
+
+
 def to_csv_bytes(frame: pd.DataFrame, meta: dict[str, str]) -> bytes:
     buf = io.StringIO()
     for key, value in meta.items():
@@ -51,6 +71,14 @@ def to_xlsx_bytes(frame: pd.DataFrame, meta: dict[str, str], sheet: str) -> byte
         pd.Series(meta, name="waarde").rename_axis("sleutel").to_frame().to_excel(
             xl, sheet_name="herkomst")
     return buf.getvalue()
+
+
+def approach_csv(ctx: ViewContext, **query: object) -> bytes:
+    return to_csv_bytes(*approach_frame(ctx, **query))
+
+
+def approach_xlsx(ctx: ViewContext, **query: object) -> bytes:
+    return to_xlsx_bytes(*approach_frame(ctx, **query), sheet="aanpak")
 
 
 def ranking_csv(ctx: ViewContext, **query: object) -> bytes:

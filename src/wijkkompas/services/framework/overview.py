@@ -37,9 +37,15 @@ from wijkkompas.services.shared.context import (
     load_preset,
 )
 from wijkkompas.services.shared.formatting import Shown, format_number, show_score
-from wijkkompas.services.shared.maps import CLASS_COLOURS, NO_DATA, map_figure, tier_colours
+from wijkkompas.services.shared.maps import (
+    CLASS_COLOURS,
+    NO_DATA,
+    approach_colours,
+    map_figure,
+    tier_colours,
+)
 
-COLOUR_MODES = ("klasse", "score")
+COLOUR_MODES = ("klasse", "score", "aanpak")
 
 
 @dataclass
@@ -96,6 +102,27 @@ class Koppelkansen:
 
 
 @dataclass
+class ApproachRow:
+    """One area in the approach matrix: its tier per opgave and the approach they give."""
+
+    code: str
+    name: str
+    url: str
+    tiers: list[str | None]
+    approach: str | None
+    explanation: str
+    colour: str
+
+
+@dataclass
+class ApproachMatrix:
+    name: str
+    opgaven: list[Option]
+    rows: list[ApproachRow]
+    rules: list[dict[str, str]]  # the typology as written in the framework, for the legend
+
+
+@dataclass
 class OverviewView:
     gemeente: str
     gemeente_naam: str
@@ -122,6 +149,7 @@ class OverviewView:
     provenance: dict[str, str]
     warnings: list[str]
     downloads: dict[str, str] = field(default_factory=dict)
+    aanpak: ApproachMatrix | None = None
 
 
 _PLAIN = frozenset({float, int, str, bool})
@@ -193,8 +221,17 @@ def tier_index(scored: Scored, tier: Any) -> int | None:
     return labels.index(tier) if isinstance(tier, str) and tier in labels else None
 
 
+def _approach_palette(scored: Scored) -> dict[str, str]:
+    spec = scored.framework.approach
+    if spec is None:
+        return {}
+    return approach_colours([r.approach for r in spec.rules], spec.default)
+
+
 def _colour_of(scored: Scored, opgave: str, mode: str, score: float | None,
-               tier: Any) -> str:
+               tier: Any, approach: str | None = None) -> str:
+    if mode == "aanpak":
+        return _approach_palette(scored).get(approach or "", NO_DATA)
     if mode == "score":
         if score is None:
             return NO_DATA
@@ -212,7 +249,10 @@ def _legend(scored: Scored, opgave: str, mode: str, rows: list[RankRow],
     for row in rows:
         counts[row.colour] = counts.get(row.colour, 0) + 1
     items = []
-    if mode == "score":
+    if mode == "aanpak":
+        for name, colour in _approach_palette(scored).items():
+            items.append(LegendItem(name, colour, counts.get(colour, 0)))
+    elif mode == "score":
         breaks = scored.breaks.get(opgave, [])
         edges = [None, *breaks, None]
         for i in range(len(breaks) + 1):
@@ -229,7 +269,8 @@ def _legend(scored: Scored, opgave: str, mode: str, rows: list[RankRow],
         colours = tier_colours(len(scored.tier_labels()))
         for label, colour in zip(scored.tier_labels(), colours, strict=True):
             items.append(LegendItem(label, colour, counts.get(colour, 0)))
-    items.append(LegendItem(_("geen score"), NO_DATA, counts.get(NO_DATA, 0)))
+    items.append(LegendItem(_("geen aanpak (niet beoordeeld of geen score)") if mode == "aanpak"
+                            else _("geen score"), NO_DATA, counts.get(NO_DATA, 0)))
     return items
 
 
@@ -243,12 +284,38 @@ def ranking_rows(ctx: ViewContext, scored: Scored, opgave: str, year: int,
         tier = rec["tier"] if isinstance(rec["tier"], str) else None
         reason = rec.get("not_assessed")
         approach = rec.get("approach")
+        approach = approach if isinstance(approach, str) else None
         rows.append(RankRow(str(code), str(rec["name"]), link(f"/gebied/{code}"), shown, rank,
                             tier, tier_index(scored, tier),
-                            _colour_of(scored, opgave, mode, shown.value, tier),
-                            reason if isinstance(reason, str) else None,
-                            approach if isinstance(approach, str) else None))
+                            _colour_of(scored, opgave, mode, shown.value, tier, approach),
+                            reason if isinstance(reason, str) else None, approach))
     return rows
+
+
+def approach_matrix(ctx: ViewContext, scored: Scored, year: int) -> ApproachMatrix | None:
+    """Areas × opgaven with their tiers and the approach the framework's typology gives."""
+    spec = scored.framework.approach
+    if spec is None:
+        return None
+    table = ctx.derived(scored, "approaches", year)
+    tiers = scored.result.tiers.xs(year, level="year")
+    palette = _approach_palette(scored)
+    codes = [op.code for op in scored.framework.opgaven]
+    rows = []
+    for code, rec in table.sort_values(["approach", "name"], na_position="last").iterrows():
+        approach = rec["approach"] if isinstance(rec["approach"], str) else None
+        rows.append(ApproachRow(
+            str(code), str(rec["name"]), link(f"/gebied/{code}"),
+            [t if isinstance(t, str) else None for t in tiers.loc[code, codes]],
+            approach, str(rec["explanation"]), palette.get(approach or "", NO_DATA)))
+    names = {op.code: op.name for op in scored.framework.opgaven}
+    rules = [{"aanpak": r.approach, "wanneer": "; ".join(
+        [f"{names[c]}: {' of '.join(t)}" for c, t in r.tiers.items()]
+        + [_("{name} gedaald").format(name=names[c]) for c in r.declining]) or _("altijd")}
+        for r in spec.rules]
+    rules.append({"aanpak": spec.default, "wanneer": _("geen regel van toepassing")})
+    return ApproachMatrix(spec.name, [Option(op.code, op.name) for op in
+                                      scored.framework.opgaven], rows, rules)
 
 
 def _koppelkansen(ctx: ViewContext, scored: Scored, year: int) -> Koppelkansen | None:
@@ -272,7 +339,8 @@ def overview(ctx: ViewContext, *, gemeente: str | None = None, kader: str | None
     if niveau not in LEVEL_PARAM:
         raise ConfigError(_("niveau moet 'wijk' of 'buurt' zijn (kreeg {v!r})").format(v=niveau))
     if kleur not in COLOUR_MODES:
-        raise ConfigError(_("kleur moet 'klasse' of 'score' zijn (kreeg {v!r})").format(v=kleur))
+        raise ConfigError(_("kleur moet 'klasse', 'score' of 'aanpak' zijn (kreeg {v!r})"
+                            ).format(v=kleur))
     notices: list[str] = []
     gm, gm_name = choose_municipality(ctx, gemeente)
     preset = choose_preset(gm, kader, notices, ctx)
@@ -285,6 +353,8 @@ def overview(ctx: ViewContext, *, gemeente: str | None = None, kader: str | None
             level=level_label(level), name=ctx.framework(preset).name, why=str(exc)))
         scored = ctx.scored(preset)
     fw, result = scored.framework, scored.result
+    if kleur == "aanpak" and fw.approach is None:
+        kleur = "klasse"
     op_codes = [op.code for op in fw.opgaven]
     if opgave is not None and opgave not in op_codes:
         raise NotFound(_("Onbekende opgave {code}; kies uit {codes}.").format(
@@ -311,7 +381,8 @@ def overview(ctx: ViewContext, *, gemeente: str | None = None, kader: str | None
         alt = _("Kaart van {gm} per {level}: {op} in {year}, gekleurd naar {mode}. De tabel "
                 "'Ranglijst' ernaast bevat dezelfde gegevens.").format(
             gm=gm_name, level=level_label(level), op=op_name, year=year,
-            mode=_("prioriteitsklasse") if kleur == "klasse" else _("scoreklasse"))
+            mode={"klasse": _("prioriteitsklasse"), "score": _("scoreklasse")}.get(
+                kleur, fw.approach.name if fw.approach else kleur))
         chart = Chart("kaart", map_figure(shapes, fills, labels, urls), alt)
     else:
         notices.append(_("Voor deze gemeente en dit niveau zijn geen grenzen opgeslagen; "
@@ -327,12 +398,16 @@ def overview(ctx: ViewContext, *, gemeente: str | None = None, kader: str | None
         opgaven=_options([(op.code, op.name) for op in fw.opgaven], opgave),
         jaren=_options([(str(y), str(y)) for y in years], str(year)),
         niveaus=_options([("wijk", _("wijk")), ("buurt", _("buurt"))], niveau),
-        kleuren=_options([("klasse", _("prioriteitsklasse")), ("score", _("score"))], kleur),
+        kleuren=_options([("klasse", _("prioriteitsklasse")), ("score", _("score"))]
+                         + ([("aanpak", fw.approach.name)] if fw.approach else []), kleur),
         notices=notices, ranking=rows,
         legend=_legend(scored, opgave, kleur, rows, sum(s.code not in by_code for s in shapes)),
         breaks=scored.breaks.get(opgave, []), map=chart,
         koppelkansen=_koppelkansen(ctx, scored, year), provenance=result.provenance(),
+        aanpak=approach_matrix(ctx, scored, year) if level == fw.level else None,
         warnings=list(result.warnings),
-        downloads={fmt: link(f"/api/v1/ranglijst.{fmt}", **query)
-                   for fmt in ("csv", "xlsx", "geojson")},
+        downloads={**{fmt: link(f"/api/v1/ranglijst.{fmt}", **query)
+                      for fmt in ("csv", "xlsx", "geojson")},
+                   **{f"aanpak_{fmt}": link(f"/api/v1/aanpak.{fmt}", **query)
+                      for fmt in ("csv", "xlsx")}},
     )

@@ -22,6 +22,20 @@ TIER_COLOURS = {
 # Score classes, low (urgent) to high, for class breaks fixed across years.
 CLASS_COLOURS = ["#b2182b", "#ef8a62", "#fddbc7", "#d1e5f0", "#4393c3"]
 NO_DATA = "#d9d9d9"
+# Approaches (aanpak) in the order of the framework's rules (Okabe–Ito, distinguishable with
+# colour-blindness); the default approach gets a light blue.
+APPROACH_COLOURS = ["#D55E00", "#E69F00", "#CC79A7", "#0072B2", "#009E73", "#F0E442"]
+APPROACH_DEFAULT = "#a6cee3"
+
+
+def approach_colours(names: list[str], default: str) -> dict[str, str]:
+    """A colour per approach name: rules in order, then the default approach."""
+    out: dict[str, str] = {}
+    for name in names:
+        if name not in out and name != default:
+            out[name] = APPROACH_COLOURS[len(out) % len(APPROACH_COLOURS)]
+    out[default] = APPROACH_DEFAULT
+    return out
 SCREEN_TOLERANCE = 0.0001  # degrees, about 7–11 m in the Netherlands
 DIGITS = 5
 
