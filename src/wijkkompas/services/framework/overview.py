@@ -361,7 +361,9 @@ def overview(ctx: ViewContext, *, gemeente: str | None = None, kader: str | None
             code=opgave, codes=", ".join(op_codes)))
     opgave = opgave or op_codes[0]
     op_name = next(op.name for op in fw.opgaven if op.code == opgave)
-    years = result.years
+    # Every year that gives this opgave a non-empty ranking.
+    has_score = result.scores[opgave].notna().groupby(level="year").any()
+    years = [int(y) for y in has_score.index[has_score]] or result.years
     if jaar is not None and jaar not in years:
         raise NotFound(_("Geen scores voor {year}; beschikbaar: {years}.").format(
             year=jaar, years=", ".join(map(str, years))))
