@@ -75,8 +75,9 @@ def test_every_file_imports_with_cbs(workspace: Workspace) -> None:
         assert obs(workspace, "BU00140000", f"gz_eenzaam_{age}", year) == (value, "ok")
     # Gemeente Groningen, MoeiteMetRondkomen_38, 65+ in 2016: "    11.4".
     assert obs(workspace, "GM0014", "gz_moeite_rondkomen_65p", 2016) == (11.4, "ok")
-    # Nederland is NL01 in this table.
-    assert obs(workspace, "NL01", "gz_eenzaam_65p", 2016) == (48.3, "ok")
+    # Nederland is NL01 in this table, stored as NL00 like the Kerncijfers.
+    assert obs(workspace, "NL00", "gz_eenzaam_65p", 2016) == (48.3, "ok")
+    assert "NL01" not in workspace.areas().index
     # MatigVeelRegieOverEigenLeven_27 was first measured in 2016.
     assert obs(workspace, "BU00140008", "gz_regie_eigen_leven_65p", 2016) == (91.8, "ok")
     assert workspace.observations(indicators=["gz_regie_eigen_leven_65p"], years=[2012]).empty

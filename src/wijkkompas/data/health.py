@@ -13,6 +13,8 @@ measured that year.
 - ``Marges`` MW00000 is the point estimate. Rows with another margin code (the bounds of the
   confidence interval, when a download includes them) are skipped with a warning: wijkkompas
   stores point estimates only.
+- ``WijkenEnBuurten`` holds the padded area code; Nederland (``NL01`` here) is stored as
+  ``NL00``, the code of the Kerncijfers and of the national reference.
 - ``Perioden`` (``2012JJ00``) gives the year of every row; all years are on the 2020 boundaries.
 - A subject without any value in a year and age group (not measured then) is left out, not
   stored as missing.
@@ -48,6 +50,7 @@ MARGINS = "Marges"
 REGION = "WijkenEnBuurten"
 PERIOD = "Perioden"
 POINT_ESTIMATE = "MW00000"
+NATIONAL = "NL00"
 AGE_GROUPS = {"20300": "18 jaar of ouder", "53115": "18 tot 65 jaar", "80200": "65 jaar of ouder"}
 SOURCE = f"CBS/RIVM {TABLE} Gezondheid per wijk en buurt (Gezondheidsmonitor; indeling 2020)"
 # Columns that describe the row (compared without their numeric suffix, lower case).
@@ -124,6 +127,9 @@ def read_health_frame(frame: pd.DataFrame, path: Path, *, year: int | None, name
     warnings: list[str] = []
     frame, line_of = _point_estimates(frame, path, line_of, warnings)
     codes = prepare_codes(frame, REGION, file=path, line_of=line_of)
+    # Nederland is NL01 in this table and NL00 in the Kerncijfers (and in every reference
+    # wijkkompas computes): one area for the country.
+    codes = codes.where(codes != "NL01", NATIONAL)
     years = _years(frame, path, year, named, line_of)
     ages = frame[AGE].astype("string").str.strip().fillna("")
 
