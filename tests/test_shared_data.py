@@ -171,7 +171,9 @@ EXPECTED: dict[str, list[Expect]] = {
                  "geen tekstbestand")],
     TWENTE + "gemeente.json": [ok("boundaries")],
     # CBS/RIVM 50090NED (OData UntypedDataSet saved as xlsx): one file per year and age group.
-    RIVM + "*.xlsx": [ok("table")],
+    # `import cbs` reads it as what it is (one indicator per subject and age group);
+    # `import table` would turn the age group into an indicator, so it refuses and says so.
+    RIVM + "*.xlsx": [ok("cbs"), refused("table", "wijkkompas import cbs")],
     PABU + "Netherlands_Amsterdam_304.pb": [
         not_area("table", PB_NOT_AREA, "geen scheidingsteken gevonden")],
     PABU + "Netherlands_Assen_2024.pb": [

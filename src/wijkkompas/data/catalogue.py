@@ -132,6 +132,42 @@ class Catalogue:
         return pd.DataFrame(rows).set_index("code")
 
 
+_BREAKDOWN_OWN = ("key", "code", "label_nl", "label_en")
+
+
+def expand_breakdowns(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Indicator entries for every ``breakdowns`` block: one per subject and group.
+
+    A breakdown (e.g. CBS/RIVM 50090NED by age group) lists ``groups`` (dimension code ->
+    ``suffix``, ``nl``, ``en``), ``defaults`` and ``subjects`` (``key``, ``code``, labels and
+    any field that overrides a default). Subject ``eenzaam`` with prefix ``gz`` and group
+    ``{suffix: 65p, nl: 65+}`` becomes ``gz_eenzaam_65p``, "Eenzaam (65+)", with the OData name
+    ``Eenzaam|80200``: StatLine key ``Eenzaam_NN`` in the rows of dimension code 80200.
+    """
+    out: list[dict[str, Any]] = []
+    for b, block in enumerate(data.get("breakdowns") or []):
+        where = f"catalogus: breakdown #{b + 1} ({block.get('table', '?')})"
+        for key in ("prefix", "groups", "subjects"):
+            if not block.get(key):
+                raise ConfigError(f"{where}: veld {key!r} ontbreekt")
+        defaults = block.get("defaults") or {}
+        for subject in block["subjects"]:
+            for key in _BREAKDOWN_OWN:
+                if not subject.get(key):
+                    raise ConfigError(f"{where}: onderwerp {subject.get('key', '?')}: veld "
+                                      f"{key!r} ontbreekt")
+            for dim_code, group in block["groups"].items():
+                out.append({
+                    **defaults,
+                    **{k: v for k, v in subject.items() if k not in _BREAKDOWN_OWN},
+                    "code": f"{block['prefix']}_{subject['code']}_{group['suffix']}",
+                    "label_nl": f"{subject['label_nl']} ({group['nl']})",
+                    "label_en": f"{subject['label_en']} ({group['en']})",
+                    "names": {"odata": [f"{subject['key']}|{dim_code}"]},
+                })
+    return out
+
+
 def _parse(data: dict[str, Any]) -> Catalogue:
     if data.get("format_version") != 1:
         raise ConfigError("catalogus: format_version 1 verwacht")
@@ -139,7 +175,8 @@ def _parse(data: dict[str, Any]) -> Catalogue:
     rules = data.get("rules") or {}
     out: list[IndicatorDef] = []
     seen: set[str] = set()
-    for i, raw in enumerate(data.get("indicators") or []):
+    entries = [*(data.get("indicators") or []), *expand_breakdowns(data)]
+    for i, raw in enumerate(entries):
         where = f"catalogus: indicator #{i + 1} ({raw.get('code', '?')})"
         for key in ("code", "label_nl", "label_en", "unit", "theme", "kind", "direction"):
             if not raw.get(key):

@@ -11,6 +11,9 @@ Forms (detected from the column names):
               shapefile or GeoPackage)
 ``pdok``      PDOK wijkenbuurten shapefiles with truncated names (``buurtcode``, ``aantal_inw``)
 
+CBS/RIVM 50090NED "Gezondheid per wijk en buurt" (OData keys plus the dimensions ``Leeftijd``
+and ``Marges``) goes to :mod:`wijkkompas.data.health`.
+
 Every form ends up as :class:`~wijkkompas.data.parsed.ParsedData`.
 """
 
@@ -23,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from wijkkompas.data.catalogue import Catalogue, load_catalogue, normalise_title
+from wijkkompas.data.health import is_health_table, read_health_frame
 from wijkkompas.data.parsed import (
     ParsedData,
     area_frame,
@@ -108,6 +112,9 @@ def read_kwb(path: Path | str, *, year: int | None = None,
         line_of = data_lines(tf, frame)
     if frame.empty:
         raise DataError("het bestand bevat geen gegevensrijen", file=path.name)
+    if is_health_table(frame.columns):  # CBS/RIVM 50090NED: an age dimension and margins
+        return read_health_frame(frame, path, year=year, named=years_in_name(path),
+                                 catalogue=cat, line_of=line_of)
     form = detect_form(frame.columns, path)
     return _parse_frame(frame, form, path, year, cat, line_of)
 

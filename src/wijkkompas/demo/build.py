@@ -192,10 +192,37 @@ def build_tables(raw: Path, out: Path) -> None:
     print("wijkprofiel-rotterdam-2014-2016.xls: gekopieerd")
 
 
+#: CBS/RIVM 50090NED files (year, age group) -> demo file name.
+HEALTH_FILES = {
+    "2012_18+.xlsx": "gezondheid-50090NED-2012-18plus.xlsx",
+    "2012_18_65.xlsx": "gezondheid-50090NED-2012-18-64.xlsx",
+    "2012_65+.xlsx": "gezondheid-50090NED-2012-65plus.xlsx",
+    "2016_18+.xlsx": "gezondheid-50090NED-2016-18plus.xlsx",
+    "2016_18_65.xlsx": "gezondheid-50090NED-2016-18-64.xlsx",
+    "2016_65+.xlsx": "gezondheid-50090NED-2016-65plus.xlsx",
+    "RIVM_gezondheid2020_18+.xlsx": "gezondheid-50090NED-2020-18plus.xlsx",
+    "RIVM_gezondheid2020_65+.xlsx": "gezondheid-50090NED-2020-65plus.xlsx",
+}
+
+
+def build_health(raw: Path, out: Path) -> None:
+    """The eight 50090NED files, byte for byte: the snapshot in shared/data already holds only
+    NL01 and the four municipalities (checked here, so a wider snapshot fails loudly)."""
+    src = raw / "rivm_gezondheid_wijk_buurt_50090NED"
+    for name, dst in HEALTH_FILES.items():
+        frame = pd.read_excel(src / name, dtype=str, keep_default_na=False)
+        foreign = frame.loc[~frame["WijkenEnBuurten"].map(_ours), "WijkenEnBuurten"]
+        if len(foreign):
+            raise SystemExit(f"{name}: rijen van andere gemeenten ({foreign.iloc[0].strip()}); "
+                             "filter het bestand eerst")
+        shutil.copyfile(src / name, out / dst)
+        print(f"{dst}: {len(frame)} rijen (gekopieerd)")
+
+
 STEPS = (
     build_kwb_2024_statline, build_kwb_2024_odata, build_kwb_2021_2022, build_wbk_attributes,
     build_kwb_2017_rotterdam, build_groningen_2017, build_enschede_2021, build_geometry,
-    build_tables,
+    build_tables, build_health,
 )
 
 

@@ -107,11 +107,14 @@ def import_table(target: Workspace | Engine, path: Path | str, *, user: str | No
     :func:`~wijkkompas.data.wijkprofiel.read_wijkprofiel` instead (options ``years``,
     ``buurten``, ``components``). One transaction; the same file imported again is skipped.
     """
+    from wijkkompas.data.health import REFUSE_AS_TABLE, is_health_file
     from wijkkompas.data.tables import read_table
     from wijkkompas.data.wijkprofiel import is_wijkprofiel, read_wijkprofiel
 
     engine, user = _writer(target, user, str(path))
     path = _existing(path)
+    if is_health_file(path):
+        raise DataError(REFUSE_AS_TABLE, file=path.name, row=1, column="Leeftijd")
     if progress:
         progress(f"{path.name} lezen")
     if wijkprofiel is None:
