@@ -303,7 +303,10 @@ def plan_run(fw: Framework, data: ScoringData, years: list[int] | None,
     needed = list(dict.fromkeys([*indicators, *denominators, pop_code,
                                  rule.households_indicator, rule.establishments_indicator]))
     codes = _scope(fw, data, areas)
-    years = sorted(years or fw.years or data.years_with(indicators))
+    # A peiljaar may be any year with data for the areas' indicators or population (the
+    # window brings the rest); otherwise the years with indicator values.
+    candidates = data.years_with(needed if fw.peiljaar is not None else indicators)
+    years = sorted(years or fw.years or candidates)
     if not years:
         raise FrameworkError("geen jaren met gegevens voor de indicatoren van dit kader")
     base = fw.anchor.year if fw.anchor.type == "base_year" else None
@@ -313,9 +316,10 @@ def plan_run(fw: Framework, data: ScoringData, years: list[int] | None,
         ctx.warn(f"basisjaar {base} meegescoord: de normalisatie is daarop verankerd")
     history: list[int] = []
     if fw.peiljaar is not None:
-        # Each peiljaar draws on its window; previous-year imputation needs no extra history.
-        first = min(years) - fw.peiljaar.window
-        load = [y for y in data.years_with(needed) if first <= y <= max(years)]
+        # Each peiljaar draws on its window (who is assessed may also look as far ahead);
+        # previous-year imputation needs no extra history.
+        first, last = min(years) - fw.peiljaar.window, max(years) + fw.peiljaar.window
+        load = [y for y in data.years_with(needed) if first <= y <= last]
         return Plan(indicators, needed, pop_code, codes, years, history,
                     sorted({*load, *years}))
     if fw.steps.impute.method == "previous_year":
@@ -324,25 +328,31 @@ def plan_run(fw: Framework, data: ScoringData, years: list[int] | None,
     return Plan(indicators, needed, pop_code, codes, years, history, sorted({*history, *years}))
 
 
-def select_peiljaar(wide: pd.DataFrame, peiljaren: list[int], window: int
-                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def select_peiljaar(wide: pd.DataFrame, peiljaren: list[int], window: int, *,
+                    later: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per peiljaar and area, each column's most recent value from the peiljaar or up to
     ``window`` years before it, and the year that value comes from.
 
     ``wide`` has rows ``(year, area_code)`` (as :meth:`ScoringData.wide` returns them); both
-    results have rows ``(peiljaar, area_code)``. Years without a value give NaN / <NA>.
+    results have rows ``(peiljaar, area_code)``. Years without a value give NaN / <NA>. With
+    ``later`` the window looks forward instead: the earliest value after the peiljaar, up to
+    ``window`` years later (only for who-is-assessed inputs such as the population).
     """
     years = wide.index.get_level_values("year").to_numpy()
     values, sources = [], []
     for peiljaar in peiljaren:
-        part = wide[(years <= peiljaar) & (years >= peiljaar - window)].sort_index(
-            level=["area_code", "year"])
+        if later:
+            inside = (years > peiljaar) & (years <= peiljaar + window)
+        else:
+            inside = (years <= peiljaar) & (years >= peiljaar - window)
+        part = wide[inside].sort_index(level=["area_code", "year"], ascending=[True, not later])
         part_years = part.index.get_level_values("year").to_numpy(dtype=float)
         seen = pd.DataFrame(np.where(part.notna(), part_years[:, None], np.nan),
                             index=part.index, columns=part.columns)
         # groupby().last() takes the last non-missing value of each column: the latest year.
         value = part.groupby(level="area_code", sort=True).last()
-        source = seen.groupby(level="area_code", sort=True).max()
+        source = (seen.groupby(level="area_code", sort=True).min() if later
+                  else seen.groupby(level="area_code", sort=True).max())
         key = pd.MultiIndex.from_arrays([np.full(len(value), peiljaar), value.index],
                                         names=["year", "area_code"])
         values.append(value.set_axis(key))
@@ -354,10 +364,10 @@ def select_peiljaar(wide: pd.DataFrame, peiljaren: list[int], window: int
 def load_raw(fw: Framework, data: ScoringData, plan: Plan, ctx: StepContext) -> Raw:
     """Stage 2 — load the wide table, denominate, and screen areas (data availability, minimum
     population). Indicators without any value are named in a warning."""
-    wide = data.wide(plan.codes, plan.needed, plan.load_years)
+    loaded = wide = data.wide(plan.codes, plan.needed, plan.load_years)
     source_years = None
     if fw.peiljaar is not None:
-        wide, source_years = select_peiljaar(wide, plan.years, fw.peiljaar.window)
+        wide, source_years = select_peiljaar(loaded, plan.years, fw.peiljaar.window)
     scored_rows = wide.index.get_level_values("year").isin(plan.years)
     empty = wide.loc[scored_rows, plan.indicators].isna().all()
     for code in plan.indicators:
@@ -370,12 +380,18 @@ def load_raw(fw: Framework, data: ScoringData, plan: Plan, ctx: StepContext) -> 
     if raw.empty:
         raise FrameworkError("na screening blijft geen enkel gebied over")
     rule = fw.priority
-    assessment = pd.DataFrame({
-        name: (wide.loc[raw.index, code] if code in wide else np.nan)
-        for name, code in zip(ASSESSMENT_COLUMNS, (plan.population_code,
-                                                   rule.households_indicator,
-                                                   rule.establishments_indicator), strict=True)
-    }, index=raw.index)
+    inputs = dict(zip(ASSESSMENT_COLUMNS, (plan.population_code, rule.households_indicator,
+                                           rule.establishments_indicator), strict=True))
+    assessment = pd.DataFrame({name: (wide.loc[raw.index, code] if code in wide else np.nan)
+                               for name, code in inputs.items()}, index=raw.index)
+    if fw.peiljaar is not None:
+        # Who is assessed rests on counts that change slowly: a population figure from a
+        # few years after the peiljaar is better than none (the window bounds both ways).
+        ahead, _ = select_peiljaar(loaded[[c for c in inputs.values() if c in loaded]],
+                                   plan.years, fw.peiljaar.window, later=True)
+        for name, code in inputs.items():
+            if code in ahead:
+                assessment[name] = assessment[name].fillna(ahead[code].reindex(raw.index))
     if source_years is not None:
         source_years = source_years.loc[raw.index, plan.indicators]
     return Raw(raw_all, scored_rows, raw, screened, assessment, source_years)
