@@ -54,12 +54,37 @@ def test_score_preset_on_the_demo(cli, demo_url: str) -> None:  # noqa: ANN001
     result = cli("score", "enschede", "--db", demo_url)
     assert result.exit_code == 0, _stderr(result)
     out = result.stdout
-    assert "Leefsituatie (urgentie) — 2021" in out
-    assert "Potentie — 2021" in out
+    # Peiljaar mode: the last peiljaar with data (2024) is shown by default.
+    assert "Leefsituatie (urgentie) — 2024" in out
+    assert "Potentie — 2024" in out
     assert "Koppelkansen" in out
     assert "focus" in out
-    assert "kader enschede v1" in out
+    assert "Aanpak (naar de Enschedese investeringsafweging) — 2024" in out
+    assert "intensief herstructureren" in out
+    assert "niet beoordeeld" in out  # Wijk 07 Bedrijfsterreinen: 310 inhabitants
+    assert "kader enschede v2" in out
     assert "vergelijkbaar over jaren: ja" in out
+
+
+def test_score_at_buurt_level_and_peiljaar(cli, demo_url: str) -> None:  # noqa: ANN001
+    result = cli("score", "rotterdam", "--level", "buurt", "--year", "2020", "--db", demo_url)
+    # a --year is one peiljaar; the anchor's base year (2021) is scored with it
+    assert result.exit_code == 0, _stderr(result)
+    out = result.stdout
+    assert "Sociale index — 2020" in out
+    assert "Afrikaanderwijk" in out and "BU0599" in out
+    assert "Aanpak (naar NPRZ) — 2020" in out
+    same = cli("score", "rotterdam", "--niveau", "neighbourhood", "--year", "2020",
+               "--db", demo_url)
+    assert same.exit_code == 0 and same.stdout.split("kader ")[0] == out.split("kader ")[0]
+    wrong = cli("score", "rotterdam", "--level", "straat", "--db", demo_url)
+    assert wrong.exit_code == 1 and "onbekend niveau 'straat'" in _stderr(wrong)
+
+
+def test_explain_a_buurt_scores_the_buurt_level(cli, demo_url: str) -> None:  # noqa: ANN001
+    result = cli("explain", "rotterdam", "BU05991086", "--opgave", "sociaal", "--db", demo_url)
+    assert result.exit_code == 0, _stderr(result)
+    assert "Afrikaanderwijk" in result.stdout
 
 
 def test_score_writes_excel(cli, demo_url: str, tmp_path: Path) -> None:  # noqa: ANN001
@@ -71,7 +96,8 @@ def test_score_writes_excel(cli, demo_url: str, tmp_path: Path) -> None:  # noqa
     assert "scores" in book.sheetnames and "herkomst" in book.sheetnames
     book.close()
     scores = pd.read_excel(target, sheet_name="scores")
-    assert set(scores["area_code"].str[:6]) == {"WK0106"}
+    assert set(scores["area_code"].str[:6]) == {"BU0106"}  # Mijn Buurt Assen: per buurt
+    assert "jaar van de waarde" in pd.ExcelFile(target).sheet_names
 
 
 def test_score_a_wide_table_without_database(cli, tmp_path: Path) -> None:  # noqa: ANN001
@@ -110,7 +136,7 @@ def test_explain_an_area(cli, demo_url: str) -> None:  # noqa: ANN001
     result = cli("explain", "rotterdam", "wk059901", "--opgave", "sociaal", "--db", demo_url)
     assert result.exit_code == 0, _stderr(result)
     out = result.stdout
-    assert "(WK059901), Sociale index 2021: score" in out
+    assert "(WK059901), Sociale index 2024: score" in out  # the last peiljaar
     assert "referentie (100,0)" in out or "referentie (100.0)" in out
     assert "bijdrage" in out
 

@@ -459,7 +459,7 @@ def test_to_frame_columns() -> None:
     result = two_opgaven()
     frame = result.to_frame()
     assert list(frame.columns) == ["year", "area_code", "name", "node", "node_name",
-                                   "node_type", "score", "rank", "tier"]
+                                   "node_type", "score", "rank", "tier", "not_assessed"]
     assert set(frame["node"]) == {"leef", "t1", "kans", "t2", "totaal"}
     assert set(frame["node_type"]) == {"opgave", "thema", "totaal"}
     row = frame[(frame["area_code"] == C) & (frame["node"] == "leef")].iloc[0]
@@ -478,7 +478,8 @@ def test_to_csv_has_provenance_header(tmp_path: Path) -> None:
     header = [line for line in lines if line.startswith("# ")]
     keys = [line[2:].split(":")[0] for line in header]
     assert keys == ["framework", "framework_version", "framework_fingerprint",
-                    "data_fingerprint", "tool_version", "created", "comparable_over_time"]
+                    "data_fingerprint", "tool_version", "created", "comparable_over_time",
+                    "level", "years"]
     assert f"# data_fingerprint: {result.data_fingerprint}" in header
     assert lines[len(header)].startswith("year,area_code,name,node")
     back = pd.read_csv(path, comment="#")

@@ -66,7 +66,9 @@ def score(
         result = score_workspace(_workspace(db), framework, years=year or None,
                                  progress=_progress_printer(), level=level)
     fw = result.framework
-    last = result.years[-1]
+    # The year asked for (an anchored framework also scores its base year), else the last.
+    asked = [y for y in (year or []) if y in result.years]
+    last = asked[-1] if asked else result.years[-1]
     codes = [opgave] if opgave else [op.code for op in fw.opgaven]
     for code in codes:
         ranking = result.ranking(code, last)

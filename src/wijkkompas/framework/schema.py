@@ -383,6 +383,13 @@ class Framework(Strict):
         except ValidationError as exc:
             raise _format_error(exc, f"{self.id} op niveau {level}") from None
 
+    def for_own_level(self) -> Framework:
+        """The framework as scored at its own ``level``: indicators that name other levels
+        left out (the framework itself when none does)."""
+        if all(ind.levels is None for ind in self.indicator_specs().values()):
+            return self
+        return self.at_level(self.level)
+
     def level_names(self) -> list[str]:
         """The levels at which at least one indicator is used (the framework's own first)."""
         out = [self.level]

@@ -527,6 +527,7 @@ def score(fw: Framework, data: ScoringData, *, years: list[int] | None = None,
     (denominate, screen), :func:`set_references`, :func:`impute`, :func:`treat_and_normalise`,
     :func:`aggregate_opgaven`, :func:`aggregate_overall` and :func:`rank_and_tier`.
     """
+    fw = fw.for_own_level()
     ctx = StepContext(directions=directions_for(fw))
     plan = plan_run(fw, data, years, areas, ctx)
     if progress:

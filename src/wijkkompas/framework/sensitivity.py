@@ -248,6 +248,7 @@ def sensitivity(fw: Framework, data: ScoringData, *, draws: int = 1000,
 
     start = time.perf_counter()
     methods = _check(draws, concentration, robust_share, methods)
+    fw = fw.for_own_level()
     notes: list[str] = []
 
     def warn(message: str) -> None:
