@@ -85,17 +85,28 @@ def test_a_constructed_industrial_area_is_scored_but_not_assessed() -> None:
                        [1000.0, 1000, 480, 1000, 200],
                        a_bedv=[50.0, 40, 30, 60, 300])
     tiers = column(result.tiers, "leef")
-    assert tiers[2] == NO_TIER and tiers[4] == NO_TIER
     reasons = result.assessment["reason"].xs(2024, level="year").reindex(AREAS).tolist()
     assert reasons[2].startswith("te weinig bewoners (minder dan 500")
     assert reasons[4].startswith("te weinig bewoners")  # the first rule that applies
     assert pd.isna(reasons[0])
-    # Scores 56.25 81.25 12.5 56.25 43.75: C and E (lowest) are not assessed, so the single
-    # priority place goes to the lowest assessed score, shared by A and D (ties share a tier).
-    assert tiers == ["prioriteit", "overig", NO_TIER, "prioriteit", NO_TIER]
-    assert column(result.scores, "leef")[2] == pytest.approx(12.5)  # still scored
+    # The scale is fitted on the assessed areas A, B, D only (scale_on_assessed):
+    #   x1 10 20 40 -> min-max 0 33.3 100 (C 66.7, E 133.3)
+    #   x2  2  0  4 (higher worse) -> 50 100 0 (C -100, E -50)
+    #   score = 0.25 x1n + 0.75 x2n -> A 37.5, B 83.3, D 25, C -58.3, E -4.2
+    assert column(result.scores, "leef") == pytest.approx(
+        [37.5, 83.3333, -58.3333, 25.0, -4.1667], abs=1e-3)
+    # The single priority place goes to the lowest assessed area, D; C and E keep a score
+    # but are not assessed.
+    assert tiers == ["overig", "overig", NO_TIER, "prioriteit", NO_TIER]
     ranking = result.ranking("leef")
     assert ranking.loc[C, "not_assessed"].startswith("te weinig bewoners")
+    # Without scale_on_assessed the small areas stretch the scale (as before): A and D tie.
+    wide = _assessed({"min_population": 500, "max_establishments_per_inhabitant": 0.5,
+                      "scale_on_assessed": False}, [1000.0, 1000, 480, 1000, 200],
+                     a_bedv=[50.0, 40, 30, 60, 300])
+    assert column(wide.scores, "leef")[2] == pytest.approx(12.5)
+    assert column(wide.tiers, "leef") == ["prioriteit", "overig", NO_TIER, "prioriteit",
+                                          NO_TIER]
 
 
 def test_business_area_with_enough_inhabitants_is_not_assessed() -> None:

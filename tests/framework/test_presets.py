@@ -211,7 +211,7 @@ PINNED_WIJK_TOP = {
     ("groningen", "fysiek"): {"Ten Post e.o.", "Noordwest", "Oud-Noord", "Oosterparkwijk",
                               "Centrum"},
     ("enschede", "urgentie"): {"Wijk 00 Binnensingelgebied", "Wijk 03 Twekkelerveld - T.H.T.",
-                               "Wijk 06 Enschede-Zuid"},
+                               "Wijk 02 Boswinkel - Stadsveld"},
     ("assen", "sociaal"): {"Lariks", "Noorderpark", "Pittelo"},
 }
 

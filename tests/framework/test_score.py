@@ -222,7 +222,9 @@ def test_tiers_priority_when_high() -> None:
 def test_tiers_min_population() -> None:
     values = base_values()
     values["a_inw"] = {2024: [1000.0, 1000, 1000, 1000, 100]}
-    result = score(make_fw(priority={"type": "top_n", "n": 2, "min_population": 150}),
+    # scale_on_assessed: false keeps the hand-worked scale of the base case (all five areas).
+    result = score(make_fw(priority={"type": "top_n", "n": 2, "min_population": 150,
+                                     "scale_on_assessed": False}),
                    scoring_data(values))
     # E (100 inhabitants) gets no tier; the two lowest of the rest are C and then A/D (tied)
     assert column(result.tiers, "leef") == ["prioriteit", "overig", "prioriteit", "prioriteit",

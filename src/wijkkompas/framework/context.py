@@ -30,6 +30,9 @@ class StepContext:
     groups
         Group label per row (same index as the data), e.g. the municipality code; used by
         group-wise imputation.
+    not_assessed
+        Why a row's area gets no priority tier (None when it does), same index as the data; the
+        normalisation is fitted on the assessed rows (``priority.scale_on_assessed``).
     warnings
         Messages that name areas and indicators; steps append, never print.
     """
@@ -40,6 +43,7 @@ class StepContext:
         default_factory=lambda: pd.DataFrame(columns=["low", "high"], dtype=float))
     targets: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
     groups: pd.Series | None = None
+    not_assessed: pd.Series | None = None
     warnings: list[str] = field(default_factory=list)
 
     def warn(self, message: str) -> None:

@@ -214,6 +214,10 @@ class TierRule(Strict):
         description="more business establishments per inhabitant: a business or harbour area "
         "(no tier)")
     establishments_indicator: str = "a_bedv"
+    scale_on_assessed: bool = Field(
+        default=True,
+        description="fit normalisation, outlier treatment and an areas-mean reference on the "
+        "assessed areas only, so that a tiny or business area cannot stretch everyone's scale")
     max_top_share: float = Field(
         default=0.4, gt=0, le=1,
         description="a warning when the first tier holds more than this share of the ranked "

@@ -160,7 +160,13 @@ def reference_values(fw: Framework, data: ScoringData, raw_scored: pd.DataFrame,
     return values
 
 
-def _fit_rows(fw: Framework, x: pd.DataFrame) -> pd.DataFrame:
+def _fit_rows(fw: Framework, x: pd.DataFrame, ctx: StepContext | None = None) -> pd.DataFrame:
+    """The rows that fix normalisation and outlier treatment: the anchor's rows, without the
+    areas that are not assessed (``ctx.not_assessed``) when the priority rule says so."""
+    if ctx is not None and ctx.not_assessed is not None and fw.priority.scale_on_assessed:
+        keep = ctx.not_assessed.reindex(x.index).isna()
+        if keep.any():
+            x = x[keep.to_numpy()]
     if fw.anchor.type == "base_year":
         years = x.index.get_level_values("year")
         if fw.anchor.year not in set(years):
@@ -176,13 +182,14 @@ def _normalise(fw: Framework, x: pd.DataFrame, ref: pd.Series, ctx: StepContext
     method = NORMALISE.get(spec.method, "steps.normalise: ")
     params = method.check_params(spec.params, "steps.normalise: ")
     if fw.anchor.type == "per_year":
-        parts = [method.func(g, g, ctx, **params) for _, g in x.groupby(level="year")]
+        parts = [method.func(g, _fit_rows(fw, g, ctx), ctx, **params)
+                 for _, g in x.groupby(level="year")]
         norm = pd.concat(parts).reindex(x.index)
-        fit = x
+        fit = _fit_rows(fw, x, ctx)
         ctx.warn("normalisatie per jaar: scores van verschillende jaren zijn NIET onderling "
                  "vergelijkbaar")
     else:
-        fit = _fit_rows(fw, x)
+        fit = _fit_rows(fw, x, ctx)
         norm = method.func(x, fit, ctx, **params)
     if spec.method in RANK_BASED:
         ref_norm = norm.mean()
@@ -392,6 +399,8 @@ def load_raw(fw: Framework, data: ScoringData, plan: Plan, ctx: StepContext) -> 
         for name, code in inputs.items():
             if code in ahead:
                 assessment[name] = assessment[name].fillna(ahead[code].reindex(raw.index))
+    assessment["reason"] = assess(rule, assessment)
+    ctx.not_assessed = assessment["reason"]
     if source_years is not None:
         source_years = source_years.loc[raw.index, plan.indicators]
     return Raw(raw_all, scored_rows, raw, screened, assessment, source_years)
@@ -402,7 +411,11 @@ def set_references(fw: Framework, data: ScoringData, plan: Plan, raw: Raw,
     """Stage 3 — what the later steps compare with: the reference values (anchor), goalposts,
     targets and the municipality of every row (for group imputation)."""
     specs = fw.indicator_specs()
-    ctx.reference = reference_values(fw, data, raw.raw, plan.years, ctx)
+    basis = raw.raw
+    if fw.priority.scale_on_assessed and raw.assessment["reason"].notna().any():
+        assessed = raw.assessment["reason"].isna().to_numpy()
+        basis = raw.raw[assessed] if assessed.any() else raw.raw
+    ctx.reference = reference_values(fw, data, basis, plan.years, ctx)
     ctx.goalposts = pd.DataFrame(
         {c: {"low": s.goalposts[0], "high": s.goalposts[1]} for c, s in specs.items()
          if s.goalposts}).T.reindex(columns=["low", "high"])
@@ -441,7 +454,8 @@ def treat_and_normalise(fw: Framework, imputed: pd.DataFrame, ctx: StepContext
     """Stage 5 — outlier treatment (fitted on the anchor rows) and normalisation; returns the
     normalised values and the normalised reference."""
     treat = TREAT.get(fw.steps.treat.method, "steps.treat: ")
-    x = treat.func(imputed, _fit_rows(fw, imputed) if fw.anchor.type != "per_year" else imputed,
+    x = treat.func(imputed, _fit_rows(fw, imputed, ctx) if fw.anchor.type != "per_year"
+                   else imputed,
                    ctx, **treat.check_params(fw.steps.treat.params, "steps.treat: "))
     return _normalise(fw, x, ctx.reference, ctx)
 
@@ -511,7 +525,6 @@ def rank_and_tier(fw: Framework, agg: Aggregated, assessment: pd.DataFrame,
     :func:`~wijkkompas.framework.tiers.assess` sets apart get no tier."""
     score_frame = pd.DataFrame(agg.scores)
     ranks = score_frame.apply(lambda s: rank_scores(s, by_year=True, ascending=False))
-    assessment["reason"] = assess(fw.priority, assessment)
     tiers = assign_tiers(score_frame[[op.code for op in fw.opgaven]], fw.priority,
                          agg.reference_scores, assessment["reason"], ctx,
                          high_first={op.code for op in fw.opgaven if op.priority_when == "high"})
