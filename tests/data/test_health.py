@@ -189,3 +189,22 @@ def test_import_table_points_to_import_cbs(workspace: Workspace) -> None:
         workspace.import_table(FILES[0])
     assert info.value.file == FILES[0].name
     assert table_counts(workspace) == before
+
+
+def test_csv_and_json_downloads_read_the_same(tmp_path: Path) -> None:
+    """StatLine also serves the UntypedDataSet as CSV and as OData JSON: same observations."""
+    import json
+
+    import pandas as pd
+
+    frame = pd.read_excel(RIVM / "2016_65+.xlsx", dtype=str, keep_default_na=False)
+    csv_path = tmp_path / "50090NED_UntypedDataSet_2016_65plus.csv"
+    frame.to_csv(csv_path, sep=";", index=False, quoting=1)
+    json_path = tmp_path / "50090NED_UntypedDataSet_2016_65plus.json"
+    json_path.write_text(json.dumps({"value": frame.to_dict("records")}), "utf-8")
+    key = ["area_code", "indicator", "year"]
+    expected = read_kwb(RIVM / "2016_65+.xlsx").observations.sort_values(key).reset_index(
+        drop=True)
+    for path in (csv_path, json_path):
+        got = read_kwb(path).observations.sort_values(key).reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, expected, check_dtype=False)

@@ -202,8 +202,17 @@ def is_health_file(path: Path) -> bool:
     """Whether a file (Excel or delimited text) has the header of a 50090NED table; never
     raises (an unreadable file is simply not one)."""
     try:
-        if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
-            header = list(pd.read_excel(path, nrows=0).columns)
+        suffix = path.suffix.lower()
+        if suffix == ".xls":  # StatLine downloads are xlsx; old BIFF files are not this table
+            return False
+        if suffix in (".xlsx", ".xlsm"):
+            import openpyxl
+
+            book = openpyxl.load_workbook(path, read_only=True)
+            try:
+                header = next(book.worksheets[0].iter_rows(max_row=1, values_only=True), ())
+            finally:
+                book.close()
         else:
             with open(path, "rb") as fh:
                 first = fh.read(4096).decode("utf-8-sig", errors="replace").split("\n", 1)[0]
