@@ -62,7 +62,7 @@ NAME_FIELDS = ("naam", "name", "statnaam", "regio", "titel", "title")
 YEAR_FIELDS = ("jaar",)
 WATER_FIELDS = ("h2o", "water")
 HISTOGRAPH_FIELD = "pits"
-_HG_CODE = re.compile(r"(?:^|/)((?:BU|WK|GM)\d+)$")
+_HG_CODE = re.compile(r"(?:^|/)((?:BU|WK|GM)\d{4}[0-9A-Za-z]*)$")
 
 _LEVEL_ALIASES = {"country": "country", "land": "country", "municipality": "municipality",
                   "gemeente": "municipality", "district": "district", "wijk": "district",

@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from wijkkompas.areas.codes import ANY_CODE_RE
 from wijkkompas.errors import DataError
 
 DELIMITERS = (";", ",", "\t", "|")
@@ -193,7 +193,6 @@ def read_table_text(tf: TextFile, *, skiprows: int = 0) -> pd.DataFrame:
     return frame
 
 
-_ANY_CODE = re.compile(r"(?<![A-Z0-9])(?:GM\d{4}|WK\d{6}|BU\d{8})(?![0-9])")
 
 
 def refuse_names_only(tf: TextFile) -> None:
@@ -210,7 +209,7 @@ def refuse_names_only(tf: TextFile) -> None:
     titled = bool(first) and first[0].strip() != "" and all(not c.strip() for c in first[1:])
     topics = any(line.split(tf.delimiter, 1)[0].strip().strip('"').lower() == "onderwerpen"
                  for line in head[1:])
-    if titled and topics and not _ANY_CODE.search(tf.text):
+    if titled and topics and not ANY_CODE_RE.search(tf.text):
         raise DataError(
             f"StatLine-export met titelregels ({first[0].strip()!r}) en alleen gebiedsnamen, "
             "zonder gebiedscodes; namen zijn niet betrouwbaar aan gebieden te koppelen "
