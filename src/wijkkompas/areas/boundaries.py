@@ -33,6 +33,7 @@ import pyproj
 import shapely
 
 from wijkkompas.areas.codes import clean_codes, invalid_codes, levels
+from wijkkompas.data.guard import GEO_ERRORS, check_zip, load_json
 from wijkkompas.data.kwb import year_from_name
 from wijkkompas.data.sniff import checksum as file_checksum
 from wijkkompas.errors import ConfigError, DataError
@@ -133,6 +134,8 @@ def read_boundaries(path: Path | str, *, year: int | None = None, level: str | N
         if not fh.read(4096).strip():
             raise DataError("het bestand is leeg", file=path.name)
     target, form = _dataset(path)
+    if path.suffix.lower() == ".zip":
+        check_zip(path, "zip-bestand").close()
     layers = _layers(target, path)
     parts: list[pd.DataFrame] = []
     warnings: list[str] = []
@@ -199,11 +202,11 @@ def _layers(target: str, path: Path) -> list[str]:
 
     try:
         found = pyogrio.list_layers(target)
-    except Exception as exc:  # noqa: BLE001 - GDAL raises several kinds
+    except GEO_ERRORS as exc:
         if path.suffix.lower() in (".json", ".geojson"):
             try:
                 found = pyogrio.list_layers(f"GeoJSON:{path}")
-            except Exception:  # noqa: BLE001
+            except GEO_ERRORS:
                 raise _unreadable(path, exc) from None
         else:
             raise _unreadable(path, exc) from None
@@ -216,7 +219,9 @@ def _layers(target: str, path: Path) -> list[str]:
 def _unreadable(path: Path, exc: Exception) -> DataError:
     if path.suffix.lower() in (".json", ".geojson", ".topojson"):
         try:
-            json.loads(path.read_text(encoding="utf-8", errors="replace"))
+            load_json(path.read_text(encoding="utf-8", errors="replace"), file=path.name)
+        except DataError as err:
+            return err
         except json.JSONDecodeError as err:
             return DataError(f"ongeldige of afgebroken JSON op regel {err.lineno}, teken "
                              f"{err.colno}: {err.msg}", file=path.name)
@@ -243,7 +248,7 @@ def _read_layer(target: str, layer: str, label: str, *, path: Path, year: int | 
         gdf = pyogrio.read_dataframe(target, layer=layer, columns=cols)
     except DataError as exc:
         raise exc.located(file=label) from None
-    except Exception as exc:  # noqa: BLE001
+    except GEO_ERRORS as exc:
         raise _unreadable(path, exc) from None
     if gdf.empty:
         raise DataError("geen gebieden (features) in het bestand", file=label)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -15,6 +16,7 @@ from wijkkompas.areas.codes import ANY_CODE_RE
 from wijkkompas.errors import DataError
 
 DELIMITERS = (";", ",", "\t", "|")
+SNIFF_CHARS = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,20 @@ def decode(path: Path, data: bytes) -> tuple[str, str]:
             file=path.name,
         )
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        try:
+            return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            # The BOM promises UTF-8, so a byte that is not UTF-8 means mixed encodings
+            # (e.g. a line pasted in from a Windows-1252 file): guessing would garble text.
+            pos = exc.start + 3
+            raise DataError(
+                "het bestand begint met een UTF-8-kenmerk (BOM) maar bevat tekens die geen "
+                "UTF-8 zijn (gemengde tekensets, bijv. Windows-1252); sla het opnieuw op als "
+                "'CSV UTF-8'",
+                file=path.name,
+                row=data[:pos].count(b"\n") + 1,
+                value=data[pos : pos + 8].hex(" "),
+            ) from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -83,7 +98,8 @@ def decode(path: Path, data: bytes) -> tuple[str, str]:
 
 def sniff_delimiter(path: Path, text: str) -> str:
     header = text.split("\n", 1)[0]
-    sample = "\n".join(text.split("\n", 20)[:20])
+    # At most 20 lines and 64 KB: the sniffer's regular expressions are slow on huge lines.
+    sample = "\n".join(text[:SNIFF_CHARS].split("\n", 20)[:20])
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters="".join(DELIMITERS))
         if dialect.delimiter in DELIMITERS and header.count(dialect.delimiter) > 0:
@@ -132,7 +148,7 @@ def data_lines(tf: TextFile, frame: pd.DataFrame, *, skip: int = 0) -> Callable[
     start = 1
     header_seen = False
     reader = csv.reader(io.StringIO(tf.text), delimiter=tf.delimiter)
-    for record in reader:
+    for record in _records(reader, tf):
         line, start = start, reader.line_num + 1
         if line <= skip or not record:
             continue
@@ -153,6 +169,28 @@ def data_lines(tf: TextFile, frame: pd.DataFrame, *, skip: int = 0) -> Callable[
     if len(lines) != len(frame):  # pragma: no cover - csv and pandas disagree: plain counting
         return lambda pos: pos + skip + 2
     return lambda pos, _lines=lines: _lines[pos]
+
+
+def _records(reader: Any, tf: TextFile) -> Iterator[list[str]]:
+    """The records of a csv reader; a record the csv module cannot read (a field over its
+    limit of 131,072 characters, a NUL byte, a quote in the wrong place) is a located error
+    at the first line of that record."""
+    while True:
+        first = reader.line_num + 1  # the line the next record starts on
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            msg = str(exc)
+            if "field larger than field limit" in msg:
+                msg = (f"een veld van meer dan {csv.field_size_limit():,} tekens".replace(",", ".")
+                       + "; is het bestand beschadigd of ontbreekt een afsluitend "
+                       "aanhalingsteken?")
+            else:
+                msg = f"regel is geen geldige CSV ({msg}); is het bestand beschadigd?"
+            raise DataError(msg, file=tf.path.name, row=first) from None
+        yield record
 
 
 def read_table_text(tf: TextFile, *, skiprows: int = 0) -> pd.DataFrame:
@@ -205,7 +243,7 @@ def refuse_names_only(tf: TextFile) -> None:
     head = tf.text.split("\n", 8)[:8]
     if len(head) < 3:
         return
-    first = next(csv.reader([head[0]], delimiter=tf.delimiter), [])
+    first = next(_records(csv.reader([head[0]], delimiter=tf.delimiter), tf), [])
     titled = bool(first) and first[0].strip() != "" and all(not c.strip() for c in first[1:])
     topics = any(line.split(tf.delimiter, 1)[0].strip().strip('"').lower() == "onderwerpen"
                  for line in head[1:])
