@@ -33,7 +33,7 @@ import pyproj
 import shapely
 
 from wijkkompas.areas.codes import clean_codes, invalid_codes, levels
-from wijkkompas.data.guard import GEO_ERRORS, check_zip, load_json
+from wijkkompas.data.guard import GEO_ERRORS, check_zip, load_json, one_line
 from wijkkompas.data.kwb import year_from_name
 from wijkkompas.data.sniff import checksum as file_checksum
 from wijkkompas.errors import ConfigError, DataError
@@ -230,7 +230,7 @@ def _unreadable(path: Path, exc: Exception) -> DataError:
     if path.suffix.lower() == ".zip":
         return DataError("geen shapefile of ander geobestand in het zip-bestand gevonden",
                          file=path.name)
-    text = str(exc).split(";")[0].replace(str(path), path.name)
+    text = one_line(exc).split(";")[0].replace(str(path), path.name)
     return DataError(f"geobestand is niet te lezen: {text}", file=path.name)
 
 
@@ -350,7 +350,7 @@ def _codes_and_names(gdf: gpd.GeoDataFrame, label: str, code_field: str | None,
         raw = gdf[col]
     elif HISTOGRAPH_FIELD in columns:
         col = "pits"
-        raw, names = _histograph(gdf[HISTOGRAPH_FIELD])
+        raw, names = _histograph(gdf[HISTOGRAPH_FIELD], label)
     else:
         col = _find(columns, WEAK_CODE_FIELDS)
         raw = gdf[col] if col is not None else None
@@ -395,12 +395,17 @@ def _no_code_field(label: str, fields: list[str]) -> DataError:
     )
 
 
-def _histograph(pits: pd.Series) -> tuple[pd.Series, pd.Series]:
+def _histograph(pits: pd.Series, label: str) -> tuple[pd.Series, pd.Series]:
     """Code and name from the ``pits`` of Histograph JSON-LD features (``cbsbuurt/BU…``)."""
 
     def first_cbs(value: Any) -> tuple[str, str | None]:
-        items = json.loads(value) if isinstance(value, str) else (value or [])
-        for pit in items:
+        try:
+            items = load_json(value, file=label) if isinstance(value, str) else (value or [])
+        except json.JSONDecodeError:
+            items = []  # no readable pits: no code, refused below with the feature named
+        for pit in items if isinstance(items, list) else []:
+            if not isinstance(pit, dict):
+                continue
             m = _HG_CODE.search(str(pit.get("id") or pit.get("@id") or ""))
             if m:
                 return m.group(1), pit.get("name")

@@ -50,22 +50,30 @@ EXCEL_ERRORS: tuple[type[BaseException], ...] = (
 )
 try:  # xlrd is optional at runtime (only .xls needs it)
     import xlrd
+    from xlrd.compdoc import CompDocError
 
-    EXCEL_ERRORS += (xlrd.XLRDError,)
+    EXCEL_ERRORS += (xlrd.XLRDError, CompDocError)
 except ImportError:  # pragma: no cover
     pass
 
 
 def _geo_errors() -> tuple[type[BaseException], ...]:
     import pyogrio.errors
+    import shapely.errors
 
     return (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError,
-            UnicodeDecodeError)
+            UnicodeDecodeError, shapely.errors.GEOSException)
 
 
 #: What pyogrio/GDAL raise on a file it cannot read (all of pyogrio's own errors derive from
-#: ``DataSourceError`` or ``DataLayerError``).
+#: ``DataSourceError`` or ``DataLayerError``), and what shapely raises on the damaged WKB it
+#: hands over (a ring that does not close).
 GEO_ERRORS = _geo_errors()
+
+
+def one_line(exc: BaseException, limit: int = 200) -> str:
+    """A parser's message on one line, shortened; the class name when it has none."""
+    return " ".join(str(exc).split())[:limit] or type(exc).__name__
 
 
 # --- JSON ---------------------------------------------------------------------------------
@@ -139,7 +147,7 @@ def check_zip(path: Path, what: str) -> zipfile.ZipFile:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
             struct.error) as exc:
-        raise DataError(f"{what} is beschadigd of geen zip-archief ({exc})",
+        raise DataError(f"{what} is beschadigd of geen zip-archief ({one_line(exc)})",
                         file=path.name) from None
     try:
         total = 0
@@ -181,7 +189,7 @@ def check_workbook(path: Path) -> None:
             except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError,
                     NotImplementedError) as exc:
                 raise DataError(f"Excel-bestand is beschadigd: onderdeel {info.filename!r} is "
-                                f"niet uit te pakken ({exc})", file=path.name,
+                                f"niet uit te pakken ({one_line(exc)})", file=path.name,
                                 value=info.filename) from None
             if found:
                 raise DataError(
@@ -206,5 +214,4 @@ def _declaration_in(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | No
 
 def excel_error(path: Path, exc: BaseException) -> DataError:
     """A one-line DataError for an exception of :data:`EXCEL_ERRORS`."""
-    text = " ".join(str(exc).split())[:200] or type(exc).__name__
-    return DataError(f"Excel-bestand is niet te lezen (beschadigd?): {text}", file=path.name)
+    return DataError(f"Excel-bestand is niet te lezen (beschadigd?): {one_line(exc)}", file=path.name)

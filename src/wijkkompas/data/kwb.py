@@ -30,6 +30,7 @@ from wijkkompas.data.guard import (
     check_zip,
     excel_error,
     load_json,
+    one_line,
 )
 from wijkkompas.data.parsed import (
     ParsedData,
@@ -373,7 +374,7 @@ def _read_geo_attributes(path: Path) -> tuple[pd.DataFrame, object]:
     try:
         frame = pyogrio.read_dataframe(target, read_geometry=False)
     except GEO_ERRORS as exc:
-        text = " ".join(str(exc).split())[:200].replace(str(path), path.name)
+        text = one_line(exc).replace(str(path), path.name)
         raise DataError(f"geobestand is niet te lezen: {text}", file=path.name) from None
     frame = frame.astype(object).where(frame.notna(), "")
     frame = frame.astype(str)

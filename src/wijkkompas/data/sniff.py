@@ -206,7 +206,7 @@ def read_table_text(tf: TextFile, *, skiprows: int = 0) -> pd.DataFrame:
             engine="c",
         )
     except pd.errors.ParserError as exc:
-        msg = str(exc)
+        msg = " ".join(str(exc).split())  # pandas ends some messages with a newline
         row = None
         if "line " in msg:
             try:
