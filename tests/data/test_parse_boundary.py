@@ -315,3 +315,10 @@ def test_load_json_keeps_normal_json() -> None:
     assert load_json("[-12, 1e308, null]", file="x") == [-12, 1e308, None]
     with pytest.raises(DataError, match="Infinity"):
         load_json("[-Infinity]", file="x")
+
+
+def test_data_error_is_always_one_line() -> None:
+    err = DataError("Error tokenizing data.\nC error: Expected 4 fields", file="t.csv",
+                    column="kop\nregel")
+    assert "\n" not in str(err) and "\r" not in str(err)
+    assert str(err) == "t.csv, kolom 'kop\\nregel': Error tokenizing data. C error: Expected 4 fields"
