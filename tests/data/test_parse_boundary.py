@@ -160,6 +160,15 @@ def xlsx_bomb(folder: Path) -> Path:
     return _rezip(_workbook(folder), change)
 
 
+def xlsx_row_beyond_excel(folder: Path) -> Path:
+    """A row number of 40 digits (openpyxl would walk every empty row up to it: a hang)."""
+    def change(name: str, data: bytes) -> bytes:
+        if name == "xl/worksheets/sheet1.xml":
+            return data.replace(b'<row r="2"', b'<row r="' + b"1" * 40 + b'"')
+        return data
+    return _rezip(_workbook(folder), change)
+
+
 def xlsx_truncated(folder: Path) -> Path:
     path = _workbook(folder)
     data = path.read_bytes()
@@ -273,6 +282,8 @@ CASES = [
     Case("xlsx with an external entity", "table", xlsx_entity_in_shared_strings,
          "ENTITY-declaratie"),
     Case("xlsx zip bomb", "table", xlsx_bomb, "zip-bom"),
+    Case("xlsx row number beyond Excel's grid", "table", xlsx_row_beyond_excel,
+         "buiten het bereik van Excel"),
     Case("xlsx truncated", "table", xlsx_truncated, "zip-archief"),
     Case("xlsx truncated (cbs)", "cbs", xlsx_truncated, "zip-archief"),
     Case("xlsx with a damaged sheet stream", "table", xlsx_bad_member, "Excel-bestand"),

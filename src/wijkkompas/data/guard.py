@@ -186,6 +186,12 @@ def check_workbook(path: Path) -> None:
                 continue
             try:
                 found = _declaration_in(archive, info)
+            except _OutOfGrid as exc:
+                raise DataError(
+                    f"Excel-bestand geweigerd: onderdeel {info.filename!r} verwijst naar een "
+                    f"cel buiten het bereik van Excel ({exc}; hoogstens rij 1.048.576 en "
+                    "kolom XFD); is het bestand beschadigd?",
+                    file=path.name, value=info.filename) from None
             except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError,
                     NotImplementedError) as exc:
                 raise DataError(f"Excel-bestand is beschadigd: onderdeel {info.filename!r} is "
@@ -200,16 +206,41 @@ def check_workbook(path: Path) -> None:
 
 
 def _declaration_in(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
-    keep = max(len(m) for m in _XML_DECLARATIONS) - 1
+    """``DOCTYPE``/``ENTITY`` when the part declares one; for a worksheet also a cell or row
+    reference beyond Excel's grid (openpyxl would walk every empty row up to it)."""
+    keep = 64
     tail = b""
+    sheet = info.filename.lower().startswith("xl/worksheets/")
     with archive.open(info) as fh:
         while chunk := fh.read(_CHUNK):
             window = tail + chunk
             for marker, name in _XML_DECLARATIONS.items():
                 if marker in window:
                     return name
+            if sheet:
+                for m in _CELL_REF.finditer(window):
+                    col, row = m.group(1), m.group(2)
+                    if (len(row) > 7 or int(row) > MAX_EXCEL_ROWS or len(col) > 3
+                            or (col and _column_number(col) > MAX_EXCEL_COLUMNS)):
+                        raise _OutOfGrid(m.group(0).decode("ascii", "replace"))
             tail = window[-keep:]
     return None
+
+
+MAX_EXCEL_ROWS = 1_048_576
+MAX_EXCEL_COLUMNS = 16_384  # XFD
+_CELL_REF = re.compile(rb'\br="([A-Z]*)([0-9]+)"')
+
+
+class _OutOfGrid(Exception):
+    """A worksheet names a row or column that Excel cannot have."""
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n
 
 
 def excel_error(path: Path, exc: BaseException) -> DataError:
