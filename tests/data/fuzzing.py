@@ -18,6 +18,8 @@ import io
 import random
 import re
 import shutil
+import signal
+import threading
 import traceback
 import zipfile
 from collections import Counter
@@ -33,6 +35,8 @@ from wijkkompas.workspace import Workspace
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 KWB = FIXTURES / "kwb"
 FUZZ = FIXTURES / "fuzz"
+#: An import of one of these small files that takes longer than this has hung.
+HANG_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -246,16 +250,32 @@ def table_counts(ws: Workspace) -> dict[str, int]:
                 for name in Base.metadata.tables}
 
 
-def run_one(ws: Workspace, form: Form, data: bytes, folder: Path) -> tuple[str, str]:
-    """Import the mutated bytes; (result, detail)."""
+class Hang(Exception):
+    """An import took longer than the fuzzer's time limit."""
+
+
+def _alarm(signum: int, frame: object) -> None:
+    raise Hang
+
+
+def run_one(ws: Workspace, form: Form, data: bytes, folder: Path,
+            timeout: float = HANG_SECONDS) -> tuple[str, str]:
+    """Import the mutated bytes; (result, detail). An import that takes more than
+    ``timeout`` seconds is stopped (where Python code runs) and counts as a crash."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / form.path.name
     path.write_bytes(data)
     importer = {"cbs": ws.import_cbs, "table": ws.import_table,
                 "boundaries": ws.import_boundaries}[form.kind]
     before = table_counts(ws)
+    timed = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if timed:
+        previous = signal.signal(signal.SIGALRM, _alarm)
+        signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
         importer(path, **dict(form.options))
+    except Hang:
+        return "crashed", f"hang: no answer within {timeout:.0f} s"
     except DataError as exc:
         after = table_counts(ws)
         if after != before:
@@ -270,6 +290,9 @@ def run_one(ws: Workspace, form: Form, data: bytes, folder: Path) -> tuple[str, 
                       if "wijkkompas" in f.filename), "?")
         return "crashed", f"{type(exc).__name__} at {where}: {str(exc)[:200]}"
     finally:
+        if timed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
         shutil.rmtree(folder, ignore_errors=True)
     return "accepted", ""
 

@@ -11,6 +11,7 @@ classes listed here around the parser call, turning them into a located
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import struct
@@ -241,6 +242,15 @@ def _column_number(letters: bytes) -> int:
     for ch in letters:
         n = n * 26 + (ch - 64)
     return n
+
+
+def excel_options(path: Path) -> dict[str, Any]:
+    """Keyword arguments for ``pd.ExcelFile``/``pd.read_excel`` of ``path``: the engine, and
+    for BIFF ``.xls`` a log sink, as xlrd prints its warnings about damaged files on stdout
+    (into the CLI's output)."""
+    if path.suffix.lower() == ".xls":
+        return {"engine": "xlrd", "engine_kwargs": {"logfile": io.StringIO()}}
+    return {"engine": "openpyxl"}
 
 
 def excel_error(path: Path, exc: BaseException) -> DataError:

@@ -29,6 +29,7 @@ from wijkkompas.data.guard import (
     check_workbook,
     check_zip,
     excel_error,
+    excel_options,
     load_json,
     one_line,
 )
@@ -353,7 +354,7 @@ def _joined_odata(frame: pd.DataFrame, codes: pd.Series, years: pd.Series, code_
 def _read_excel(path: Path) -> tuple[pd.DataFrame, object]:
     check_workbook(path)
     try:
-        frame = pd.read_excel(path, dtype=str, keep_default_na=False)
+        frame = pd.read_excel(path, dtype=str, keep_default_na=False, **excel_options(path))
     except EXCEL_ERRORS as exc:
         raise excel_error(path, exc) from None
     frame.columns = [str(c).strip() for c in frame.columns]

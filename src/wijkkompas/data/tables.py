@@ -34,7 +34,7 @@ import pandas as pd
 
 from wijkkompas.areas.codes import CODE_RE, clean_codes
 from wijkkompas.data.catalogue import Catalogue, load_catalogue
-from wijkkompas.data.guard import EXCEL_ERRORS, check_workbook, excel_error
+from wijkkompas.data.guard import EXCEL_ERRORS, check_workbook, excel_error, excel_options
 from wijkkompas.data.parsed import (
     OBS_COLUMNS,
     ParsedData,
@@ -136,12 +136,11 @@ def _check_header(columns: list[str], path: Path, line: int) -> None:
 
 
 def _read_excel(path: Path, sheet: str | int | None, header_row: int | None) -> RawTable:
-    engine = "xlrd" if path.suffix.lower() == ".xls" else "openpyxl"
     check_workbook(path)
     with pywarnings.catch_warnings():
         pywarnings.simplefilter("ignore")
         try:
-            book = pd.ExcelFile(path, engine=engine)
+            book = pd.ExcelFile(path, **excel_options(path))
         except EXCEL_ERRORS as exc:
             raise excel_error(path, exc) from None
         names = [str(n) for n in book.sheet_names]
