@@ -231,8 +231,6 @@ def read_table_text(tf: TextFile, *, skiprows: int = 0) -> pd.DataFrame:
     return frame
 
 
-
-
 def refuse_names_only(tf: TextFile) -> None:
     """Refuse a StatLine export "as shown on screen": title and topic lines above the table
     (``Kerncijfers wijken en buurten 2014;;;`` / ``Onderwerpen;...``) and areas by name only.
