@@ -33,7 +33,7 @@ import pyproj
 import shapely
 
 from wijkkompas.areas.codes import clean_codes, invalid_codes, levels
-from wijkkompas.data.guard import GEO_ERRORS, check_zip, load_json, one_line
+from wijkkompas.data.guard import check_zip, geo_errors, load_json, one_line
 from wijkkompas.data.kwb import year_from_name
 from wijkkompas.data.sniff import checksum as file_checksum
 from wijkkompas.errors import ConfigError, DataError
@@ -202,11 +202,11 @@ def _layers(target: str, path: Path) -> list[str]:
 
     try:
         found = pyogrio.list_layers(target)
-    except GEO_ERRORS as exc:
+    except geo_errors() as exc:
         if path.suffix.lower() in (".json", ".geojson"):
             try:
                 found = pyogrio.list_layers(f"GeoJSON:{path}")
-            except GEO_ERRORS:
+            except geo_errors():
                 raise _unreadable(path, exc) from None
         else:
             raise _unreadable(path, exc) from None
@@ -248,7 +248,7 @@ def _read_layer(target: str, layer: str, label: str, *, path: Path, year: int | 
         gdf = pyogrio.read_dataframe(target, layer=layer, columns=cols)
     except DataError as exc:
         raise exc.located(file=label) from None
-    except GEO_ERRORS as exc:
+    except geo_errors() as exc:
         raise _unreadable(path, exc) from None
     if gdf.empty:
         raise DataError("geen gebieden (features) in het bestand", file=label)

@@ -11,6 +11,7 @@ classes listed here around the parser call, turning them into a located
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import re
@@ -58,18 +59,18 @@ except ImportError:  # pragma: no cover
     pass
 
 
-def _geo_errors() -> tuple[type[BaseException], ...]:
+@functools.cache
+def geo_errors() -> tuple[type[BaseException], ...]:
+    """What pyogrio/GDAL raise on a file it cannot read (all of pyogrio's own errors derive
+    from ``DataSourceError`` or ``DataLayerError``), and what shapely raises on the damaged
+    WKB it hands over (a ring that does not close). A function, so that importing this module
+    does not import GDAL: ``except geo_errors():`` is evaluated only when something is raised.
+    """
     import pyogrio.errors
     import shapely.errors
 
     return (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError,
             UnicodeDecodeError, shapely.errors.GEOSException)
-
-
-#: What pyogrio/GDAL raise on a file it cannot read (all of pyogrio's own errors derive from
-#: ``DataSourceError`` or ``DataLayerError``), and what shapely raises on the damaged WKB it
-#: hands over (a ring that does not close).
-GEO_ERRORS = _geo_errors()
 
 
 def one_line(exc: BaseException, limit: int = 200) -> str:

@@ -25,11 +25,11 @@ import pandas as pd
 from wijkkompas.data.catalogue import Catalogue, load_catalogue, normalise_title
 from wijkkompas.data.guard import (
     EXCEL_ERRORS,
-    GEO_ERRORS,
     check_workbook,
     check_zip,
     excel_error,
     excel_options,
+    geo_errors,
     load_json,
     one_line,
 )
@@ -374,7 +374,7 @@ def _read_geo_attributes(path: Path) -> tuple[pd.DataFrame, object]:
         target = f"/vsizip/{path}"
     try:
         frame = pyogrio.read_dataframe(target, read_geometry=False)
-    except GEO_ERRORS as exc:
+    except geo_errors() as exc:
         text = one_line(exc).replace(str(path), path.name)
         raise DataError(f"geobestand is niet te lezen: {text}", file=path.name) from None
     frame = frame.astype(object).where(frame.notna(), "")
