@@ -189,6 +189,20 @@ def xlsx_bad_member(folder: Path) -> Path:
     return path
 
 
+def xls_recursive_directory(folder: Path) -> Path:
+    """The fuzzer's mutation #1529 of seed 11 (lines of the BIFF file duplicated): xlrd's
+    recursive walk of the compound-document directory ends in a RecursionError."""
+    import random
+
+    from tests.data.fuzzing import FORMS, mutate
+
+    form = next(f for f in FORMS if f.name == "xls")
+    data, _ = mutate(form, form.path.read_bytes(), random.Random("11:1529"))
+    path = folder / form.path.name
+    path.write_bytes(data)
+    return path
+
+
 def _shapefile(folder: Path) -> Path:
     gpd = pytest.importorskip("geopandas")
     frame = gpd.read_file(GEOJSON).to_crs("EPSG:28992")[["statcode", "geometry"]]
@@ -287,6 +301,8 @@ CASES = [
     Case("xlsx truncated", "table", xlsx_truncated, "zip-archief"),
     Case("xlsx truncated (cbs)", "cbs", xlsx_truncated, "zip-archief"),
     Case("xlsx with a damaged sheet stream", "table", xlsx_bad_member, "Excel-bestand"),
+    Case("xls whose directory entries loop", "table", xls_recursive_directory,
+         "Excel-bestand is niet te lezen"),
     Case("shapefile zip bomb", "boundaries", shapefile_bomb, "zip-bom"),
     Case("shapefile zip bomb (cbs attributes)", "cbs", shapefile_bomb, "zip-bom"),
     Case("shapefile zip truncated", "boundaries", shapefile_zip_truncated, "zip-archief"),

@@ -44,11 +44,13 @@ _XML_DECLARATIONS = {
 _CHUNK = 1 << 20
 
 #: What openpyxl / xlrd (through pandas) raise on a damaged workbook: broken zip archive or
-#: compressed stream, malformed XML, BIFF records that do not add up, missing parts.
+#: compressed stream, malformed XML, BIFF records that do not add up, missing parts, and
+#: (xlrd) a compound-document directory whose entries point back at each other, which its
+#: recursive walk turns into a RecursionError.
 EXCEL_ERRORS: tuple[type[BaseException], ...] = (
     zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, ParseError, EOFError, OSError,
     struct.error, KeyError, IndexError, ValueError, TypeError, AttributeError,
-    AssertionError, NotImplementedError, OverflowError,
+    AssertionError, NotImplementedError, OverflowError, RecursionError,
 )
 try:  # xlrd is optional at runtime (only .xls needs it)
     import xlrd
