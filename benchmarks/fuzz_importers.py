@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     total = tally.counts()
     print(f"{'total':<16}{len(tally.outcomes):>7}{total['accepted']:>10}{total['refused']:>9}"
           f"{total['crashed']:>9}{total['partial']:>9}")
-    mutations = Counter(o.mutation.split(" in ")[0] for o in tally.outcomes)
+    mutations = Counter(o.mutation.split(" ")[0] for o in tally.outcomes)
     print("mutations: " + ", ".join(f"{k} {v}" for k, v in sorted(mutations.items())))
     print(tally.summary())
     return 1 if tally.bad() else 0
