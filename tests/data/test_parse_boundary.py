@@ -349,3 +349,21 @@ def test_data_error_is_always_one_line() -> None:
                     column="kop\nregel")
     assert "\n" not in str(err) and "\r" not in str(err)
     assert str(err) == "t.csv, kolom 'kop\\nregel': Error tokenizing data. C error: Expected 4 fields"
+
+
+def test_quote_storm_does_not_stall_the_delimiter_sniffer(loaded: Workspace,
+                                                          tmp_path: Path) -> None:
+    """The fuzzer's mutation #1411 of seed 11: a line of 15,000 characters of ``{"a":`` made
+    csv.Sniffer's regular expressions run for over a minute (quadratic in the sample)."""
+    import time
+
+    path = tmp_path / "tabel_2021.csv"
+    path.write_text("gebied;jaar;indicator;waarde\nGM0106;2021;a_inw;68836\n"
+                    + '{"a":' * 3000 + "\n", "utf-8")
+    before = table_counts(loaded)
+    started = time.perf_counter()
+    with pytest.raises(DataError) as info:
+        loaded.import_table(path)
+    assert time.perf_counter() - started < 20
+    assert info.value.row == 3
+    assert table_counts(loaded) == before

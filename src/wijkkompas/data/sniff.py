@@ -16,7 +16,7 @@ from wijkkompas.areas.codes import ANY_CODE_RE
 from wijkkompas.errors import DataError
 
 DELIMITERS = (";", ",", "\t", "|")
-SNIFF_CHARS = 1 << 16
+SNIFF_CHARS = 4096
 
 
 @dataclass(frozen=True)
@@ -98,8 +98,14 @@ def decode(path: Path, data: bytes) -> tuple[str, str]:
 
 def sniff_delimiter(path: Path, text: str) -> str:
     header = text.split("\n", 1)[0]
-    # At most 20 lines and 64 KB: the sniffer's regular expressions are slow on huge lines.
-    sample = "\n".join(text[:SNIFF_CHARS].split("\n", 20)[:20])
+    # At most 20 whole lines and 4 KB (the first line cut there if longer): the sniffer's
+    # regular expressions take time quadratic in the sample on damaged text full of quotes
+    # (minutes for 64 KB); the fallback below counts in the whole header line.
+    sample = ""
+    for line in text[:SNIFF_CHARS].split("\n", 20)[:20]:
+        if sample and len(sample) + len(line) >= SNIFF_CHARS:
+            break
+        sample = f"{sample}\n{line}" if sample else line[:SNIFF_CHARS]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters="".join(DELIMITERS))
         if dialect.delimiter in DELIMITERS and header.count(dialect.delimiter) > 0:
