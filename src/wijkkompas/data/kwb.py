@@ -23,6 +23,16 @@ from pathlib import Path
 import pandas as pd
 
 from wijkkompas.data.catalogue import Catalogue, load_catalogue, normalise_title
+from wijkkompas.data.guard import (
+    EXCEL_ERRORS,
+    check_workbook,
+    check_zip,
+    excel_error,
+    excel_options,
+    geo_errors,
+    load_json,
+    one_line,
+)
 from wijkkompas.data.parsed import (
     ParsedData,
     area_frame,
@@ -342,10 +352,11 @@ def _joined_odata(frame: pd.DataFrame, codes: pd.Series, years: pd.Series, code_
 
 
 def _read_excel(path: Path) -> tuple[pd.DataFrame, object]:
+    check_workbook(path)
     try:
-        frame = pd.read_excel(path, dtype=str, keep_default_na=False)
-    except Exception as exc:  # noqa: BLE001 - openpyxl/xlrd raise many kinds
-        raise DataError(f"Excel-bestand is niet te lezen: {exc}", file=path.name) from None
+        frame = pd.read_excel(path, dtype=str, keep_default_na=False, **excel_options(path))
+    except EXCEL_ERRORS as exc:
+        raise excel_error(path, exc) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     # Empty rows (formatted but blank cells) are skipped; line numbers stay those of the sheet.
     filled = (frame.astype(str).apply(lambda col: col.str.strip()) != "").any(axis=1).to_numpy()
@@ -357,11 +368,15 @@ def _read_excel(path: Path) -> tuple[pd.DataFrame, object]:
 def _read_geo_attributes(path: Path) -> tuple[pd.DataFrame, object]:
     import pyogrio
 
-    target = f"/vsizip/{path}" if path.suffix.lower() == ".zip" else str(path)
+    target = str(path)
+    if path.suffix.lower() == ".zip":
+        check_zip(path, "zip-bestand").close()
+        target = f"/vsizip/{path}"
     try:
         frame = pyogrio.read_dataframe(target, read_geometry=False)
-    except Exception as exc:  # noqa: BLE001
-        raise DataError(f"geobestand is niet te lezen: {exc}", file=path.name) from None
+    except geo_errors() as exc:
+        text = one_line(exc).replace(str(path), path.name)
+        raise DataError(f"geobestand is niet te lezen: {text}", file=path.name) from None
     frame = frame.astype(object).where(frame.notna(), "")
     frame = frame.astype(str)
     return frame, _line_of_record
@@ -372,7 +387,7 @@ def _read_odata_json(path: Path) -> tuple[pd.DataFrame, object]:
     if not text.strip():
         raise DataError("het bestand is leeg", file=path.name)
     try:
-        data = json.loads(text.decode("utf-8-sig"))
+        data = load_json(text.decode("utf-8-sig"), file=path.name)
     except UnicodeDecodeError:
         raise DataError("JSON moet UTF-8 zijn", file=path.name) from None
     except json.JSONDecodeError as exc:

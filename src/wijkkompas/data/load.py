@@ -8,13 +8,26 @@ values that differ and records each change in ``observation_changes``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import sqlite3
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, bindparam, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
+    Select,
+    any_,
+    bindparam,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from wijkkompas.data.catalogue import Catalogue, load_catalogue
 from wijkkompas.data.codes import LEVEL_ORDER, municipality_of, parent_of
@@ -127,6 +140,33 @@ def finish_run(conn: Connection, run_id: int, report: ImportReport) -> None:
             "inserted": report.inserted, "changed": report.changed})
 
 
+# --- large code sets -------------------------------------------------------------------------
+
+#: Values per IN-list on SQLite, which allows at most 32,766 bound variables per statement
+#: (999 before 3.32); a national buurt table names far more areas than that.
+IN_CHUNK = 10_000 if sqlite3.sqlite_version_info >= (3, 32) else 900
+
+
+def select_in(conn: Connection, stmt: Select, column: Any, values: Iterable[Any]) -> list[Row]:
+    """The rows of ``stmt`` where ``column`` is one of ``values``, for any number of values.
+
+    SQLite gets one ``IN`` list per :data:`IN_CHUNK` values. PostgreSQL gets all values as
+    one array parameter (``column = ANY(:values)``): an ``IN`` list of thousands of bound
+    parameters is planned very slowly there (minutes for 10,000) and psycopg allows at most
+    65,535 parameters per statement.
+    """
+    ordered = sorted(set(values))
+    if not ordered:
+        return []
+    if conn.dialect.name == "postgresql":
+        param = bindparam("in_values", value=ordered, type_=ARRAY(column.type))
+        return list(conn.execute(stmt.where(column == any_(param))).all())
+    rows: list[Row] = []
+    for start in range(0, len(ordered), IN_CHUNK):
+        rows.extend(conn.execute(stmt.where(column.in_(ordered[start:start + IN_CHUNK]))).all())
+    return rows
+
+
 # --- areas ---------------------------------------------------------------------------------
 
 
@@ -148,9 +188,7 @@ def ensure_areas(conn: Connection, areas: pd.DataFrame,
         parents = {p for p in (parent_of(c) for c in frontier) if p} - wanted
         wanted |= parents
         frontier = parents
-    existing = dict(
-        conn.execute(select(Area.code, Area.id).where(Area.code.in_(sorted(wanted)))).all()
-    ) if len(wanted) < 30000 else dict(conn.execute(select(Area.code, Area.id)).all())
+    existing = dict(select_in(conn, select(Area.code, Area.id), Area.code, wanted))
     latest = (
         areas.dropna(subset=["name"]).sort_values("year").drop_duplicates("area_code", keep="last")
         .set_index("area_code")["name"]
@@ -179,30 +217,20 @@ def ensure_areas(conn: Connection, areas: pd.DataFrame,
         ]
         if rows:
             conn.execute(insert(Area), rows)
-            existing.update(
-                dict(conn.execute(
-                    select(Area.code, Area.id).where(Area.code.in_([r["code"] for r in rows]))
-                ).all())
-            )
+            existing.update(dict(select_in(conn, select(Area.code, Area.id), Area.code,
+                                           (r["code"] for r in rows))))
     # Names: the newest year's name wins, unless an area already has a name from a newer
     # year. Years imported without names (OData, some geodata) do not count.
     if len(latest):
+        latest_ids = [existing[c] for c in latest.index]
         known_years = pd.DataFrame(
-            conn.execute(
-                select(AreaYear.area_id, AreaYear.year).where(
-                    AreaYear.area_id.in_([existing[c] for c in latest.index]),
-                    AreaYear.name.is_not(None),
-                )
-            ).all(),
+            select_in(conn, select(AreaYear.area_id, AreaYear.year).where(
+                AreaYear.name.is_not(None)), AreaYear.area_id, latest_ids),
             columns=["area_id", "year"],
         )
         newest = known_years.groupby("area_id")["year"].max().to_dict() if len(known_years) else {}
         file_year = areas.groupby("area_code")["year"].max()
-        current = dict(
-            conn.execute(
-                select(Area.id, Area.name).where(Area.id.in_([existing[c] for c in latest.index]))
-            ).all()
-        )
+        current = dict(select_in(conn, select(Area.id, Area.name), Area.id, latest_ids))
         renames = [
             {"b_id": existing[c], "b_name": name}
             for c, name in latest.items()
@@ -229,14 +257,12 @@ def ensure_areas(conn: Connection, areas: pd.DataFrame,
         )
     # Years in which the areas exist.
     ay = areas.assign(area_id=areas["area_code"].map(existing))[["area_id", "year", "name"]]
-    have = set(
-        conn.execute(
-            select(AreaYear.area_id, AreaYear.year).where(
-                AreaYear.area_id.in_([int(i) for i in ay["area_id"].unique()]),
-                AreaYear.year.in_([int(y) for y in ay["year"].unique()]),
-            )
-        ).all()
-    )
+    ay_years = [int(y) for y in ay["year"].unique()]
+    have = {
+        (int(a), int(y)) for a, y in select_in(
+            conn, select(AreaYear.area_id, AreaYear.year).where(AreaYear.year.in_(ay_years)),
+            AreaYear.area_id, (int(i) for i in ay["area_id"].unique()))
+    }
     new_rows = [
         {"area_id": int(a), "year": int(y), "name": n}
         for a, y, n in ay.itertuples(index=False)

@@ -34,6 +34,7 @@ import pandas as pd
 
 from wijkkompas.data.catalogue import Catalogue, load_catalogue
 from wijkkompas.data.codes import CODE_RE, clean_codes
+from wijkkompas.data.guard import EXCEL_ERRORS, check_workbook, excel_error, excel_options
 from wijkkompas.data.parsed import (
     OBS_COLUMNS,
     ParsedData,
@@ -135,13 +136,13 @@ def _check_header(columns: list[str], path: Path, line: int) -> None:
 
 
 def _read_excel(path: Path, sheet: str | int | None, header_row: int | None) -> RawTable:
-    engine = "xlrd" if path.suffix.lower() == ".xls" else "openpyxl"
+    check_workbook(path)
     with pywarnings.catch_warnings():
         pywarnings.simplefilter("ignore")
         try:
-            book = pd.ExcelFile(path, engine=engine)
-        except Exception as exc:  # noqa: BLE001 - openpyxl/xlrd raise many kinds
-            raise DataError(f"Excel-bestand is niet te lezen: {exc}", file=path.name) from None
+            book = pd.ExcelFile(path, **excel_options(path))
+        except EXCEL_ERRORS as exc:
+            raise excel_error(path, exc) from None
         names = [str(n) for n in book.sheet_names]
         if sheet is None:
             chosen: str | int = 0
@@ -156,8 +157,12 @@ def _read_excel(path: Path, sheet: str | int | None, header_row: int | None) -> 
                 raise DataError(f"werkblad {sheet!r} niet gevonden; werkbladen: "
                                 f"{', '.join(names)}", file=path.name)
             chosen = match[0]
-        raw = book.parse(chosen, header=None, dtype=object)
-        book.close()
+        try:
+            raw = book.parse(chosen, header=None, dtype=object)
+        except EXCEL_ERRORS as exc:  # openpyxl reads the sheet itself only now
+            raise excel_error(path, exc) from None
+        finally:
+            book.close()
     filled = raw.notna() & raw.astype("string").apply(lambda c: c.str.strip().ne("")).fillna(False)
     rows_filled = filled.any(axis=1).to_numpy()
     if not rows_filled.any():
