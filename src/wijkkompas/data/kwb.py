@@ -32,6 +32,13 @@ from wijkkompas.data.parsed import (
     prepare_codes,
 )
 from wijkkompas.data.sniff import data_lines, read_table_text, read_text, refuse_names_only
+from wijkkompas.data.validate import (
+    check_header,
+    json_line,
+    refuse_constant,
+    text_header,
+    unique_keys,
+)
 from wijkkompas.errors import DataError
 
 YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
@@ -105,11 +112,15 @@ def read_kwb(path: Path | str, *, year: int | None = None,
         tf = read_text(path)
         refuse_names_only(tf)
         frame = read_table_text(tf)
+        check_header(text_header(tf.text, tf.delimiter), file=path.name, line=1)
         line_of = data_lines(tf, frame)
     if frame.empty:
         raise DataError("het bestand bevat geen gegevensrijen", file=path.name)
     form = detect_form(frame.columns, path)
-    return _parse_frame(frame, form, path, year, cat, line_of)
+    parsed = _parse_frame(frame, form, path, year, cat, line_of)
+    if suffix in EXCEL_SUFFIXES:
+        parsed.sheets = [0]
+    return parsed
 
 
 def detect_form(columns, path: Path) -> str:  # noqa: ANN001
@@ -343,10 +354,16 @@ def _joined_odata(frame: pd.DataFrame, codes: pd.Series, years: pd.Series, code_
 
 def _read_excel(path: Path) -> tuple[pd.DataFrame, object]:
     try:
-        frame = pd.read_excel(path, dtype=str, keep_default_na=False)
+        # The header as written (pandas would rename a duplicate 'a_inw' to 'a_inw.1').
+        frame = pd.read_excel(path, dtype=str, keep_default_na=False, header=None)
     except Exception as exc:  # noqa: BLE001 - openpyxl/xlrd raise many kinds
         raise DataError(f"Excel-bestand is niet te lezen: {exc}", file=path.name) from None
-    frame.columns = [str(c).strip() for c in frame.columns]
+    if frame.empty:
+        return frame, _line_of_record
+    header = [str(c).strip() for c in frame.iloc[0].tolist()]
+    check_header(header, file=path.name, line=1)
+    frame = frame.iloc[1:].reset_index(drop=True)
+    frame.columns = [h or f"Unnamed: {i}" for i, h in enumerate(header)]
     # Empty rows (formatted but blank cells) are skipped; line numbers stay those of the sheet.
     filled = (frame.astype(str).apply(lambda col: col.str.strip()) != "").any(axis=1).to_numpy()
     rows = filled.nonzero()[0]
@@ -372,9 +389,14 @@ def _read_odata_json(path: Path) -> tuple[pd.DataFrame, object]:
     if not text.strip():
         raise DataError("het bestand is leeg", file=path.name)
     try:
-        data = json.loads(text.decode("utf-8-sig"))
+        decoded = text.decode("utf-8-sig")
+        # A key given twice would silently let the later value win; NaN is no value.
+        data = json.loads(decoded, object_pairs_hook=unique_keys,
+                          parse_constant=refuse_constant)
     except UnicodeDecodeError:
         raise DataError("JSON moet UTF-8 zijn", file=path.name) from None
+    except DataError as exc:
+        raise exc.located(file=path.name, row=json_line(decoded, exc)) from None
     except json.JSONDecodeError as exc:
         raise DataError(f"ongeldige JSON ({exc.msg}; afgebroken bestand?)", file=path.name,
                         row=exc.lineno) from None

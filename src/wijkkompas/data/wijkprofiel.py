@@ -154,6 +154,7 @@ def read_wijkprofiel(path: Path | str, *, years: Iterable[int] | None = None,
     wanted = None if years is None else {int(y) for y in years}
     engine = "xlrd" if path.suffix.lower() == ".xls" else "openpyxl"
     parts: list[pd.DataFrame] = []
+    read: list[str | int] = []
     labels: dict[str, str] = {}
     with pywarnings.catch_warnings():
         pywarnings.simplefilter("ignore")
@@ -163,6 +164,7 @@ def read_wijkprofiel(path: Path | str, *, years: Iterable[int] | None = None,
                 if wanted is not None and year not in wanted:
                     continue
                 raw = book.parse(sheet, header=None, dtype=object)
+                read.append(sheet)
                 parts.append(_read_sheet(raw, sheet, year, path, components, labels))
     if not parts:
         raise DataError(f"geen werkbladen voor de jaren {sorted(wanted or [])}", file=path.name)
@@ -189,7 +191,8 @@ def read_wijkprofiel(path: Path | str, *, years: Iterable[int] | None = None,
     name = cbs_name.where(cbs_name.notna(), long["area_name"])
     name = name.where(long["area_code"] != CITY_CODE, "Rotterdam")
 
-    obs = long[["area_code", "indicator", "year", "value", "status"]].reset_index(drop=True)
+    obs = long[["area_code", "indicator", "year", "value", "status", "line", "column"]
+               ].reset_index(drop=True)
     new = []
     for ind, group in obs.groupby("indicator", sort=True):
         if ind in cat:
@@ -200,7 +203,8 @@ def read_wijkprofiel(path: Path | str, *, years: Iterable[int] | None = None,
     areas = area_frame(long["area_code"].reset_index(drop=True), name.reset_index(drop=True),
                        long["year"].reset_index(drop=True))
     return ParsedData(file=path, kind="table", form="wijkprofiel", observations=obs,
-                      areas=areas, warnings=warnings, source=SOURCE, new_indicators=new)
+                      areas=areas, warnings=warnings, source=SOURCE, new_indicators=new,
+                      sheets=read)
 
 
 def _read_sheet(raw: pd.DataFrame, sheet: str, year: int, path: Path, components: bool,
@@ -254,7 +258,8 @@ def _read_sheet(raw: pd.DataFrame, sheet: str, year: int, path: Path, components
             raise DataError("geen getal", file=path.name, row=int(lines[bad_value.position]),
                             column=f"{sheet}!{short}", value=bad_value.value)
         parts.append(pd.DataFrame({"wijknr": number, "area_name": area_name, "year": year,
-                                   "indicator": indicator, "value": values, "status": status}))
+                                   "indicator": indicator, "value": values, "status": status,
+                                   "line": lines, "column": f"{sheet}!{short}"}))
     if not parts:
         raise DataError(f"werkblad {sheet!r} heeft geen indexkolommen ({', '.join(INDICES)})",
                         file=path.name, row=2)
