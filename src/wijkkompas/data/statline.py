@@ -31,6 +31,7 @@ import httpx
 from wijkkompas.data.catalogue import Catalogue
 from wijkkompas.data.kwb import parse_odata_records
 from wijkkompas.data.parsed import ParsedData
+from wijkkompas.data.validate import refuse_constant, unique_keys
 from wijkkompas.errors import ConfigError, DataError, NetworkError
 
 #: KWB table ids and the year they describe. ``verified``: checked against data in
@@ -206,7 +207,12 @@ class StatLineClient:
                 "'wijkkompas import cbs'"
             )
         try:
-            data = response.json()
+            # A key given twice (two records under one id, a field twice) would let the later
+            # value win without a word: refused like in a saved OData file.
+            data = json.loads(response.content, object_pairs_hook=unique_keys,
+                              parse_constant=refuse_constant)
+        except DataError as exc:
+            raise exc.located(file=f"StatLine {table_id}") from None
         except (json.JSONDecodeError, UnicodeDecodeError):
             kind = response.headers.get("content-type", "onbekend type").split(";")[0]
             raise NetworkError(
