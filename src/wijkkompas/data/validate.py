@@ -427,9 +427,17 @@ def _stored(conn: Connection, indicator_ids: list[int], years: list[int],
         Observation.value != 0)
     if area_ids is not None:
         query = query.where(Observation.area_id.in_(area_ids))
-    frame = pd.read_sql(query, conn)
-    return frame.astype({"area_id": np.int64, "indicator_id": np.int64, "year": np.int64,
-                         "ref": float})
+    # Plain DB-API rows into one float array: a national table holds hundreds of thousands
+    # of stored values, and SQLAlchemy Row objects (or pd.read_sql) cost several times more.
+    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params: Any = compiled.params
+    if compiled.positiontup is not None:
+        params = tuple(compiled.params[name] for name in compiled.positiontup)
+    rows = conn.exec_driver_sql(str(compiled), params).cursor.fetchall()
+    data = np.array(rows, dtype=float).reshape(-1, 4)
+    return pd.DataFrame({"area_id": data[:, 0].astype(np.int64),
+                         "indicator_id": data[:, 1].astype(np.int64),
+                         "year": data[:, 2].astype(np.int64), "ref": data[:, 3]})
 
 
 def _integral(values: pd.Series) -> bool:
