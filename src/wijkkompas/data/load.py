@@ -69,9 +69,11 @@ class ImportReport:
                 f"{years}; {self.inserted} nieuw, {self.changed} gewijzigd, "
                 f"{self.unchanged} ongewijzigd"
             )
+        flagged = f", {self.flagged} als geschat gemarkeerd" if self.flagged else ""
         return (
             f"{self.file}: {self.regions} gebieden, {self.indicators} indicatoren, jaren {years}, "
-            f"{self.values} waarden ({self.suppressed} geheim, {self.missing} ontbrekend); "
+            f"{self.values} waarden ({self.suppressed} geheim, {self.missing} ontbrekend"
+            f"{flagged}); "
             f"{self.inserted} nieuw, {self.changed} gewijzigd, {self.unchanged} ongewijzigd"
         )
 
