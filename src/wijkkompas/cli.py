@@ -139,10 +139,7 @@ def print_report(report: Any) -> None:
     table.add_row("jaren", ", ".join(map(str, report.years)) or "-")
     if report.kind != "boundaries":
         table.add_row("indicatoren", str(report.indicators))
-        flagged = getattr(report, "flagged", 0)
-        table.add_row("waarden", f"{report.values} gepubliceerd" + (
-            f" (waarvan {flagged} buiten het plausibele bereik, gemarkeerd als geschat)"
-            if flagged else ""))
+        table.add_row("waarden", f"{report.values} gepubliceerd")
         table.add_row("geheim (CBS)", str(report.suppressed))
         table.add_row("ontbrekend", str(report.missing))
     table.add_row("geschreven", f"{report.inserted} nieuw, {report.changed} gewijzigd, "
