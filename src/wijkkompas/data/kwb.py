@@ -33,6 +33,7 @@ from wijkkompas.data.parsed import (
 )
 from wijkkompas.data.sniff import data_lines, read_table_text, read_text, refuse_names_only
 from wijkkompas.data.validate import (
+    check_excel_header,
     check_header,
     json_line,
     refuse_constant,
@@ -354,16 +355,11 @@ def _joined_odata(frame: pd.DataFrame, codes: pd.Series, years: pd.Series, code_
 
 def _read_excel(path: Path) -> tuple[pd.DataFrame, object]:
     try:
-        # The header as written (pandas would rename a duplicate 'a_inw' to 'a_inw.1').
-        frame = pd.read_excel(path, dtype=str, keep_default_na=False, header=None)
+        frame = pd.read_excel(path, dtype=str, keep_default_na=False)
     except Exception as exc:  # noqa: BLE001 - openpyxl/xlrd raise many kinds
         raise DataError(f"Excel-bestand is niet te lezen: {exc}", file=path.name) from None
-    if frame.empty:
-        return frame, _line_of_record
-    header = [str(c).strip() for c in frame.iloc[0].tolist()]
-    check_header(header, file=path.name, line=1)
-    frame = frame.iloc[1:].reset_index(drop=True)
-    frame.columns = [h or f"Unnamed: {i}" for i, h in enumerate(header)]
+    frame.columns = [str(c).strip() for c in frame.columns]
+    check_excel_header(path, list(frame.columns))
     # Empty rows (formatted but blank cells) are skipped; line numbers stay those of the sheet.
     filled = (frame.astype(str).apply(lambda col: col.str.strip()) != "").any(axis=1).to_numpy()
     rows = filled.nonzero()[0]

@@ -106,6 +106,22 @@ def text_header(text: str, delimiter: str, *, skip: int = 0) -> list[str]:
     return []
 
 
+_MANGLED = re.compile(r"^(.+)\.(\d+)$")
+
+
+def check_excel_header(path: Path, columns: list[str], sheet: str | int = 0) -> None:
+    """:func:`check_header` for a sheet pandas has read with a header row: pandas renames a
+    duplicate ``a_inw`` to ``a_inw.1``, so when such a pair shows up the header row is read
+    again as written and checked (the rare real header ``x.1`` next to ``x`` passes)."""
+    check_header(columns, file=path.name, line=1)
+    present = set(columns)
+    if not any((m := _MANGLED.match(c)) and m.group(1) in present for c in columns):
+        return
+    raw = pd.read_excel(path, sheet_name=sheet, header=None, nrows=1, dtype=str,
+                        keep_default_na=False)
+    check_header(raw.iloc[0].tolist() if len(raw) else [], file=path.name, line=1)
+
+
 # --- JSON ------------------------------------------------------------------------------------
 
 

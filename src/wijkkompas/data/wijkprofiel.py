@@ -154,7 +154,6 @@ def read_wijkprofiel(path: Path | str, *, years: Iterable[int] | None = None,
     wanted = None if years is None else {int(y) for y in years}
     engine = "xlrd" if path.suffix.lower() == ".xls" else "openpyxl"
     parts: list[pd.DataFrame] = []
-    read: list[str | int] = []
     labels: dict[str, str] = {}
     with pywarnings.catch_warnings():
         pywarnings.simplefilter("ignore")
@@ -164,7 +163,6 @@ def read_wijkprofiel(path: Path | str, *, years: Iterable[int] | None = None,
                 if wanted is not None and year not in wanted:
                     continue
                 raw = book.parse(sheet, header=None, dtype=object)
-                read.append(sheet)
                 parts.append(_read_sheet(raw, sheet, year, path, components, labels))
     if not parts:
         raise DataError(f"geen werkbladen voor de jaren {sorted(wanted or [])}", file=path.name)
@@ -204,7 +202,8 @@ def read_wijkprofiel(path: Path | str, *, years: Iterable[int] | None = None,
                        long["year"].reset_index(drop=True))
     return ParsedData(file=path, kind="table", form="wijkprofiel", observations=obs,
                       areas=areas, warnings=warnings, source=SOURCE, new_indicators=new,
-                      sheets=read)
+                      sheets=[s for s in sheets if wanted is None
+                              or int(SHEET_RE.match(s.strip()).group(2)) in wanted])
 
 
 def _read_sheet(raw: pd.DataFrame, sheet: str, year: int, path: Path, components: bool,
