@@ -42,6 +42,13 @@ from wijkkompas.data.parsed import (
     prepare_codes,
 )
 from wijkkompas.data.sniff import data_lines, read_table_text, read_text, refuse_names_only
+from wijkkompas.data.validate import (
+    check_excel_header,
+    check_header,
+    json_line,
+    text_header,
+    unique_keys,
+)
 from wijkkompas.errors import DataError
 
 YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
@@ -115,11 +122,15 @@ def read_kwb(path: Path | str, *, year: int | None = None,
         tf = read_text(path)
         refuse_names_only(tf)
         frame = read_table_text(tf)
+        check_header(text_header(tf.text, tf.delimiter), file=path.name, line=1)
         line_of = data_lines(tf, frame)
     if frame.empty:
         raise DataError("het bestand bevat geen gegevensrijen", file=path.name)
     form = detect_form(frame.columns, path)
-    return _parse_frame(frame, form, path, year, cat, line_of)
+    parsed = _parse_frame(frame, form, path, year, cat, line_of)
+    if suffix in EXCEL_SUFFIXES:
+        parsed.sheets = [0]
+    return parsed
 
 
 def detect_form(columns, path: Path) -> str:  # noqa: ANN001
@@ -358,6 +369,7 @@ def _read_excel(path: Path) -> tuple[pd.DataFrame, object]:
     except EXCEL_ERRORS as exc:
         raise excel_error(path, exc) from None
     frame.columns = [str(c).strip() for c in frame.columns]
+    check_excel_header(path, list(frame.columns))
     # Empty rows (formatted but blank cells) are skipped; line numbers stay those of the sheet.
     filled = (frame.astype(str).apply(lambda col: col.str.strip()) != "").any(axis=1).to_numpy()
     rows = filled.nonzero()[0]
@@ -387,9 +399,13 @@ def _read_odata_json(path: Path) -> tuple[pd.DataFrame, object]:
     if not text.strip():
         raise DataError("het bestand is leeg", file=path.name)
     try:
-        data = load_json(text.decode("utf-8-sig"), file=path.name)
+        decoded = text.decode("utf-8-sig")
+        # A key given twice would silently let the later value win (unique_keys refuses it).
+        data = load_json(decoded, file=path.name, object_pairs_hook=unique_keys)
     except UnicodeDecodeError:
         raise DataError("JSON moet UTF-8 zijn", file=path.name) from None
+    except DataError as exc:
+        raise exc.located(file=path.name, row=json_line(decoded, exc)) from None
     except json.JSONDecodeError as exc:
         raise DataError(f"ongeldige JSON ({exc.msg}; afgebroken bestand?)", file=path.name,
                         row=exc.lineno) from None

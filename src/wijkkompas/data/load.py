@@ -32,6 +32,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from wijkkompas.data.catalogue import Catalogue, load_catalogue
 from wijkkompas.data.codes import LEVEL_ORDER, municipality_of, parent_of
 from wijkkompas.data.parsed import ParsedData
+from wijkkompas.data.validate import check_against_stored, check_parsed
 from wijkkompas.store.models import (
     Area,
     AreaYear,
@@ -66,6 +67,7 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     skipped: bool = False
     boundaries: int = 0
+    flagged: int = 0  # values outside their plausible range, stored as ``estimated``
 
     def as_dict(self) -> dict:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -80,9 +82,11 @@ class ImportReport:
                 f"{years}; {self.inserted} nieuw, {self.changed} gewijzigd, "
                 f"{self.unchanged} ongewijzigd"
             )
+        flagged = f", {self.flagged} als geschat gemarkeerd" if self.flagged else ""
         return (
             f"{self.file}: {self.regions} gebieden, {self.indicators} indicatoren, jaren {years}, "
-            f"{self.values} waarden ({self.suppressed} geheim, {self.missing} ontbrekend); "
+            f"{self.values} waarden ({self.suppressed} geheim, {self.missing} ontbrekend"
+            f"{flagged}); "
             f"{self.inserted} nieuw, {self.changed} gewijzigd, {self.unchanged} ongewijzigd"
         )
 
@@ -451,16 +455,21 @@ def _bulk_insert(conn: Connection, frame: pd.DataFrame, run_id: int,
 def load_parsed(engine: Engine, parsed: ParsedData, *, checksum: str, user: str,
                 progress: Progress | None = None, catalogue: Catalogue | None = None
                 ) -> ImportReport:
-    """Write ``parsed`` in one transaction and return the report."""
+    """Write ``parsed`` in one transaction and return the report.
+
+    Every importer comes through here, so the data checks of :mod:`wijkkompas.data.validate`
+    run here: those that need no database before the transaction, the comparison with
+    stored values inside it (a refusal anywhere rolls everything back).
+    """
+    cat = catalogue or load_catalogue()
+    checked = check_parsed(parsed, cat)
     obs = parsed.observations
-    statuses = obs["status"].value_counts()  # one pass instead of three comparisons
     report = ImportReport(
         file=parsed.file.name, kind=parsed.kind, form=parsed.form, checksum=checksum,
         regions=int(obs["area_code"].nunique()), indicators=int(obs["indicator"].nunique()),
-        years=parsed.years, values=int(statuses.get("ok", 0)),
-        suppressed=int(statuses.get("suppressed", 0)),
-        missing=int(statuses.get("missing", 0)), warnings=list(parsed.warnings),
+        years=parsed.years, warnings=list(parsed.warnings) + checked,
     )
+    _count_statuses(report, obs["status"])
     with engine.begin() as conn:
         prev = previous_run(conn, checksum, parsed.kind, parsed.years)
         if prev is not None:
@@ -475,7 +484,7 @@ def load_parsed(engine: Engine, parsed: ParsedData, *, checksum: str, user: str,
         area_ids, created, warns = ensure_areas(conn, parsed.areas, parsed.municipality_names)
         report.new_areas = created
         report.warnings.extend(warns)
-        ind_ids = ensure_indicators(conn, sorted(obs["indicator"].unique()), catalogue,
+        ind_ids = ensure_indicators(conn, sorted(obs["indicator"].unique()), cat,
                                     parsed.new_indicators)
         frame = pd.DataFrame(
             {
@@ -486,6 +495,15 @@ def load_parsed(engine: Engine, parsed: ParsedData, *, checksum: str, user: str,
                 "status": obs["status"].to_numpy(dtype=object),
             }
         )
+        keep, shifts = check_against_stored(
+            conn, frame, area_codes=obs["area_code"].to_numpy(dtype=object),
+            indicators=obs["indicator"].to_numpy(dtype=object),
+            columns=obs["column"].to_numpy(dtype=object) if "column" in obs else None,
+        )
+        report.warnings.extend(shifts)
+        if not keep.all():
+            frame = frame.loc[keep].reset_index(drop=True)
+            _count_statuses(report, frame["status"])
         if progress:
             progress(f"{len(frame):,} waarden vergelijken en schrijven")
         report.inserted, report.changed, report.unchanged = write_observations(
@@ -493,3 +511,12 @@ def load_parsed(engine: Engine, parsed: ParsedData, *, checksum: str, user: str,
         )
         finish_run(conn, run_id, report)
     return report
+
+
+def _count_statuses(report: ImportReport, status: pd.Series) -> None:
+    """Values (published and flagged), suppressed and missing, in one pass."""
+    counts = status.value_counts()
+    report.flagged = int(counts.get("estimated", 0))
+    report.values = int(counts.get("ok", 0)) + report.flagged
+    report.suppressed = int(counts.get("suppressed", 0))
+    report.missing = int(counts.get("missing", 0))

@@ -40,6 +40,7 @@ from wijkkompas.data.parsed import (
     ParsedData,
     area_frame,
     check_duplicates,
+    file_lines,
     municipality_names,
     prepare_codes,
 )
@@ -51,6 +52,7 @@ from wijkkompas.data.user_indicators import (
     load_definitions,
     slug,
 )
+from wijkkompas.data.validate import check_header, text_header
 from wijkkompas.data.values import parse_values
 from wijkkompas.errors import ConfigError, DataError
 
@@ -90,6 +92,7 @@ class RawTable:
     frame: pd.DataFrame
     line_of: LineOf
     header_line: int = 1
+    sheet: str | int | None = None  # the worksheet read (Excel)
 
 
 def year_from_name(path: Path) -> int | None:
@@ -121,18 +124,8 @@ def read_raw(path: Path, *, sheet: str | int | None = None,
             file=path.name, row=skip + 1, value=str(frame.columns[0]),
         )
     line_of = data_lines(tf, frame, skip=skip)
-    _check_header(list(frame.columns), path, skip + 1)
+    check_header(text_header(tf.text, tf.delimiter, skip=skip), file=path.name, line=skip + 1)
     return RawTable(frame, line_of, skip + 1)
-
-
-def _check_header(columns: list[str], path: Path, line: int) -> None:
-    seen: set[str] = set()
-    for col in columns:
-        key = col.lower()
-        if key in seen or re.fullmatch(r".+\.\d+", col) and col.rsplit(".", 1)[0] in columns:
-            raise DataError("kolomnaam komt twee keer voor in de kopregel", file=path.name,
-                            row=line, column=col.rsplit(".", 1)[0], value=col)
-        seen.add(key)
 
 
 def _read_excel(path: Path, sheet: str | int | None, header_row: int | None) -> RawTable:
@@ -184,8 +177,8 @@ def _read_excel(path: Path, sheet: str | int | None, header_row: int | None) -> 
     frame = body.iloc[:, keep_cols].reset_index(drop=True)
     frame.columns = [header[i] for i in keep_cols]
     lines = keep_rows + head + 2
-    _check_header(list(frame.columns), path, head + 1)
-    return RawTable(frame, lambda pos: int(lines[pos]), head + 1)
+    check_header(header, file=path.name, line=head + 1)
+    return RawTable(frame, lambda pos: int(lines[pos]), head + 1, sheet=chosen)
 
 
 def header_text(value: object) -> str:
@@ -412,7 +405,8 @@ def read_table(
     return ParsedData(file=path, kind="table", form=layout, observations=obs, areas=areas,
                       warnings=warns, source=source or f"Eigen tabel {path.name}",
                       new_indicators=list(namer.new.values()),
-                      municipality_names=municipality_names(frame, codes, years))
+                      municipality_names=municipality_names(frame, codes, years),
+                      sheets=None if raw.sheet is None else [raw.sheet])
 
 
 def _shown(items: list[str], n: int = 10) -> str:
@@ -420,10 +414,11 @@ def _shown(items: list[str], n: int = 10) -> str:
 
 
 def _observations(codes: pd.Series, years: pd.Series, indicator: str | np.ndarray,
-                  values: np.ndarray, status: np.ndarray) -> pd.DataFrame:
+                  values: np.ndarray, status: np.ndarray, lines: np.ndarray,
+                  column: str) -> pd.DataFrame:
     return pd.DataFrame({"area_code": codes.to_numpy(dtype=object), "indicator": indicator,
                          "year": years.to_numpy(dtype=np.int64), "value": values,
-                         "status": status})
+                         "status": status, "line": lines, "column": str(column)})
 
 
 def _wide(frame: pd.DataFrame, codes: pd.Series, years: pd.Series, columns: list[str],
@@ -432,6 +427,7 @@ def _wide(frame: pd.DataFrame, codes: pd.Series, years: pd.Series, columns: list
     skipped: dict[str, list[str]] = {"meta": [], "derived": [], "text": [], "empty": [],
                                      "chosen": []}
     parts = []
+    lines = file_lines(len(frame), line_of)
     for col in columns:
         low = str(col).strip().lower()
         explicit = col in namer.definitions
@@ -459,7 +455,7 @@ def _wide(frame: pd.DataFrame, codes: pd.Series, years: pd.Series, columns: list
             skipped["empty"].append(col)
             continue
         code = namer.code_for(col, values, line=1, column=col)
-        parts.append(_observations(codes, years, code, values, status))
+        parts.append(_observations(codes, years, code, values, status, lines, col))
     messages = {
         "meta": "kolommen met kenmerken of coördinaten (geen indicator) overgeslagen",
         "derived": f"afgeleide kolommen (eindigen op {DERIVED_SUFFIX!r}, berekend uit andere "
@@ -517,5 +513,5 @@ def _long(frame: pd.DataFrame, codes: pd.Series, years: pd.Series, ind_col: str,
                         value=names.iloc[same[0]])
     sel = np.flatnonzero(keep)
     obs = _observations(codes.iloc[sel], years.iloc[sel], indicator[sel], values[sel],
-                        status[sel])
+                        status[sel], file_lines(len(frame), line_of)[sel], val_col)
     return obs, warns

@@ -193,7 +193,8 @@ def read_wijkprofiel(path: Path | str, *, years: Iterable[int] | None = None,
     name = cbs_name.where(cbs_name.notna(), long["area_name"])
     name = name.where(long["area_code"] != CITY_CODE, "Rotterdam")
 
-    obs = long[["area_code", "indicator", "year", "value", "status"]].reset_index(drop=True)
+    obs = long[["area_code", "indicator", "year", "value", "status", "line", "column"]
+               ].reset_index(drop=True)
     new = []
     for ind, group in obs.groupby("indicator", sort=True):
         if ind in cat:
@@ -204,7 +205,9 @@ def read_wijkprofiel(path: Path | str, *, years: Iterable[int] | None = None,
     areas = area_frame(long["area_code"].reset_index(drop=True), name.reset_index(drop=True),
                        long["year"].reset_index(drop=True))
     return ParsedData(file=path, kind="table", form="wijkprofiel", observations=obs,
-                      areas=areas, warnings=warnings, source=SOURCE, new_indicators=new)
+                      areas=areas, warnings=warnings, source=SOURCE, new_indicators=new,
+                      sheets=[s for s in sheets if wanted is None
+                              or int(SHEET_RE.match(s.strip()).group(2)) in wanted])
 
 
 def _read_sheet(raw: pd.DataFrame, sheet: str, year: int, path: Path, components: bool,
@@ -258,7 +261,8 @@ def _read_sheet(raw: pd.DataFrame, sheet: str, year: int, path: Path, components
             raise DataError("geen getal", file=path.name, row=int(lines[bad_value.position]),
                             column=f"{sheet}!{short}", value=bad_value.value)
         parts.append(pd.DataFrame({"wijknr": number, "area_name": area_name, "year": year,
-                                   "indicator": indicator, "value": values, "status": status}))
+                                   "indicator": indicator, "value": values, "status": status,
+                                   "line": lines, "column": f"{sheet}!{short}"}))
     if not parts:
         raise DataError(f"werkblad {sheet!r} heeft geen indexkolommen ({', '.join(INDICES)})",
                         file=path.name, row=2)
