@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import select, update
@@ -334,9 +335,14 @@ def optimise_agenda(ws, agenda: Agenda, *, framework: str | Path | None = None, 
 
     from wijkkompas.agenda.optimise import optimise
 
-    fw = framework or agenda.framework
+    fw: Any = framework
     if not fw:
-        raise AgendaError("geen afwegingskader: geef er een op (bijv. enschede)")
+        if not agenda.framework:
+            raise AgendaError("geen afwegingskader: geef er een op (bijv. enschede)")
+        from wijkkompas.services.versions import named_framework
+
+        # the agenda's own framework came from a (possibly uploaded) file: a name, never a path
+        fw = named_framework(ws, agenda.framework)
     priorities, scored = priorities_for(ws, fw, year=year, progress=progress)
     prov = scored.provenance()
     agenda = dataclasses.replace(agenda, framework=prov["framework"],

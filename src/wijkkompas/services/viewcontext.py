@@ -91,13 +91,17 @@ def _framework_file(path: str, mtime_ns: int) -> Framework:
 
 
 def load_preset(name: str) -> Framework:
-    """A preset framework, parsed once per file version (YAML parsing costs ~60 ms)."""
+    """A preset framework, parsed once per file version (YAML parsing costs ~60 ms).
+
+    ``name`` is matched against the preset registry, never used as a path; an unknown name
+    gets one message that does not repeat it, so the answer is the same whatever was asked
+    (an existing file, a missing one, a device)."""
     from wijkkompas.framework.presets import preset_path
 
     path = preset_path(name)
     if path is None:
-        raise NotFound(_("Onbekend afwegingskader {name}; kies uit {names}.").format(
-            name=name, names=", ".join(preset_names())))
+        raise NotFound(_("Onbekend afwegingskader; kies uit {names}.").format(
+            names=", ".join(preset_names())))
     return _framework_file(str(path), path.stat().st_mtime_ns)
 
 
@@ -141,12 +145,12 @@ class ViewContext:
 
     def framework(self, key: str) -> Framework:
         """A preset (``rotterdam``) or a saved version of one (``rotterdam@2``)."""
-        from wijkkompas.services.versions import load_version, split_key
+        from wijkkompas.services.versions import SEPARATOR, load_version, split_key
 
+        fw = load_preset(key.partition(SEPARATOR)[0])  # unknown: the valid names, nothing else
         preset, number = split_key(key)
         if number is None:
-            return load_preset(preset)
-        load_preset(preset)  # an unknown preset name lists the valid ones
+            return fw
         return self._cached("saved_framework", preset, number,
                             factory=lambda: load_version(self.ws, preset, number))
 
