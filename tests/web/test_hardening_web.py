@@ -166,3 +166,147 @@ def test_a_stored_path_is_never_opened(app) -> None:  # noqa: ANN001
     with pytest.raises(NotFound) as err:
         svc.target_series(app.state.ctx.ws, target)
     assert "passwd" not in str(err.value)
+
+
+# --- 4. security headers on every response -------------------------------------------------
+
+HEADERS = {"x-content-type-options": "nosniff", "x-frame-options": "DENY",
+           "referrer-policy": "same-origin"}
+
+
+def _assert_secure(r) -> None:  # noqa: ANN001
+    for name, value in HEADERS.items():
+        assert r.headers.get(name) == value, (r.request.url, name, r.status_code)
+    csp = r.headers.get("content-security-policy", "")
+    directives = {d.split()[0]: d.split()[1:] for d in csp.split("; ") if d}
+    assert directives["script-src"] == ["'self'"], csp
+    assert directives["default-src"] == ["'self'"]
+    assert directives["frame-ancestors"] == ["'none'"]
+    assert directives["object-src"] == ["'none'"]
+    assert "'unsafe-eval'" not in csp and "'unsafe-inline'" not in directives["script-src"]
+
+
+@pytest.mark.parametrize(("method", "url", "kwargs", "status"), [
+    ("GET", "/", {}, 200),
+    ("GET", "/api/v1/overzicht", {}, 200),
+    ("GET", "/api/v1/ranglijst.csv", {}, 200),
+    ("GET", "/static/js/wijkkompas.js", {}, 200),
+    ("GET", "/static/vendor/plotly.min.js", {}, 200),
+    ("GET", "/inloggen", {}, 200),
+    ("GET", "/bestaat-niet", {}, 404),
+    ("GET", "/api/v1/bestaat-niet", {}, 404),
+    ("GET", "/api/v1/gebied/XX0000", {}, 404),
+    ("GET", "/?gemeente=%00", {}, 422),
+    ("POST", "/api/v1/partners", {"content": b'{"naam": "a\\u0000b"}',
+                                  "headers": {"content-type": "application/json"}}, 422),
+    ("POST", "/api/v1/partners", {"json": {"naam": "x" * (2 * 1024 * 1024)}}, 413),
+    ("POST", "/inloggen", {"data": {"name": "x" * (2 * 1024 * 1024)}}, 413),
+    ("POST", "/api/v1/partners", {"json": {"naam": "x"}}, 403),
+])
+def test_every_answer_carries_the_security_headers(client, method, url, kwargs, status) -> None:  # noqa: ANN001
+    r = client.request(method, url, **kwargs)
+    assert r.status_code == status, r.text[:300]
+    _assert_secure(r)
+
+
+def test_a_500_carries_the_security_headers(demo_url, tmp_path) -> None:  # noqa: ANN001
+    from wijkkompas.settings import load_settings
+    from wijkkompas.web import create_app
+
+    app = create_app(load_settings({}, data_dir=str(tmp_path), user="t"),
+                     database_url=demo_url)
+
+    def broken() -> None:
+        raise RuntimeError("geheime-foutmelding")
+
+    app.add_api_route("/api/v1/kapot", broken)
+    app.add_api_route("/kapot", broken)
+    try:
+        with TestClient(app, raise_server_exceptions=False) as c:
+            for url in ("/api/v1/kapot", "/kapot"):
+                r = c.get(url)
+                assert r.status_code == 500
+                assert "geheime-foutmelding" not in r.text  # no stack trace, no message
+                _assert_secure(r)
+            assert c.get("/api/v1/kapot").json()["error"]["type"] == "InternalError"
+    finally:
+        app.state.ctx.ws.close()
+
+
+# --- 3. request body limits ------------------------------------------------------------------
+
+
+def test_a_large_body_gets_413_in_the_error_shape(client) -> None:  # noqa: ANN001
+    r = client.post("/api/v1/partners", json={"naam": "x" * (1024 * 1024 + 1)})
+    assert r.status_code == 413
+    error = r.json()["error"]
+    assert error["type"] == "PayloadTooLarge" and "1 MB" in error["message"]
+    assert error["details"] == {"limit_bytes": 1024 * 1024}
+    page = client.post("/inloggen?lang=en", data={"name": "x" * (1024 * 1024 + 1)})
+    assert page.status_code == 413 and "The request is too large" in page.text
+
+
+def test_limits_are_settings() -> None:
+    from wijkkompas.errors import ConfigError
+    from wijkkompas.web.config import load_web_config
+
+    config = load_web_config({"WIJKKOMPAS_MAX_BODY_BYTES": "2kB",
+                              "WIJKKOMPAS_MAX_UPLOAD_BYTES": "3 MB"})
+    assert (config.max_body_bytes, config.max_upload_bytes) == (2048, 3 * 1024 * 1024)
+    default = load_web_config({})
+    assert (default.max_body_bytes, default.max_upload_bytes) == (1024 ** 2, 20 * 1024 ** 2)
+    with pytest.raises(ConfigError):
+        load_web_config({"WIJKKOMPAS_MAX_BODY_BYTES": "veel"})
+
+
+@pytest.fixture
+def small_app(demo_url, tmp_path) -> Iterator:  # noqa: ANN001
+    """The app with small limits (so the tests need no megabytes)."""
+    from wijkkompas.settings import load_settings
+    from wijkkompas.web import create_app
+    from wijkkompas.web.config import load_web_config
+
+    config = load_web_config({}, max_body_bytes="4kB", max_upload_bytes="64kB",
+                             max_import_rows="50")
+    app = create_app(load_settings({}, data_dir=str(tmp_path), user="t"),
+                     database_url=demo_url, config=config)
+    yield app
+    app.state.ctx.ws.close()
+
+
+def test_an_upload_without_length_is_counted_while_it_streams(small_app) -> None:  # noqa: ANN001
+    """A chunked multipart body (no Content-Length) passing the upload limit: 413."""
+    boundary = "grens"
+    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"bestand\"; "
+            f"filename=\"a.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n").encode()
+    sent = []
+
+    def body() -> Iterator[bytes]:
+        yield head
+        for _ in range(100):  # 100 x 8 kB = 800 kB, limit 64 kB
+            sent.append(8192)
+            yield b"\x01" * 8192
+        yield f"\r\n--{boundary}--\r\n".encode()
+
+    with TestClient(small_app) as c:
+        r = c.post("/api/v1/agenda/import", content=body(),
+                   headers={"content-type": f"multipart/form-data; boundary={boundary}"})
+    assert r.status_code == 413, r.text
+    assert r.json()["error"]["type"] == "PayloadTooLarge"
+    _assert_secure(r)
+    r = TestClient(small_app).post("/api/v1/agenda/import",
+                                   files={"bestand": ("a.xlsx", b"\x01" * 70_000)})
+    assert r.status_code == 413  # declared length over the limit: refused unread
+
+
+def test_a_form_without_length_stops_at_the_limit(small_app) -> None:  # noqa: ANN001
+    def body() -> Iterator[bytes]:
+        yield b"name="
+        for _ in range(10):
+            yield b"x" * 1024
+
+    with TestClient(small_app) as c:
+        r = c.post("/inloggen", content=body(),
+                   headers={"content-type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 413
+    _assert_secure(r)

@@ -45,7 +45,8 @@ STATUS: dict[type[WijkkompasError], int] = {
     NetworkError: 502,
 }
 HTTP_TYPES = {404: "NotFound", 405: "MethodNotAllowed", 401: "Unauthorized",
-              403: "Forbidden", 409: "Conflict", 422: "ValidationError"}
+              403: "Forbidden", 409: "Conflict", 413: "PayloadTooLarge",
+              422: "ValidationError"}
 
 
 def error_body(kind: str, message: str, details: dict[str, Any] | None = None) -> dict:
