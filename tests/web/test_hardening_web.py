@@ -310,3 +310,74 @@ def test_a_form_without_length_stops_at_the_limit(small_app) -> None:  # noqa: A
                    headers={"content-type": "application/x-www-form-urlencoded"})
     assert r.status_code == 413
     _assert_secure(r)
+
+
+# --- 3. workbook imports: a worker thread, row and size limits -----------------------------
+
+
+def _agenda_workbook(extra_cost_rows: int) -> bytes:
+    """The demo agenda as a workbook with ``extra_cost_rows`` more rows on 'Kosten'."""
+    import io
+    import tempfile
+
+    from openpyxl import load_workbook
+
+    from wijkkompas.agenda.excel import write_workbook
+    from wijkkompas.services.agenda import demo_agenda
+
+    with tempfile.TemporaryDirectory() as tmp:
+        wb = load_workbook(write_workbook(demo_agenda(), Path(tmp) / "a.xlsx"))
+    sheet = wb["Kosten"]
+    for i in range(extra_cost_rows):
+        sheet.append([f"M{i}", 2030, 1.0])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _agenda_count(app) -> int:  # noqa: ANN001
+    from wijkkompas.services.agenda import list_agendas
+
+    return len(list_agendas(app.state.ctx.ws))
+
+
+def test_a_workbook_over_the_row_limit_is_refused_with_413(small_app) -> None:  # noqa: ANN001
+    client, token = _login(small_app, "hard-import", "editor")
+    before = _agenda_count(small_app)
+    with client:
+        r = client.post("/api/v1/agenda/import", files={
+            "bestand": ("groot.xlsx", _agenda_workbook(extra_cost_rows=60))},
+            headers={"X-CSRF-Token": token})
+        assert r.status_code == 413, r.text
+        error = r.json()["error"]
+        assert error["type"] == "TooLarge" and "meer dan 50 rijen" in error["message"]
+        assert "groot.xlsx [Kosten]" in error["message"]
+        page = client.post("/agenda/import", data={"csrf_token": token}, files={
+            "bestand": ("groot.xlsx", _agenda_workbook(extra_cost_rows=60))})
+        assert page.status_code == 413 and "meer dan 50 rijen" in page.text
+        _assert_secure(page)
+    assert _agenda_count(small_app) == before
+
+
+def test_an_uploaded_file_name_never_reaches_the_file_system(app, editor) -> None:  # noqa: ANN001
+    """The name only labels messages: slashes, dots and a NUL change nothing."""
+    client, token = editor
+    for name in ("../../../tmp/x.xlsx", "a\x00.xlsx", "/etc/passwd.xlsx"):
+        r = client.post("/api/v1/agenda/import", files={"bestand": (name, b"geen werkmap")},
+                        headers={"X-CSRF-Token": token})
+        assert r.status_code == 422, r.text
+        assert r.json()["error"]["type"] == "DataError"
+
+
+def test_a_zip_bomb_workbook_is_refused(tmp_path) -> None:  # noqa: ANN001
+    import zipfile
+
+    from wijkkompas.agenda import excel
+    from wijkkompas.errors import TooLarge
+
+    path = tmp_path / "bom.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/sharedStrings.xml", b"<a>" + b" " * (excel.MAX_UNPACKED_BYTES + 1))
+    assert path.stat().st_size < 2 * 1024 * 1024
+    with pytest.raises(TooLarge, match="uitgepakt"):
+        excel.read_workbook(path)

@@ -245,13 +245,16 @@ def mark_measure(ws, agenda_id: int, *, measure: str, mark: str, reason: str,  #
 
 
 def import_agenda_bytes(ws, filename: str, data: bytes, *, replace: bool = False,  # noqa: ANN001
-                        seen: tuple[str, int, int] | None = None) -> tuple[int, Agenda]:
+                        seen: tuple[str, int, int] | None = None,
+                        max_rows: int | None = None) -> tuple[int, Agenda]:
     """Import an uploaded agenda workbook (long or wide allocation sheet); all or nothing.
 
     ``seen`` = ``(name, year, lock_version)`` of the version the user had open: when the
     workbook replaces that very version, a newer lock version raises :class:`Conflict`.
     Raises :class:`~wijkkompas.agenda.excel.WorkbookError` (every problem with sheet, row,
-    column and value) or :class:`DataError`; nothing is stored then."""
+    column and value) or :class:`DataError`, :class:`~wijkkompas.errors.TooLarge` past
+    ``max_rows`` rows on a sheet; nothing is stored then. ``filename`` only names the file
+    in messages: the bytes are written to a fixed name in a private temporary folder."""
     import tempfile
 
     from wijkkompas.agenda.excel import read_workbook
@@ -262,9 +265,9 @@ def import_agenda_bytes(ws, filename: str, data: bytes, *, replace: bool = False
     if not data:
         raise DataError("het bestand is leeg", file=name)
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / name
+        path = Path(tmp) / "upload.xlsx"
         path.write_bytes(data)
-        agenda = read_workbook(path)
+        agenda = read_workbook(path, max_rows=max_rows, name=name)
     expected = seen[2] if replace and seen and seen[:2] == (agenda.name, agenda.year) else None
     return save_agenda(ws, agenda, replace=replace, expected_version=expected), agenda
 
