@@ -381,3 +381,61 @@ def test_a_zip_bomb_workbook_is_refused(tmp_path) -> None:  # noqa: ANN001
     assert path.stat().st_size < 2 * 1024 * 1024
     with pytest.raises(TooLarge, match="uitgepakt"):
         excel.read_workbook(path)
+
+
+# --- 3. text fields have a length limit -----------------------------------------------------
+
+
+def _partner_count(app) -> int:  # noqa: ANN001
+    from wijkkompas.partners.store import Partner
+
+    with app.state.ctx.ws.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(Partner)).scalar_one())
+
+
+@pytest.mark.parametrize(("url", "fields", "message"), [
+    ("/api/v1/partners", {"naam": "Lange notitie", "soort": "politie",
+                          "notities": "x" * 10_001}, "notities: te lang (10001 tekens; "
+                                                     "maximaal 10000)"),
+    ("/api/v1/partners", {"naam": "N" * 201, "soort": "politie"}, "partner: te lang"),
+    ("/api/v1/kernteams/WK059910", {"naam": "Kernteam", "mandaat": "m" * 10_001},
+     "mandaat: te lang"),
+    ("/api/v1/kernteams/WK059910/leden", {"naam": "Lid", "rol": "r" * 101}, "rol: te lang"),
+    ("/api/v1/kernteams/WK059910/besluiten", {"besluit": "b" * 10_001}, "besluit: te lang"),
+    ("/api/v1/monitor/doelen", {"code": "lang-doel", "naam": "d" * 201,
+                                "gebieden": ["WK059910"], "meting": "indicator",
+                                "indicator": "a_inw", "soort": "change", "waarde": "5",
+                                "basisjaar": "2016", "doeljaar": "2031", "richting": "higher_better"},
+     "name: te lang"),
+    ("/api/v1/monitor/doelen", {"code": "lange-reden", "naam": "doel",
+                                "gebieden": ["WK059910"], "meting": "indicator",
+                                "indicator": "a_inw", "soort": "change", "waarde": "5",
+                                "basisjaar": "2016", "doeljaar": "2031",
+                                "reden": "r" * 2_001, "richting": "higher_better"},
+     "reden: te lang"),
+])
+def test_long_text_is_refused_with_422(app, admin, url, fields, message) -> None:  # noqa: ANN001
+    client, token = admin
+    partners, targets = _partner_count(app), _target_count(app)
+    r = client.post(url, json=fields, headers={"X-CSRF-Token": token})
+    assert r.status_code == 422, r.text[:300]
+    assert message in r.json()["error"]["message"]
+    assert (_partner_count(app), _target_count(app)) == (partners, targets)
+
+
+def test_a_partner_note_at_the_limit_is_stored(app, admin) -> None:  # noqa: ANN001
+    client, token = admin
+    r = client.post("/api/v1/partners", json={"naam": "Precies genoeg", "soort": "politie",
+                                              "notities": "x" * 10_000},
+                    headers={"X-CSRF-Token": token})
+    assert r.status_code == 201, r.text[:300]
+
+
+def test_an_overlong_password_is_refused_without_hashing(app) -> None:  # noqa: ANN001
+    from wijkkompas.errors import ConfigError
+    from wijkkompas.services.accounts import add_user, authenticate
+
+    ws = app.state.ctx.ws
+    with pytest.raises(ConfigError, match="wachtwoord: te lang"):
+        add_user(ws, "lang-wachtwoord", "p" * 1_025)
+    assert authenticate(ws, "hard-beheerder", "p" * 100_000) is None

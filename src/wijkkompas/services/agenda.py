@@ -26,6 +26,7 @@ from wijkkompas.agenda.store import (
 from wijkkompas.audit import conflict as audit_conflict
 from wijkkompas.audit import record
 from wijkkompas.errors import ConfigError, Conflict, DataError, NotFound
+from wijkkompas.limits import REASON, check_length
 
 Progress = Callable[[str], None]
 
@@ -161,6 +162,7 @@ def _reason(reason: str | None) -> str:
     text = (reason or "").strip()
     if not text:
         raise ConfigError("reden ontbreekt: zeg waarom u dit handmatig vastlegt")
+    check_length(text, "reden", REASON)
     return text
 
 

@@ -21,6 +21,7 @@ from wijkkompas.audit import conflict as audit_conflict
 from wijkkompas.audit import record
 from wijkkompas.errors import ConfigError, Conflict, NotFound
 from wijkkompas.framework.schema import Framework
+from wijkkompas.limits import NAME, REASON, TEXT, check_length
 from wijkkompas.monitor.boundaries import HarmonisedSeries, harmonise_series
 from wijkkompas.monitor.inequality import GrowthVerdict, dispersion, is_growing
 from wijkkompas.monitor.pilots import DidResult, Pilot, choose_comparisons, diff_in_diff
@@ -89,6 +90,7 @@ def add_target(ws, target: Target, *, reason: str = "") -> int:  # noqa: ANN001
 
     The acting account must be allowed to edit every area of the target."""
     ws.require("edit", {"areas": [*target.areas]})
+    check_length(reason, "reden", REASON)
     _check_areas(ws, target)
     if target.measure == "score":  # a framework is named (preset or preset@n), never a path
         named_framework(ws, str(target.framework))
@@ -122,6 +124,7 @@ def edit_target(ws, code: str, changes: dict[str, Any], *, reason: str = "",  # 
     """
     if "code" in changes and changes["code"] != code:
         raise TargetError("code: de code van een doel verandert niet; maak een nieuw doel")
+    check_length(reason, "reden", REASON)
     if changes.get("framework") and changes.get("measure", "score") == "score":
         named_framework(ws, str(changes["framework"]))  # a name, never a path
     with ws.engine.begin() as conn:
@@ -484,6 +487,8 @@ def save_pilot(ws, pilot: Pilot, *, expected_version: int | None = None) -> int:
     of the stored pilot). ``expected_version`` guards against lost updates (409 with what
     changed). The subjects are checked against the catalogue."""
     ws.require("edit", {"areas": [*pilot.areas]})
+    check_length(pilot.name, "naam", NAME)
+    check_length(pilot.note, "toelichting", TEXT)
     for subject in pilot.subjects:
         _direction_of(subject)
     values = dict(name=pilot.name, areas=list(pilot.areas), start_year=pilot.start_year,
