@@ -116,6 +116,22 @@ def admin(app) -> Iterator[tuple[TestClient, str]]:  # noqa: ANN001
     client.close()
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _leave_the_shared_database_as_found(app) -> Iterator[None]:  # noqa: ANN001
+    """The demo database is shared by the package: remove what these tests stored."""
+    yield
+    from sqlalchemy import delete
+
+    from wijkkompas.monitor.store import MonitorTarget, MonitorTargetVersion
+    from wijkkompas.partners.store import Partner
+
+    with app.state.ctx.ws.engine.begin() as conn:
+        ids = select(MonitorTarget.id).where(MonitorTarget.code.like("hard-%"))
+        conn.execute(delete(MonitorTargetVersion).where(MonitorTargetVersion.target_id.in_(ids)))
+        conn.execute(delete(MonitorTarget).where(MonitorTarget.code.like("hard-%")))
+        conn.execute(delete(Partner).where(Partner.name == "Precies genoeg"))
+
+
 def _target_count(app) -> int:  # noqa: ANN001
     from wijkkompas.monitor.store import MonitorTarget
 
@@ -125,7 +141,7 @@ def _target_count(app) -> int:  # noqa: ANN001
 
 def _score_target(token: str, kader: str, code: str = "hard-kader") -> dict[str, object]:
     return {"csrf_token": token, "code": code, "naam": "Sociaal op Zuid",
-            "gebieden": ["WK059910"], "meting": "opgave", "opgave": "sociaal", "kader": kader,
+            "gebieden": ["WK059905"], "meting": "opgave", "opgave": "sociaal", "kader": kader,
             "soort": "change", "waarde": "5", "basisjaar": "2016", "doeljaar": "2031"}
 
 
