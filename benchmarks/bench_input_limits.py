@@ -10,7 +10,7 @@ temporary folder, then:
    ``Content-Length`` and once chunked (no length), and records the status, the time until the
    answer and how many bytes the client managed to send before it came;
 2. builds an agenda workbook with ``--rows`` rows (default 1.5 million) on the ``Kosten`` sheet,
-   every measure code distinct (so the shared-strings table is as large as it gets), and uploads
+   ``--distinct`` different measure codes (the shared-strings table openpyxl reads whole), uploads
    it as an editor (API token) to ``POST /api/v1/agenda/import``; while that runs it keeps asking
    ``GET /api/v1/indicatoren`` and records the slowest answer (is the event loop free?).
 
@@ -53,13 +53,15 @@ def reset_peak(pid: int) -> None:
     Path(f"/proc/{pid}/clear_refs").write_text("5")  # resets VmHWM to the current RSS
 
 
-def start_server(folder: Path, port: int) -> subprocess.Popen:
+def start_server(folder: Path, port: int, upload_limit: str | None = None) -> subprocess.Popen:
     code = ("import uvicorn\n"
             "from wijkkompas.web import create_app\n"
             f"app = create_app(database_url={str(folder / 'w.sqlite')!r})\n"
             f"uvicorn.run(app, host='127.0.0.1', port={port}, log_level='warning', "
             "proxy_headers=False)\n")
     env = {**os.environ, "WIJKKOMPAS_DATA_DIR": str(folder), "WIJKKOMPAS_USER": "bench"}
+    if upload_limit:
+        env["WIJKKOMPAS_MAX_UPLOAD_BYTES"] = upload_limit
     proc = subprocess.Popen([sys.executable, "-c", code], env=env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -127,8 +129,8 @@ def send_big_body(port: int, size: int, *, chunked: bool) -> dict:
             round(sent / MB, 1), "answer": body}
 
 
-def make_workbook(path: Path, rows: int) -> Path:
-    """The demo agenda plus ``rows`` cost rows with distinct measure codes (write-only)."""
+def make_workbook(path: Path, rows: int, distinct: int) -> Path:
+    """The demo agenda plus ``rows`` cost rows with ``distinct`` measure codes (write-only)."""
     from openpyxl import Workbook, load_workbook
 
     from wijkkompas.agenda.excel import write_workbook
@@ -142,7 +144,7 @@ def make_workbook(path: Path, rows: int) -> Path:
             out.append(list(values))
         if sheet.title == "Kosten":
             for i in range(rows):
-                out.append([f"M{i:07d}", 2030 + i % 7, float(i % 1000)])
+                out.append([f"M{i % distinct:07d}", 2030 + i % 7, float(i % 1000)])
     wb.save(path)
     return path
 
@@ -175,6 +177,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--body-mb", type=int, default=300)
     ap.add_argument("--rows", type=int, default=1_500_000)
+    ap.add_argument("--distinct", type=int, default=100_000,
+                    help="distinct measure codes (shared strings) on the big sheet")
+    ap.add_argument("--upload-limit", default=None,
+                    help="WIJKKOMPAS_MAX_UPLOAD_BYTES for the server (default: its own, 20MB)")
     args = ap.parse_args()
     from wijkkompas.services.accounts import add_user
     from wijkkompas.services.tokens import create_token
@@ -189,7 +195,7 @@ def main() -> None:
         _info, token = create_token(ws, "bench-editor", "bench")
         ws.close()
         port = free_port()
-        proc = start_server(folder, port)
+        proc = start_server(folder, port, args.upload_limit)
         results: dict[str, dict] = {}
         try:
             print(f"server pid {proc.pid}, idle RSS {status_kb(proc.pid, 'VmRSS') / 1024:.0f} MB")
@@ -201,7 +207,7 @@ def main() -> None:
                 results[name] = r
                 print(name, json.dumps(r, ensure_ascii=False))
             t = time.perf_counter()
-            book = make_workbook(folder / "groot.xlsx", args.rows)
+            book = make_workbook(folder / "groot.xlsx", args.rows, args.distinct)
             print(f"workbook: {args.rows} rows, {book.stat().st_size / MB:.1f} MB, "
                   f"built in {time.perf_counter() - t:.0f} s")
             reset_peak(proc.pid)

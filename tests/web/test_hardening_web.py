@@ -455,3 +455,64 @@ def test_an_overlong_password_is_refused_without_hashing(app) -> None:  # noqa: 
     with pytest.raises(ConfigError, match="wachtwoord: te lang"):
         add_user(ws, "lang-wachtwoord", "p" * 1_025)
     assert authenticate(ws, "hard-beheerder", "p" * 100_000) is None
+
+
+def _serve(app) -> Iterator[int]:  # noqa: ANN001
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+                                           log_level="warning", proxy_headers=False,
+                                           lifespan="off"))  # the shared app stays open
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield port
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.mark.parametrize("chunked", [True, False], ids=["chunked", "content-length"])
+def test_a_real_server_stops_reading_at_the_limit(app, chunked: bool) -> None:  # noqa: ANN001
+    """Over a socket, as an attacker would send it: 64 MB of JSON, anonymous. The answer is
+    413 long before the client could send it all (the server stopped reading)."""
+    import select
+    import socket
+
+    total, piece = 64 * 1024 * 1024, b"x" * 65536
+    for port in _serve(app):
+        sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+        head = "POST /api/v1/partners HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        head += "Transfer-Encoding: chunked\r\n" if chunked else f"Content-Length: {total}\r\n"
+        sock.sendall((head + "\r\n").encode())
+        sock.setblocking(False)
+        sent, answer, pending = 0, b"", b""
+        while b"\r\n\r\n" not in answer:
+            more = sent < total or pending
+            readable, writable, _ = select.select([sock], [sock] if more else [], [], 30)
+            assert readable or writable, "no answer within 30 s"
+            if readable:
+                data = sock.recv(65536)
+                if not data:
+                    break
+                answer += data
+            elif writable:
+                if not pending:
+                    pending = (b"10000\r\n" + piece + b"\r\n") if chunked else piece
+                    sent += len(piece)
+                try:
+                    pending = pending[sock.send(pending):]
+                except BlockingIOError:
+                    continue
+        sock.close()
+        assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+        assert b"content-security-policy" in answer.lower()
+        assert sent < total // 4, sent
