@@ -167,24 +167,14 @@ class InputGuard:
         await response(scope, receive, send)
 
 
-class _language:  # noqa: N801 - used as a context manager
+def _language(scope: Scope):  # noqa: ANN202 - a context manager
     """The request's ``?lang=`` for an answer given before the language middleware ran."""
+    from urllib.parse import parse_qs
 
-    def __init__(self, scope: Scope) -> None:
-        from urllib.parse import parse_qs
+    from wijkkompas.web.i18n import use_language
 
-        query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
-        self.lang = (query.get("lang") or [None])[0]
-
-    def __enter__(self) -> None:
-        from wijkkompas.web import i18n
-
-        self.token = i18n.set_language(self.lang)
-
-    def __exit__(self, *exc: object) -> None:
-        from wijkkompas.web import i18n
-
-        i18n.reset_language(self.token)
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    return use_language((query.get("lang") or [""])[0])
 
 
 #: The former name (NUL check only).
