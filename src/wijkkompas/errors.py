@@ -120,3 +120,11 @@ class DataError(WijkkompasError):
             if fields.get(key) is None:
                 fields[key] = val
         return DataError(self.message, **fields)
+
+
+class TooLarge(WijkkompasError):
+    """An input passes a size limit (rows, bytes); nothing was stored. The web answers 413."""
+
+    def __init__(self, message: str, *, limit: int | None = None) -> None:
+        super().__init__(message)
+        self.limit = limit

@@ -88,9 +88,11 @@ def _serve(db: str | None, *, host: str, port: int, workers: int = 1) -> None:
         if db:
             os.environ["WIJKKOMPAS_DATABASE_URL"] = as_database_url(db)
         uvicorn.run("wijkkompas.web.app:create_app", factory=True, host=host, port=port,
-                    workers=workers, log_level="warning")
+                    workers=workers, log_level="warning", proxy_headers=False)
     else:
-        uvicorn.run(web_app, host=host, port=port, log_level="warning")
+        # proxy_headers=False: the app itself trusts X-Forwarded-For from configured proxies
+        # only (WIJKKOMPAS_TRUSTED_PROXIES); uvicorn would trust it from 127.0.0.1
+        uvicorn.run(web_app, host=host, port=port, log_level="warning", proxy_headers=False)
 
 
 @commands.command()

@@ -124,12 +124,9 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         new_csrf = getattr(request.state, "new_csrf_cookie", None)
         if new_csrf:
             auth.set_cookie(response, request, auth.CSRF_COOKIE, new_csrf)
-        headers = response.headers
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "same-origin")
+        # CSP, nosniff, frame denial, referrer policy: web/headers.py, on every response
         if getattr(request.state, "user", None) is not None:
-            headers.setdefault("Cache-Control", "no-store")
+            response.headers.setdefault("Cache-Control", "no-store")
         return response
 
     # Whole responses for anonymous visitors; inside the language middleware, outside security.
@@ -214,9 +211,13 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     from wijkkompas.web import errors, routes_api, routes_auth, routes_html, routes_kader
 
     errors.install(app)
-    from wijkkompas.web.input_guard import RejectNul  # NUL in any input: 422, not a 500
+    from wijkkompas.web.input_guard import InputGuard  # body limits (413), NUL (422)
 
-    app.add_middleware(RejectNul)
+    app.add_middleware(InputGuard, max_body=config.max_body_bytes,
+                       max_upload=config.max_upload_bytes)
+    from wijkkompas.web import headers  # CSP and the other security headers: every answer
+
+    headers.install(app)
     app.include_router(routes_api.router)
     app.include_router(routes_kader.api_router)
     app.include_router(routes_auth.router)

@@ -27,6 +27,7 @@ from wijkkompas.errors import (
     FrameworkError,
     NetworkError,
     NotFound,
+    TooLarge,
     Unauthenticated,
     WijkkompasError,
 )
@@ -43,9 +44,11 @@ STATUS: dict[type[WijkkompasError], int] = {
     FrameworkError: 422,
     ConfigError: 422,
     NetworkError: 502,
+    TooLarge: 413,
 }
 HTTP_TYPES = {404: "NotFound", 405: "MethodNotAllowed", 401: "Unauthorized",
-              403: "Forbidden", 409: "Conflict", 422: "ValidationError"}
+              403: "Forbidden", 409: "Conflict", 413: "PayloadTooLarge",
+              422: "ValidationError"}
 
 
 def error_body(kind: str, message: str, details: dict[str, Any] | None = None) -> dict:

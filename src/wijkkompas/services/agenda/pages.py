@@ -74,8 +74,8 @@ def framework_key(agenda: Agenda, kader: str | None = None) -> str:
     else the agenda's own, else the default."""
     if kader:
         if kader not in preset_names():
-            raise NotFound(_("Afwegingskader {name!r} bestaat niet; kies uit {names}.").format(
-                name=kader, names=", ".join(preset_names())))
+            raise NotFound(_("Onbekend afwegingskader; kies uit {names}.").format(
+                names=", ".join(preset_names())))
         return kader
     return agenda.framework if agenda.framework in preset_names() else DEFAULT_FRAMEWORK
 

@@ -20,12 +20,15 @@ from wijkkompas import __version__
 from wijkkompas.audit import conflict as audit_conflict
 from wijkkompas.audit import record
 from wijkkompas.errors import ConfigError, Conflict, NotFound
+from wijkkompas.framework.schema import Framework
+from wijkkompas.limits import REASON, check_length
 from wijkkompas.monitor.boundaries import HarmonisedSeries, harmonise_series
 from wijkkompas.monitor.inequality import GrowthVerdict, dispersion, is_growing
 from wijkkompas.monitor.progress import ProgressResult, assess_progress
 from wijkkompas.monitor.store import MonitorTarget, MonitorTargetVersion
 from wijkkompas.monitor.subjective import register_vs_survey
 from wijkkompas.monitor.targets import Target, TargetError
+from wijkkompas.services.framework.versions import named_framework
 
 FIRST_TERM = 2018  # municipal elections in March 2018, 2022, 2026, ...
 FORMAT_VERSION = 1
@@ -86,7 +89,10 @@ def add_target(ws, target: Target, *, reason: str = "") -> int:  # noqa: ANN001
 
     The acting account must be allowed to edit every area of the target."""
     ws.require("edit", {"areas": [*target.areas]})
+    check_length(reason, "reden", REASON)
     _check_areas(ws, target)
+    if target.measure == "score":  # a framework is named (preset or preset@n), never a path
+        named_framework(ws, str(target.framework))
     now = datetime.now(UTC)
     with ws.engine.begin() as conn:
         exists = conn.execute(select(MonitorTarget.id).where(
@@ -117,6 +123,9 @@ def edit_target(ws, code: str, changes: dict[str, Any], *, reason: str = "",  # 
     """
     if "code" in changes and changes["code"] != code:
         raise TargetError("code: de code van een doel verandert niet; maak een nieuw doel")
+    check_length(reason, "reden", REASON)
+    if changes.get("framework") and changes.get("measure", "score") == "score":
+        named_framework(ws, str(changes["framework"]))  # a name, never a path
     with ws.engine.begin() as conn:
         row = conn.execute(select(MonitorTarget.id, MonitorTarget.current_version)
                            .where(MonitorTarget.code == code).with_for_update()).first()
@@ -234,7 +243,9 @@ def target_history(ws, code: str) -> pd.DataFrame:  # noqa: ANN001
 # --- series ---------------------------------------------------------------------------------
 
 
-def _score_series(ws, framework: str, opgave: str) -> pd.DataFrame:  # noqa: ANN001
+def _score_series(ws, framework: Framework | str, opgave: str) -> pd.DataFrame:  # noqa: ANN001
+    """Long scores of ``opgave``; ``framework`` a Framework, or (the local operator's CLI) a
+    preset name or YAML path."""
     from wijkkompas.services.framework.scoring import score_workspace
 
     years = sorted({int(y) for y in ws.observations().index.get_level_values("year")})
@@ -360,7 +371,8 @@ def target_series(ws, target: Target, *, areas: pd.DataFrame | None = None  # no
     levels = sorted(set(areas.loc[mine, "level"]) - {"municipality", "custom"})
     munis = sorted(set(areas.loc[mine, "municipality_code"].dropna()))
     if target.measure == "score":
-        series = _score_series(ws, str(target.framework), target.subject)
+        # a stored name, resolved by name only: a target never makes the server open a file
+        series = _score_series(ws, named_framework(ws, str(target.framework)), target.subject)
         indicator = None
     else:
         series, indicator = indicator_series(ws, target.subject), target.subject
@@ -409,7 +421,7 @@ class GapReport:
                               "sentence": v.sentence} for v in self.verdicts])
 
 
-def gap_report(ws, subject: str, *, framework: str | None = None,  # noqa: ANN001
+def gap_report(ws, subject: str, *, framework: Framework | str | None = None,  # noqa: ANN001
                level: str = "district", municipalities: list[str] | None = None,
                measure: str = "auto") -> GapReport:
     """Quintile gap, Theil and CV between the areas of each municipality, per year, and
