@@ -50,7 +50,7 @@ class Form:
 
 
 FORMS = [
-    Form("kwb-csv", KWB / "kwb_capybara_excerpt.csv", "cbs"),
+    Form("kwb-csv", KWB / "kwb_capybara_excerpt_corrected.csv", "cbs"),
     Form("statline-csv", KWB / "kwb2024_statline_excerpt.csv", "cbs"),
     Form("odata-json", KWB / "odata_85984NED_2024_excerpt.json", "cbs"),
     Form("xlsx-cbs", FUZZ / "kwb_2022.xlsx", "cbs"),

@@ -16,7 +16,6 @@ The wide form holds amounts only: a workbook with just the wide sheet has no man
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -43,6 +42,7 @@ from wijkkompas.agenda.model import (
     Measure,
     euros,
 )
+from wijkkompas.data.guard import check_workbook, check_workbook_size
 from wijkkompas.errors import DataError, TooLarge
 
 FORMAT_VERSION = 1
@@ -441,48 +441,6 @@ def _read_allocations(wb: Any, r: _Reader, streams: set[str], measures: set[str]
     return long
 
 
-ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
-
-
-def _precheck(path: Path, name: str, max_rows: int | None) -> None:
-    """Refuse, before openpyxl opens it, a workbook that unpacks to more than
-    :data:`MAX_UNPACKED_BYTES` (a zip bomb: openpyxl reads the shared strings and styles
-    whole) or has a sheet with more than ``max_rows`` rows. The rows are counted in the
-    streamed sheet XML: openpyxl itself reads a whole sheet just to learn its size when the
-    sheet does not declare it, so its own row limit comes too late."""
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            unpacked = sum(info.file_size for info in infos)
-            if unpacked > MAX_UNPACKED_BYTES:
-                raise TooLarge(f"{name}: de werkmap is uitgepakt {unpacked // 2 ** 20} MB, "
-                               f"meer dan {MAX_UNPACKED_BYTES // 2 ** 20} MB",
-                               limit=MAX_UNPACKED_BYTES)
-            if max_rows is None:
-                return
-            for info in infos:
-                if info.filename.startswith("xl/worksheets/") and \
-                        info.filename.endswith(".xml"):
-                    _count_rows(zf, info, name, max_rows)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise DataError(f"geen leesbare Excel-werkmap ({exc})", file=name) from None
-
-
-def _count_rows(zf: Any, info: Any, name: str, max_rows: int) -> None:
-    rows, tail = 0, b""
-    with zf.open(info) as fh:
-        while chunk := fh.read(1 << 16):
-            buf = tail + chunk
-            rows += sum(1 for m in ROW_TAG.finditer(buf) if m.end() > len(tail))
-            if rows > max_rows + 1:  # the header row and max_rows rows of data
-                raise TooLarge(f"{name}: een werkblad heeft meer dan {max_rows} rijen; splits "
-                               "de werkmap of vraag de beheerder de grens te verhogen",
-                               limit=max_rows)
-            tail = buf[-32:]
-
-
 def read_workbook(path: str | Path, *, max_rows: int | None = None,
                   name: str | None = None) -> Agenda:
     """Import an agenda workbook; raise :class:`WorkbookError` with every located problem.
@@ -493,7 +451,9 @@ def read_workbook(path: str | Path, *, max_rows: int | None = None,
     shown in messages (default: the file's own)."""
     path = Path(path)
     r = _Reader(name or path.name, max_rows=max_rows)
-    _precheck(path, r.file, max_rows)
+    check_workbook_size(path, r.file, max_rows=max_rows, max_unpacked=MAX_UNPACKED_BYTES)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        check_workbook(path)  # no DOCTYPE or entity declarations, no cell beyond Excel's grid
     try:
         wb = load_workbook(path, data_only=True, read_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds

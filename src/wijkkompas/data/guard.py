@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import ParseError
 
-from wijkkompas.errors import DataError
+from wijkkompas.errors import DataError, TooLarge
 
 #: A JSON integer longer than this cannot be a value (it does not even fit a double).
 MAX_JSON_INT_DIGITS = 309
@@ -259,3 +259,44 @@ def excel_options(path: Path) -> dict[str, Any]:
 def excel_error(path: Path, exc: BaseException) -> DataError:
     """A one-line DataError for an exception of :data:`EXCEL_ERRORS`."""
     return DataError(f"Excel-bestand is niet te lezen (beschadigd?): {one_line(exc)}", file=path.name)
+
+
+ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
+
+
+def check_workbook_size(path: Path, name: str, *, max_rows: int | None,
+                        max_unpacked: int) -> None:
+    """Refuse (:class:`TooLarge`), before openpyxl opens it, a workbook that unpacks to more
+    than ``max_unpacked`` bytes (openpyxl reads the shared strings and styles whole) or has a
+    sheet with more than ``max_rows`` rows. The rows are counted in the
+    streamed sheet XML: openpyxl itself reads a whole sheet just to learn its size when the
+    sheet does not declare it, so its own row limit comes too late."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            unpacked = sum(info.file_size for info in infos)
+            if unpacked > max_unpacked:
+                raise TooLarge(f"{name}: de werkmap is uitgepakt {unpacked // 2 ** 20} MB, "
+                               f"meer dan {max_unpacked // 2 ** 20} MB",
+                               limit=max_unpacked)
+            if max_rows is None:
+                return
+            for info in infos:
+                if info.filename.startswith("xl/worksheets/") and \
+                        info.filename.endswith(".xml"):
+                    _count_rows(zf, info, name, max_rows)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise DataError(f"geen leesbare Excel-werkmap ({exc})", file=name) from None
+
+
+def _count_rows(zf: Any, info: Any, name: str, max_rows: int) -> None:
+    rows, tail = 0, b""
+    with zf.open(info) as fh:
+        while chunk := fh.read(1 << 16):
+            buf = tail + chunk
+            rows += sum(1 for m in ROW_TAG.finditer(buf) if m.end() > len(tail))
+            if rows > max_rows + 1:  # the header row and max_rows rows of data
+                raise TooLarge(f"{name}: een werkblad heeft meer dan {max_rows} rijen; splits "
+                               "de werkmap of vraag de beheerder de grens te verhogen",
+                               limit=max_rows)
+            tail = buf[-32:]

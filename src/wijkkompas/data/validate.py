@@ -157,7 +157,7 @@ def json_line(text: str, error: DataError) -> int | None:
     :func:`unique_keys`, or ``NaN``/``Infinity`` refused by ``data.guard.load_json``),
     when it occurs exactly twice (a duplicate key) or at all (a constant); else None."""
     token = str(error.value)
-    if error.message.startswith("NaN"):
+    if token in ("NaN", "Infinity", "-Infinity"):
         m = re.search(rf"(?<![\w\"]){re.escape(token)}(?![\w\"])", text)
         return text.count("\n", 0, m.start()) + 1 if m else None
     hits = [m.start() for m in re.finditer(rf"\"{re.escape(token)}\"\s*:", text)]

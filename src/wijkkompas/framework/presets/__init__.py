@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from wijkkompas.framework.schema import Framework
 
 
 def preset_names() -> list[str]:
@@ -23,25 +18,3 @@ def preset_path(name: str) -> Path | None:
         return None
     return Path(str(resources.files("wijkkompas.framework.presets").joinpath(f"{name}.yaml")))
 
-
-@lru_cache(maxsize=64)
-def _framework_file(path: str, mtime_ns: int) -> Framework:
-    from wijkkompas.framework.schema import load_framework
-
-    return load_framework(path)
-
-
-def load_preset(name: str) -> Framework:
-    """A preset framework, parsed once per file version (YAML parsing costs ~60 ms).
-
-    ``name`` is matched against the preset registry, never used as a path; an unknown name
-    gets one message that does not repeat it, so the answer is the same whatever was asked
-    (an existing file, a missing one, a device)."""
-    from wijkkompas.errors import NotFound
-    from wijkkompas.i18n import _
-
-    path = preset_path(name)
-    if path is None:
-        raise NotFound(_("Onbekend afwegingskader; kies uit {names}.").format(
-            names=", ".join(preset_names())))
-    return _framework_file(str(path), path.stat().st_mtime_ns)

@@ -49,7 +49,7 @@ def named_framework(ws, key: str) -> Framework:  # noqa: ANN001
     (``rotterdam@2``) — never a file path: whatever came from a request or the database is
     matched against these two registries. Anything else raises :class:`NotFound` whose
     message depends on the name alone (not on whether some file of that name exists)."""
-    from wijkkompas.framework.presets import load_preset
+    from wijkkompas.framework.schema import load_preset
 
     fw = load_preset(str(key).partition(SEPARATOR)[0])  # unknown: the valid names only
     preset, number = split_key(str(key))

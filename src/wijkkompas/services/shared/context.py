@@ -14,9 +14,8 @@ import numpy as np
 import pandas as pd
 
 from wijkkompas.errors import NotFound
-from wijkkompas.framework.presets import load_preset
 from wijkkompas.framework.result import ScoreResult
-from wijkkompas.framework.schema import Framework
+from wijkkompas.framework.schema import Framework, load_preset
 from wijkkompas.i18n import _, current_language
 from wijkkompas.services.shared.cache import ResultCache, data_version
 from wijkkompas.services.shared.maps import Shape, shapes_from_boundaries
