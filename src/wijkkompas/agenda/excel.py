@@ -41,6 +41,7 @@ from wijkkompas.agenda.model import (
     euros,
 )
 from wijkkompas.errors import DataError
+from wijkkompas.exportsafe import inert_workbook
 
 FORMAT_VERSION = 1
 EURO_FORMAT = "#,##0.00"
@@ -141,6 +142,7 @@ def write_workbook(agenda: Agenda, path: str | Path) -> Path:
                     cell.number_format = "0%"
     _add_wide(wb, agenda)
     _add_lists(wb, agenda)
+    inert_workbook(wb)  # names and notes are text, never formulas
     wb.save(path)
     return path
 

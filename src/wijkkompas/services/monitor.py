@@ -20,6 +20,7 @@ from wijkkompas import __version__
 from wijkkompas.audit import conflict as audit_conflict
 from wijkkompas.audit import record
 from wijkkompas.errors import ConfigError, Conflict, NotFound
+from wijkkompas.exportsafe import excel_writer, write_csv
 from wijkkompas.monitor.boundaries import HarmonisedSeries, harmonise_series
 from wijkkompas.monitor.inequality import GrowthVerdict, dispersion, is_growing
 from wijkkompas.monitor.pilots import DidResult, Pilot, choose_comparisons, diff_in_diff
@@ -652,16 +653,14 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, sheet: str = "tabel",
     path = Path(path)
     meta = meta or provenance()
     if path.suffix.lower() == ".xlsx":
-        with pd.ExcelWriter(path, engine="openpyxl") as xl:
+        with excel_writer(path) as xl:
             _excel_safe(frame).to_excel(xl, sheet_name=sheet[:31], index=False)
             for name, table in (extra or {}).items():
                 _excel_safe(table).to_excel(xl, sheet_name=name[:31], index=False)
             pd.Series(meta).rename("waarde").to_frame().to_excel(xl, sheet_name="herkomst")
         return path
     with open(path, "w", encoding="utf-8", newline="") as fh:
-        for key, value in meta.items():
-            fh.write(f"# {key}: {value}\n")
-        frame.to_csv(fh, index=False)
+        write_csv(fh, frame, meta)
     return path
 
 
