@@ -118,6 +118,11 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     from wijkkompas.web import auth
 
     app.state.auth = auth.Auth(load_secret_for(settings))
+    # Innermost: partner names may hold a slash; route those paths on encoded segments.
+    from wijkkompas.web.paths import EncodedSegments
+    from wijkkompas.web.routes_partners import ENCODED_PREFIXES
+
+    app.add_middleware(EncodedSegments, prefixes=ENCODED_PREFIXES)
 
     @app.middleware("http")
     async def security(request: Request, call_next):  # noqa: ANN001, ANN202
