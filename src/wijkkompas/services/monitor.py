@@ -64,15 +64,55 @@ def _direction_of(indicator: str) -> str:
     return cat[indicator].direction
 
 
+# Fields a target cannot do without, with what to say when one is missing.
+REQUIRED = {"code": "code: geef het doel een code, bijv. zuid-lbm-2031",
+            "areas": "areas: kies minstens één gebied",
+            "subject": "subject: geef een indicator- of opgavecode op",
+            "kind": "kind: kies de soort doel (absolute, change, reference of tier)",
+            "baseline_year": "baseline_year: geef het basisjaar op",
+            "target_year": "target_year: geef het doeljaar op"}
+
+
+def default_target_name(measure: str, subject: str, areas: Any, target_year: Any) -> str:
+    """A Dutch name for a target given without one, e.g.
+    ``'Doel 2031: Leefbaarometer totaalscore in WK059910 en WK059915'``."""
+    from wijkkompas.data.catalogue import load_catalogue
+
+    if measure == "score":
+        what = f"opgave {subject}"
+    else:
+        cat = load_catalogue()
+        what = cat[subject].label_nl if subject in cat else subject
+    codes = [str(a).upper() for a in areas]
+    if len(codes) > 3:
+        where = f"{codes[0]}, {codes[1]} en {len(codes) - 2} andere gebieden"
+    elif len(codes) > 1:
+        where = ", ".join(codes[:-1]) + " en " + codes[-1]
+    else:
+        where = "".join(codes)
+    return f"Doel {target_year}: {what} in {where}"
+
+
 def make_target(**fields: Any) -> Target:
     """Build a :class:`Target`, taking an indicator's direction from the catalogue when not
-    given (a neutral indicator cannot have a target)."""
+    given (a neutral indicator cannot have a target) and deriving a name when none is given
+    (:func:`default_target_name`). A missing required field raises :class:`TargetError`
+    naming it."""
     fields = {k: v for k, v in fields.items() if v is not None}
-    if fields.get("measure", "indicator") == "indicator" and "direction" not in fields:
-        fields["direction"] = _direction_of(fields.get("subject", ""))
+    fields.setdefault("measure", "indicator")
+    for key, message in REQUIRED.items():
+        value = fields.get(key)
+        if value is None or (isinstance(value, str | list | tuple) and not value):
+            raise TargetError(message)
+    if fields["measure"] == "indicator" and "direction" not in fields:
+        fields["direction"] = _direction_of(fields["subject"])
     for key in ("areas", "reference_areas"):
         if key in fields:
             fields[key] = tuple(fields[key])
+    if not str(fields.get("name") or "").strip():
+        fields["name"] = default_target_name(fields["measure"],
+                                             str(fields["subject"]), fields["areas"],
+                                             fields["target_year"])
     return Target(**fields)
 
 
@@ -682,7 +722,8 @@ def target_from_options(**opts: Any) -> Target:
 
 
 __all__ = [
-    "Conflict", "GapReport", "PilotReport", "add_target", "council_term", "edit_target",
+    "Conflict", "GapReport", "PilotReport", "add_target", "council_term",
+    "default_target_name", "edit_target",
     "gap_report", "get_pilot", "get_target", "harmonised_counts", "list_pilots",
     "list_targets", "pilot_comparison", "save_pilot", "subjective_report",
     "target_from_options", "target_history", "target_progress", "terms_spanned", "write_table",
