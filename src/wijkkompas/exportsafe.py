@@ -9,17 +9,19 @@ Excel writer of wijkkompas therefore goes through this module:
   carriage return gets a single quote in front (``'=cmd…``); the spreadsheet shows it as text.
   Numbers stay numbers: numeric columns are never touched, and a text cell that is a plain
   number (``-3.5``, ``+31``) cannot be a formula and is left as it is.
-  The provenance lines (``# key: value``) are raw lines, not quoted fields, so a value there
-  cannot open a new line, and each part after a ``,`` or ``;`` (the list separator of a Dutch
-  Excel) is neutralised as a cell of its own.
+  A Dutch Excel splits a CSV on ``;`` (its list separator) rather than on ``,``, and a
+  quoted line break or tab may split a cell too; so inside a text cell every part after a
+  ``;``, tab or line break is treated as a cell of its own (``Zuid;=1+1`` becomes
+  ``Zuid;'=1+1``). The provenance lines (``# key: value``) are raw lines, not quoted fields:
+  a value there cannot open a new line, and each part after a ``,`` or ``;`` is neutralised.
 * **Excel**: every cell that holds text is written as a string, never as a formula (openpyxl
   makes a formula of any text starting with ``=``, and an error value of ``#N/A``). The text
   itself is kept unchanged, so a workbook read back gives exactly the names that went in.
 
     >>> inert_text("@SUM(1)")
     "'@SUM(1)"
-    >>> inert_text("-3.5"), inert_text("Zuid-Oost")
-    ('-3.5', 'Zuid-Oost')
+    >>> inert_text("-3.5"), inert_text("Zuid-Oost"), inert_text("Zuid;=1+1")
+    ('-3.5', 'Zuid-Oost', "Zuid;'=1+1")
 
 This module sits below the services: the CLI, the services, the framework results and the web
 layer all use it. It knows nothing of HTTP or the database.
@@ -37,13 +39,32 @@ import pandas as pd
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
 _NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
-_META_SEPARATORS = re.compile(r"([,;])")
+_CELL_BREAKS = re.compile(r"([;\t\r\n])")  # where a spreadsheet may start a new cell
+_LINE_BREAKS = re.compile(r"([,;\t])")  # the same within a raw provenance line
+
+
+def _formula_like(text: str) -> bool:
+    return text.startswith(DANGEROUS) and not _NUMBER.fullmatch(text)
+
+
+def _inert_parts(text: str, breaks: re.Pattern[str]) -> str:
+    """Quote every part after a break that would start a formula (after spaces or an opening
+    double quote, which a spreadsheet skips or reads as the start of a quoted cell)."""
+    parts = breaks.split(text)
+    for i in range(2, len(parts), 2):
+        body = parts[i].lstrip(' "')
+        if body[:1] in ("=", "+", "-", "@") and _formula_like(body.rstrip(' "')):
+            parts[i] = QUOTE + parts[i]
+    return "".join(parts)
 
 
 def inert_text(text: str) -> str:
-    """``text`` with a leading ``'`` when a spreadsheet would read it as a formula."""
-    if text.startswith(DANGEROUS) and not _NUMBER.fullmatch(text):
-        return QUOTE + text
+    """``text`` with a leading ``'`` when a spreadsheet would read it as a formula (and a
+    ``'`` after each ``;``, tab or line break that would start one)."""
+    if _formula_like(text):
+        text = QUOTE + text
+    if _CELL_BREAKS.search(text):
+        text = _inert_parts(text, _CELL_BREAKS)
     return text
 
 
@@ -85,13 +106,7 @@ def meta_line(key: str, value: object) -> str:
     """One provenance line ``# key: value`` (with newline) that stays one line and whose
     parts after a ``,`` or ``;`` do not start a formula either."""
     text = re.sub(r"[\r\n]+", " ", f"# {key}: {value}")
-    parts = _META_SEPARATORS.split(text)
-    for i in range(2, len(parts), 2):
-        part = parts[i]
-        body = part.lstrip(' "')
-        if body.startswith(DANGEROUS) and not _NUMBER.fullmatch(body.rstrip(' "')):
-            parts[i] = QUOTE + part
-    return "".join(parts) + "\n"
+    return _inert_parts(text, _LINE_BREAKS) + "\n"
 
 
 def write_csv(fh: IO[str], frame: pd.DataFrame, meta: Mapping[str, object] | None = None,
