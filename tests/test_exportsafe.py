@@ -92,9 +92,7 @@ def test_frame_keeps_numbers_and_types() -> None:
 
 
 def test_csv_round_trip_numbers_stay_numbers() -> None:
-    # (a bare carriage return is not quoted by the CSV writer, so a reader would split the row
-    # there: it is left out of this round trip; its inert form is tested above)
-    names = [name for name in HOSTILE if "\r" not in name]
+    names = list(HOSTILE)
     frame = pd.DataFrame({"name": names, "value": np.linspace(-4.5, 4.5, len(names)),
                           "n": range(-5, len(names) - 5)})
     buf = io.StringIO()
@@ -110,12 +108,13 @@ def test_csv_round_trip_numbers_stay_numbers() -> None:
     assert back["value"].dtype == np.float64 and back["value"].iloc[0] == -4.5
     assert back["n"].dtype == np.int64 and back["n"].min() == -5
     assert "\n-4.5," not in text and "-4.5" in text  # a negative number is written bare
+    assert '"\'\r\'=1"' in text  # a cell with a carriage return is quoted: one row
 
 
 def test_meta_line_is_one_line() -> None:
-    assert meta_line("a", "x\r\n=1") == "# a: x =1\n"
-    assert meta_line("a", -3) == "# a: -3\n"
-    assert meta_line("a", "1,-2,@x") == "# a: 1,-2,'@x\n"
+    assert meta_line("a", "x\r\n=1") == "# a: x =1\r\n"
+    assert meta_line("a", -3) == "# a: -3\r\n"
+    assert meta_line("a", "1,-2,@x") == "# a: 1,-2,'@x\r\n"
 
 
 def test_workbook_text_is_never_a_formula(tmp_path) -> None:  # noqa: ANN001

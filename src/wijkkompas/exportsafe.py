@@ -38,6 +38,7 @@ import pandas as pd
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
+LINE_END = "\r\n"
 _NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
 _CELL_BREAKS = re.compile(r"([;\t\r\n])")  # where a spreadsheet may start a new cell
 _LINE_BREAKS = re.compile(r"([,;\t])")  # the same within a raw provenance line
@@ -103,18 +104,20 @@ def inert_row(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def meta_line(key: str, value: object) -> str:
-    """One provenance line ``# key: value`` (with newline) that stays one line and whose
+    """One provenance line ``# key: value`` (with CRLF) that stays one line and whose
     parts after a ``,`` or ``;`` do not start a formula either."""
     text = re.sub(r"[\r\n]+", " ", f"# {key}: {value}")
-    return _inert_parts(text, _LINE_BREAKS) + "\n"
+    return _inert_parts(text, _LINE_BREAKS) + LINE_END
 
 
 def write_csv(fh: IO[str], frame: pd.DataFrame, meta: Mapping[str, object] | None = None,
               *, index: bool = False) -> None:
-    """Write the provenance as ``# key: value`` lines, then ``frame`` as CSV, all inert."""
+    """Write the provenance as ``# key: value`` lines, then ``frame`` as CSV, all inert.
+    Lines end in CRLF (RFC 4180, as Excel writes CSV): the CSV writer then also quotes a cell
+    holding a bare carriage return, which would otherwise split its row."""
     for key, value in (meta or {}).items():
         fh.write(meta_line(key, value))
-    inert_frame(frame, index=index).to_csv(fh, index=index)
+    inert_frame(frame, index=index).to_csv(fh, index=index, lineterminator=LINE_END)
 
 
 def inert_cells(cells: Iterable[Any]) -> None:
