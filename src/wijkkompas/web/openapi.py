@@ -6,10 +6,11 @@ shape. The write endpoints read their fields themselves (a JSON object or a form
 app's one error shape (:mod:`wijkkompas.web.errors`). :func:`complete` adds what is missing:
 
 * every request body, for JSON and for a form (and multipart for the workbook upload);
-* every status code a route answers with, each with the error shape ``Fout``:
-  401/403 where a login or token is needed (writes, the audit trail; every route when the app
-  is not public), 404 where a parameter names something, 409 where a write checks the version
-  the user loaded, 413 for bodies (the request size limit), 422 for invalid input;
+* every status code a route answers with, each with the error shape ``Fout``: 400 for an
+  unreadable multipart upload, 401/403 where a login or token is needed (writes, the audit
+  trail; every route when the app is not public), 404 where a parameter names something, 409
+  where a write checks the version the user loaded, 413 for bodies (the request size limit),
+  422 for invalid input;
 * the real media types of the downloads: CSV text, an Excel workbook, GeoJSON
   (``application/geo+json``, a FeatureCollection);
 * the authentication schemes (API token as bearer, or the session cookie with a CSRF token).
@@ -47,6 +48,7 @@ ERROR = {
     }},
 }
 STATUS_TEXT = {
+    400: "De upload is geen leesbaar multipart-formulier.",
     401: "Niet ingelogd, of het API-token is ongeldig of ingetrokken.",
     403: "Geen recht op deze actie (rol of gebied), of het CSRF-token ontbreekt of klopt niet.",
     404: "Wat de parameters noemen bestaat niet.",
@@ -125,7 +127,7 @@ BODIES: dict[tuple[str, str], tuple[dict[str, Any], list[str]]] = {
         "notities": _s("Notities.")}, ["naam", "soort"]),
     ("post", "/api/v1/partners/{naam}"): ({
         "soort": _s("Soort partner.", enum=list(PARTNER_TYPES)), "notities": _s("Notities."),
-        "versie": VERSIE}, []),
+        "versie": VERSIE}, ["versie"]),
     ("post", "/api/v1/partners/{naam}/tafels"): ({
         "gebied": _s("Gebiedscode."), "opgave": _s("Opgavecode, bijv. wonen."),
         "rol": _s("Rol aan tafel.", enum=list(ROLES))}, ["gebied", "opgave"]),
@@ -140,7 +142,7 @@ BODIES: dict[tuple[str, str], tuple[dict[str, Any], list[str]]] = {
     ("post", "/api/v1/kernteams/{gebied}"): ({
         "naam": _s("Naam van het kernteam."), "mandaat": _s("Mandaat."), "budget": EUROS,
         "geldstroom": _s("Geldstroomcode."),
-        "versie": _i("De geladen versie; 0 voor een nieuw team.")}, []),
+        "versie": _i("De geladen versie; 0 of leeg voor een nieuw team.")}, []),
     ("post", "/api/v1/kernteams/{gebied}/leden"): ({
         "naam": _s("Naam van het lid."), "rol": _s("Rol."),
         "partner": _s("Partner van het lid.")}, ["naam"]),
@@ -187,9 +189,11 @@ PROTECTED_READS = {("get", "/api/v1/audit")}
 # Query parameters whose rule the service checks (documented here).
 PARAMETER_SCHEMAS: dict[tuple[str, str], dict[str, Any]] = {
     ("/api/v1/partners", "soort"): {"type": "string", "enum": list(PARTNER_TYPES)},
-    ("/api/v1/vergelijken", "gebied"): {
-        "type": "array", "items": {"type": "string"}, "uniqueItems": True,
-        "anyOf": [{"maxItems": 0}, {"minItems": 2, "maxItems": 4}]},
+    # none (only empty values: the page to choose from), or two to four different codes
+    ("/api/v1/vergelijken", "gebied"): {"type": "array", "anyOf": [
+        {"items": {"type": "string", "const": ""}},
+        {"items": {"type": "string", "pattern": "^[^\\s\\u0000]+$"}, "minItems": 2,
+         "maxItems": 4, "uniqueItems": True}]},
 }
 NO_NUL = "^[^\\u0000]*$"  # no input may hold a NUL character (web.input_guard): 422
 # Any JSON value without a NUL character: what a body may carry in fields it does not use.
@@ -265,6 +269,8 @@ def statuses(method: str, path: str, op: dict[str, Any], *, public: bool) -> lis
         codes.add(413)
     if (method, path) in CONFLICTS:
         codes.add(409)
+    if (method, path) in UPLOADS:
+        codes.add(400)
     return sorted(codes)
 
 

@@ -44,10 +44,13 @@ Naam = Annotated[str, Depends(_partner_name)]
 
 SoortQ = Annotated[str | None, Query(description="Soort partner, bijv. woningcorporatie.")]
 GebiedQ = Annotated[str | None, Query(description="Alleen partners aan tafel in dit gebied.")]
-MaxTafels = Annotated[int | None, Query(ge=1, description="Drempel: tafels per partner.")]
-MaxPartners = Annotated[int | None, Query(ge=1, description="Drempel: partners per tafel.")]
-Horizon = Annotated[int | None, Query(ge=1, description="Aflopende toezeggingen binnen zoveel "
-                                      "dagen.")]
+# Bounded: a threshold beyond these means "never warn", and a larger horizon overflows a date.
+MaxTafels = Annotated[int | None, Query(ge=1, le=10_000, description="Drempel: tafels per "
+                                        "partner.")]
+MaxPartners = Annotated[int | None, Query(ge=1, le=10_000, description="Drempel: partners per "
+                                          "tafel.")]
+Horizon = Annotated[int | None, Query(ge=1, le=36_500, description="Aflopende toezeggingen "
+                                      "binnen zoveel dagen (hooguit 100 jaar).")]
 Prioriteit = Annotated[list[str] | None, Query(description="Prioriteitsgebied voor de "
                                                "trekker-controle (herhaalbaar); standaard de "
                                                "gebieden met een kernteam.")]
@@ -55,7 +58,8 @@ AuditSoort = Annotated[str | None, Query(description="Soort entiteit, bijv. part
 Entiteit = Annotated[str | None, Query(description="Id van de entiteit, bijv. de partnernaam.")]
 Actor = Annotated[str | None, Query(description="Wie de wijziging deed.")]
 Sinds = Annotated[str | None, Query(description="Vanaf deze datum (2026-01-31).")]
-Pagina = Annotated[int, Query(ge=1, description="Pagina (100 regels, nieuwste eerst).")]
+Pagina = Annotated[int, Query(ge=1, le=1_000_000, description="Pagina (100 regels, nieuwste "
+                              "eerst).")]
 CSV = "text/csv; charset=utf-8"
 
 
