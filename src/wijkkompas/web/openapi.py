@@ -191,9 +191,6 @@ PARAMETER_SCHEMAS: dict[tuple[str, str], dict[str, Any]] = {
     ("/api/v1/partners", "soort"): {"type": "string", "enum": list(PARTNER_TYPES)},
     ("/api/v1/audit", "sinds"): {"type": "string", "anyOf": [{"format": "date"},
                                                              {"maxLength": 0}]},
-    **{(f"/api/v1/monitor/spreiding{ext}", "niveau"): {"type": "string", "enum": ["wijk", "buurt"],
-                                                       "default": "wijk"}
-       for ext in ("", ".csv", ".xlsx")},
     # none (only empty values: the page to choose from), or two to four different codes
     ("/api/v1/vergelijken", "gebied"): {"type": "array", "anyOf": [
         {"items": {"type": "string", "const": ""}},
