@@ -44,6 +44,7 @@ from wijkkompas.agenda.model import (
 )
 from wijkkompas.data.guard import check_workbook, check_workbook_size
 from wijkkompas.errors import DataError, TooLarge
+from wijkkompas.exportsafe import inert_workbook
 
 FORMAT_VERSION = 1
 EURO_FORMAT = "#,##0.00"
@@ -145,6 +146,7 @@ def write_workbook(agenda: Agenda, path: str | Path) -> Path:
                     cell.number_format = "0%"
     _add_wide(wb, agenda)
     _add_lists(wb, agenda)
+    inert_workbook(wb)  # names and notes are text, never formulas
     wb.save(path)
     return path
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from wijkkompas import __version__
+from wijkkompas.exportsafe import excel_writer, write_csv
 from wijkkompas.framework.schema import Framework
 
 N_STRENGTHS = 3
@@ -226,14 +227,12 @@ class ScoreResult:
         path = Path(path)
         frame = self.to_frame()
         with open(path, "w", encoding="utf-8", newline="") as fh:
-            for key, value in self.provenance().items():
-                fh.write(f"# {key}: {value}\n")
-            frame.to_csv(fh, index=False)
+            write_csv(fh, frame, self.provenance())
         return path
 
     def to_excel(self, path: str | Path) -> Path:
         path = Path(path)
-        with pd.ExcelWriter(path, engine="openpyxl") as xl:
+        with excel_writer(path) as xl:
             self.to_frame().to_excel(xl, sheet_name="scores", index=False)
             self.contributions.to_excel(xl, sheet_name="bijdragen", index=False)
             self.raw.reset_index().to_excel(xl, sheet_name="invoer", index=False)

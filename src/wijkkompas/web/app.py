@@ -29,12 +29,6 @@ from wijkkompas.services.shared.context import ViewContext
 from wijkkompas.settings import Settings, as_database_url, load_settings
 from wijkkompas.web.config import WebConfig, load_web_config
 
-DOWNLOAD_TYPES = {
-    ".csv": "text/csv",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".geojson": "application/geo+json",
-    "export.json": "application/json",
-}
 OPEN_PATHS = frozenset({"/inloggen", "/uitloggen", "/favicon.ico"})
 
 
@@ -117,6 +111,11 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     from wijkkompas.web import auth
 
     app.state.auth = auth.Auth(load_secret_for(settings))
+    # Innermost: partner names may hold a slash; route those paths on encoded segments.
+    from wijkkompas.web.paths import EncodedSegments
+    from wijkkompas.web.routes_partners import ENCODED_PREFIXES
+
+    app.add_middleware(EncodedSegments, prefixes=ENCODED_PREFIXES)
 
     @app.middleware("http")
     async def security(request: Request, call_next):  # noqa: ANN001, ANN202
@@ -189,20 +188,13 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     plain_openapi = app.openapi
 
     def openapi_with_downloads() -> dict:
-        # FastAPI documents every answer as JSON; the downloads say what they really are.
+        # FastAPI sees neither the bodies the write routes read themselves, nor the error
+        # shape, nor what the downloads really are: wijkkompas.web.openapi adds them.
+        from wijkkompas.web.openapi import complete
+
         if app.openapi_schema is None:
-            schema = plain_openapi()
-            for path, ops in schema.get("paths", {}).items():
-                media = next((t for ext, t in DOWNLOAD_TYPES.items() if path.endswith(ext)),
-                             None)
-                if media is None:
-                    continue
-                for op in ops.values():
-                    ok = op.get("responses", {}).get("200")
-                    if ok is not None:
-                        ok["content"] = {media: {"schema": {"type": "string",
-                                                            "format": "binary"}}}
-        return app.openapi_schema or schema
+            app.openapi_schema = complete(plain_openapi(), public=config.public)
+        return app.openapi_schema
 
     app.openapi = openapi_with_downloads  # type: ignore[method-assign]
 

@@ -14,6 +14,7 @@ import pandas as pd
 import shapely
 
 from wijkkompas import __version__
+from wijkkompas.exportsafe import excel_writer, write_csv
 from wijkkompas.services.areas.profile import CBS_ATTRIBUTION, profile_frame
 from wijkkompas.services.framework.overview import overview
 from wijkkompas.services.shared.context import LEVEL_PARAM, ViewContext
@@ -35,16 +36,16 @@ def ranking_frame(ctx: ViewContext, **query: object) -> tuple[pd.DataFrame, dict
 
 
 def to_csv_bytes(frame: pd.DataFrame, meta: dict[str, str]) -> bytes:
+    """CSV with the provenance as ``#`` lines; inert (:mod:`wijkkompas.exportsafe`)."""
     buf = io.StringIO()
-    for key, value in meta.items():
-        buf.write(f"# {key}: {value}\n")
-    frame.to_csv(buf, index=False)
+    write_csv(buf, frame, meta)
     return buf.getvalue().encode("utf-8")
 
 
 def to_xlsx_bytes(frame: pd.DataFrame, meta: dict[str, str], sheet: str) -> bytes:
+    """A workbook with ``frame`` and a 'herkomst' sheet; text cells never formulas."""
     buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as xl:
+    with excel_writer(buf) as xl:
         frame.to_excel(xl, sheet_name=sheet, index=False)
         pd.Series(meta, name="waarde").rename_axis("sleutel").to_frame().to_excel(
             xl, sheet_name="herkomst")
