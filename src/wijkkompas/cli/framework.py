@@ -67,11 +67,13 @@ def score(
     for code in codes:
         ranking = result.ranking(code, last)
         name = next((op.name for op in fw.opgaven if op.code == code), code)
-        table = Table("rang", "gebied", "code", "score", "klasse",
-                      title=f"{name} — {last}", title_justify="left")
+        table = Table("prioriteit", "gebied", "code", "score", "klasse",
+                      title=f"{name} — {last} (prioriteit 1 = meest urgent, laagste score)",
+                      title_justify="left")
         for area, row in ranking.iterrows():
-            table.add_row(_fmt(row["rank"], 0), str(row["name"]), area, _fmt(row["score"]),
-                          str(row["tier"] or "-"))
+            tier = row["tier"] if isinstance(row["tier"], str) else "niet beoordeeld"
+            table.add_row(_fmt(row["priority_rank"], 0), str(row["name"]), area,
+                          _fmt(row["score"]), tier)
         console.print(table)
     if len(fw.opgaven) > 1 and not opgave:
         summary = result.koppelkansen_summary(last)
@@ -114,6 +116,8 @@ def explain(
     for code in codes:
         ex = result.explain(area.upper(), code, year)
         console.print(ex.summary(), highlight=False)
+        if ex.contributions.empty:
+            continue
         table = Table("indicator", "thema", "waarde", "referentie", "bijdrage")
         for ind, row in ex.contributions.iterrows():
             label = cat[ind].label_nl if ind in cat else ind

@@ -118,6 +118,11 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
 
     app.state.auth = auth.Auth(load_secret_for(settings))
 
+    from wijkkompas.web.errors import CatchUnexpected
+
+    # Innermost: an unexpected error is a normal 500 (security headers, connection kept).
+    app.add_middleware(CatchUnexpected)
+
     @app.middleware("http")
     async def security(request: Request, call_next):  # noqa: ANN001, ANN202
         response = await call_next(request)

@@ -44,6 +44,7 @@ class OpgaveScore:
     weaknesses: list[str]
     contributions: list[ContributionRow]
     chart: Chart | None
+    not_assessed: str | None = None  # "niet beoordeeld: <reason>" when there is no score
 
 
 @dataclass
@@ -134,10 +135,11 @@ def _opgave_scores(ctx: ViewContext, scored: Scored, area: str, year: int) -> li
         out.append(OpgaveScore(
             op.code, op.name, show_score(ex.score), show_score(ex.reference_score),
             show_score(diff), None if diff is None else diff >= 0,
-            None if pd.isna(ex.rank) else int(ex.rank), ex.n_ranked,
+            ex.priority_rank, ex.n_ranked,
             ex.tier if isinstance(ex.tier, str) else None,
             colours[idx] if idx is not None else NO_DATA, ex.strengths, ex.weaknesses,
-            contributions, chart))
+            contributions, chart,
+            None if ex.assessed else _("niet beoordeeld: {reason}").format(reason=ex.reason)))
     return out
 
 

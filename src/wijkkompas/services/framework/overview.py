@@ -67,6 +67,9 @@ class LegendItem:
 
 @dataclass
 class RankRow:
+    """One row of a priority list. ``rank`` is the priority rank: 1 = the most urgent area
+    (the lowest score); ``score_rank`` is the score's own rank (1 = the highest score)."""
+
     code: str
     name: str
     url: str
@@ -75,6 +78,7 @@ class RankRow:
     tier: str | None
     tier_index: int | None
     colour: str
+    score_rank: int | None = None
 
 
 @dataclass
@@ -236,11 +240,12 @@ def ranking_rows(ctx: ViewContext, scored: Scored, opgave: str, year: int,
     rows = []
     for code, rec in frame.iterrows():
         shown = show_score(rec["score"])
-        rank = None if pd.isna(rec["rank"]) else int(rec["rank"])
+        rank = None if pd.isna(rec["priority_rank"]) else int(rec["priority_rank"])
+        score_rank = None if pd.isna(rec["rank"]) else int(rec["rank"])
         tier = rec["tier"] if isinstance(rec["tier"], str) else None
         rows.append(RankRow(str(code), str(rec["name"]), link(f"/gebied/{code}"), shown, rank,
                             tier, tier_index(scored, tier),
-                            _colour_of(scored, opgave, mode, shown.value, tier)))
+                            _colour_of(scored, opgave, mode, shown.value, tier), score_rank))
     return rows
 
 

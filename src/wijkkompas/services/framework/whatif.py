@@ -252,8 +252,10 @@ def _rows(ctx: ViewContext, saved: Scored, now: Scored, opgave: str, year: int
     rows = []
     for code, rec in after.iterrows():
         old = before.loc[code] if code in before.index else None
-        rank = None if pd.isna(rec["rank"]) else int(rec["rank"])
-        old_rank = None if old is None or pd.isna(old["rank"]) else int(old["rank"])
+        # Priority ranks: 1 = the most urgent area (the lowest score).
+        rank = None if pd.isna(rec["priority_rank"]) else int(rec["priority_rank"])
+        old_rank = None if old is None or pd.isna(old["priority_rank"]) \
+            else int(old["priority_rank"])
         tier = rec["tier"] if isinstance(rec["tier"], str) else None
         old_tier = old["tier"] if old is not None and isinstance(old["tier"], str) else None
         idx = tier_index(now, tier)
