@@ -446,6 +446,8 @@ def test_koppelkansen_table_and_summary() -> None:
     assert summary.loc["Leefbaarheid, Kansen", "gebieden"] == 1
     assert summary.loc["Leefbaarheid, Kansen", "namen"] == "Charlie"
     assert set(summary.index) == {"Leefbaarheid, Kansen", "Kansen", "Leefbaarheid"}
+    # Koppelkansen proper: only opgaven that coincide.
+    assert list(result.koppelkansen_summary(min_opgaven=2).index) == ["Leefbaarheid, Kansen"]
 
 
 def test_overall_index() -> None:

@@ -44,3 +44,110 @@ def test_priority_rank_one_is_the_most_urgent(client) -> None:  # noqa: ANN001
         line for line in client.get("/api/v1/ranglijst.csv?gemeente=GM0599").text.splitlines()
         if not line.startswith("#")))))
     assert rows[0]["rank"] == "1" and rows[0]["score_rank"] == str(len(ranking))
+
+
+def test_compare_with_one_area_shows_a_picker(client) -> None:  # noqa: ANN001
+    page = client.get(f"/vergelijken?gebied={UNSCORED_BUURT}")
+    assert page.status_code == 200
+    assert "Kies nog één tot drie gebieden om met" in page.text
+    assert f'<option value="{UNSCORED_BUURT}" selected>' in page.text  # chosen, in the picker
+    assert "Buurten in Nieuw Mathenesse" in page.text  # its sibling buurten to add
+    api = client.get(f"/api/v1/vergelijken?gebied={UNSCORED_WIJK}")
+    assert api.status_code == 200 and api.json()["codes"] == [UNSCORED_WIJK]
+    assert client.get("/vergelijken?" + "&".join(
+        f"gebied=WK05990{i}" for i in (1, 3, 4, 5, 6))).status_code == 422
+
+
+def test_compare_uses_each_indicators_latest_year(client) -> None:  # noqa: ANN001
+    api = client.get("/api/v1/vergelijken?gebied=WK059901&gebied=WK059903&gebied=WK059912")
+    rows = api.json()["indicators"]
+    assert len(rows) > 5
+    for row in rows:
+        for cell, year in zip(row["cells"], row["notes"], strict=True):
+            assert cell["status"] != "missing", row["label"]
+            assert re.fullmatch(r"20\d\d", year)
+    years = {row["notes"][0] for row in rows}
+    assert len(years) > 1  # indicators come from different years, each shown with its own
+
+
+def test_core_teams_list(client) -> None:  # noqa: ANN001
+    page = client.get("/kernteams")
+    assert page.status_code == 200
+    api = client.get("/api/v1/kernteams").json()
+    assert api["teams"], "the demo has core teams"
+    for team in api["teams"]:
+        assert f'href="{team["url"]}"' in page.text
+    assert 'href="/kernteams"' in client.get("/partners").text
+
+
+def test_provenance_is_a_page_without_html_injection(client) -> None:  # noqa: ANN001
+    page = client.get("/data/herkomst")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "<h1>Herkomst van de demodata</h1>" in page.text
+    assert '<table class="data-table">' in page.text and "| bestand |" not in page.text
+    assert 'class="main-nav"' in page.text  # the normal layout
+    assert client.get("/api/v1/data/herkomst").json()["markdown"].startswith("# Herkomst")
+
+
+def test_markdown_renderer_escapes_everything() -> None:
+    from wijkkompas.web.markdown import render_markdown
+
+    html = str(render_markdown(
+        "# Kop <script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n"
+        "[klik](javascript:alert(1)) `<b>code</b>`\n\n| a | b |\n|---|---|\n| <i>x</i> | 2 |\n"))
+    assert "<script" not in html and "<img" not in html and "<i>" not in html
+    assert "&lt;script&gt;" in html and "&lt;img src=x" in html
+    assert 'href="javascript:' not in html
+    assert "<code>&lt;b&gt;code&lt;/b&gt;</code>" in html
+    assert '<table class="data-table">' in html
+
+
+def test_data_page_counts_values(client) -> None:  # noqa: ANN001
+    page = client.get("/data").text
+    assert "<built-in" not in page
+    assert re.search(r"[\d.]+ waarden, [\d.]+ geheim", page)
+
+
+def test_no_nan_on_a_partner_page(client) -> None:  # noqa: ANN001
+    page = client.get("/partners/Alifa")
+    assert page.status_code == 200
+    assert not re.search(r">\s*nan\b|\bnan\s*<|: nan", page.text)
+
+
+def test_class_swatches_keep_their_class_colour(client) -> None:  # noqa: ANN001
+    by_class = client.get("/api/v1/overzicht?gemeente=GM0599").json()["ranking"]
+    by_score = client.get("/api/v1/overzicht?gemeente=GM0599&kleur=score").json()["ranking"]
+    for a, b in zip(by_class, by_score, strict=True):
+        assert a["tier_colour"] == b["tier_colour"] == a["colour"]
+    assert any(a["colour"] != b["colour"] for a, b in zip(by_class, by_score, strict=True))
+    page = client.get("/?gemeente=GM0599&kleur=score").text
+    for row in by_score:
+        if row["tier"]:
+            assert f'background:{row["tier_colour"]}" aria-hidden="true"></span>{row["tier"]}' \
+                in page
+
+
+def test_whatif_legend_counts_the_grey_areas(client) -> None:  # noqa: ANN001
+    data = client.get("/api/v1/kader/rotterdam/whatif").json()
+    grey = next(item for item in data["legend"] if item["label"] == "geen score")
+    overview = client.get("/api/v1/overzicht?gemeente=GM0599").json()
+    expected = next(item for item in overview["legend"] if item["label"] == "geen score")
+    assert grey["count"] == expected["count"] > 0
+
+
+def test_koppelkansen_only_coinciding_opgaven_with_named_tiers(client) -> None:  # noqa: ANN001
+    kk = client.get("/api/v1/overzicht?gemeente=GM0599").json()["koppelkansen"]
+    assert kk["tiers"] == ["hoge prioriteit", "aandacht"]
+    assert all(", " in s["opgaven"] for s in kk["summary"])  # two or more opgaven
+    for row in kk["rows"]:
+        assert [t is not None for t in row["tiers"]] == row["flags"]
+        assert all(t in kk["tiers"] for t in row["tiers"] if t)
+    page = client.get("/?gemeente=GM0599").text
+    assert '<span class="flag">prioriteit</span>' not in page
+    assert '<span class="flag">aandacht</span>' in page
+
+
+def test_reference_year_is_named(client) -> None:  # noqa: ANN001
+    page = client.get("/kader/enschede").text
+    assert "gescoorde gebieden in -" not in page
+    assert re.search(r"gemiddelde van de gescoorde gebieden in 20\d\d", page)

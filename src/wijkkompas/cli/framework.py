@@ -76,9 +76,11 @@ def score(
                           _fmt(row["score"]), tier)
         console.print(table)
     if len(fw.opgaven) > 1 and not opgave:
-        summary = result.koppelkansen_summary(last)
+        summary = result.koppelkansen_summary(last, min_opgaven=2)
         if len(summary):
-            table = Table("opgaven met prioriteit", "gebieden", "namen", title="Koppelkansen",
+            tiers = " of ".join(f"'{t}'" for t in fw.priority.tier_labels()[:-1])
+            table = Table("opgaven die samenvallen", "gebieden", "namen",
+                          title=f"Koppelkansen (klasse {tiers} op twee of meer opgaven)",
                           title_justify="left")
             for combo, row in summary.iterrows():
                 table.add_row(combo, str(row["gebieden"]), row["namen"])

@@ -106,11 +106,14 @@ class ScoreResult:
 
     @property
     def priority_ranks(self) -> pd.DataFrame:
-        """Ranks per year with 1 = the lowest score, i.e. the most urgent area (``ranks`` has
-        1 = the highest score). Same shape and tie rule as ``ranks``."""
+        """Ranks per year with 1 = the most urgent area: the lowest score, or the highest for
+        an opgave with ``priority_when: high`` (``ranks`` always has 1 = the highest score).
+        Same shape and tie rule as ``ranks``."""
         from wijkkompas.framework.rank import rank_scores
 
-        return self.scores.apply(lambda s: rank_scores(s, by_year=True, ascending=True))
+        high = {op.code for op in self.framework.opgaven if op.priority_when == "high"}
+        return self.scores.apply(
+            lambda s: rank_scores(s, by_year=True, ascending=s.name not in high))
 
     @property
     def years(self) -> list[int]:
@@ -149,7 +152,8 @@ class ScoreResult:
                      "rank", "tier"]]
 
     def ranking(self, opgave: str, year: int | None = None) -> pd.DataFrame:
-        """One opgave in one year (default: the last), lowest (most urgent) score first.
+        """One opgave in one year (default: the last), most urgent first (the lowest score,
+        or the highest for an opgave with ``priority_when: high``).
 
         ``priority_rank`` is 1 for the most urgent area (the lowest score); ``rank`` is the score
         rank (1 = the highest score)."""
@@ -167,7 +171,7 @@ class ScoreResult:
             "tier": self.tiers.xs(year, level="year")[opgave]
             if opgave in self.tiers.columns else None,
         })
-        return frame.sort_values(["score", "name"], na_position="last")
+        return frame.sort_values(["priority_rank", "name"], na_position="last")
 
     def explain(self, area_code: str, opgave: str | None = None, year: int | None = None
                 ) -> AreaExplanation:
@@ -258,10 +262,12 @@ class ScoreResult:
         out.insert(0, "name", out.index.map(self.areas["name"]))
         return out.sort_values(["count", "name"], ascending=[False, True])
 
-    def koppelkansen_summary(self, year: int | None = None) -> pd.DataFrame:
-        """How many areas share each combination of priority opgaven."""
+    def koppelkansen_summary(self, year: int | None = None, min_opgaven: int = 1
+                             ) -> pd.DataFrame:
+        """How many areas share each combination of priority opgaven (of at least
+        ``min_opgaven`` opgaven; 2 for the koppelkansen proper: opgaven that coincide)."""
         table = self.koppelkansen(year)
-        table = table[table["count"] > 0]
+        table = table[table["count"] >= max(min_opgaven, 1)]
         summary = table.groupby("opgaven").agg(gebieden=("name", "count"),
                                                namen=("name", lambda s: ", ".join(sorted(s))))
         return summary.sort_values("gebieden", ascending=False)

@@ -72,6 +72,9 @@ def make_templates() -> Jinja2Templates:
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["json_script"] = _json_script
+    from wijkkompas.web.markdown import render_markdown
+
+    env.filters["markdown"] = render_markdown
     env.globals["version"] = __version__
     env.globals["languages"] = i18n.LANGUAGES
     env.globals["current_language"] = i18n.current_language

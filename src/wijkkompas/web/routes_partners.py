@@ -22,6 +22,7 @@ from wijkkompas.permissions import can
 from wijkkompas.services.accounts import audit_trail as views_audit
 from wijkkompas.services.framework import overview as views
 from wijkkompas.services.partners import pages as vp
+from wijkkompas.services.partners import teams as vt
 from wijkkompas.services.shared.context import link
 from wijkkompas.web import auth
 from wijkkompas.web.deps import CtxDep
@@ -102,6 +103,11 @@ def partner_page(request: Request, ctx: CtxDep, naam: str, max_tafels: MaxTafels
     return render(request, "partners_detail.html", view,
                   api=f"/api/v1/partners/{quote(view.name, safe='')}", may=_may(request),
                   saved=request.query_params.get("opgeslagen"))
+
+
+@router.get("/kernteams")
+def teams_page(request: Request, ctx: CtxDep) -> Response:
+    return render(request, "kernteams.html", vt.core_teams(ctx), api="/api/v1/kernteams")
 
 
 @router.get("/kernteams/{gebied}")
@@ -225,6 +231,11 @@ def partner_api(ctx: CtxDep, naam: str, max_tafels: MaxTafels = None,
                 max_partners: MaxPartners = None, horizon: Horizon = None) -> JSONResponse:
     return JSONResponse(views.to_dict(vp.partner_detail(
         ctx, naam, max_tafels=max_tafels, max_partners=max_partners, horizon=horizon)))
+
+
+@api.get("/kernteams", summary="Alle kernteams: gebied, naam, geldstroom, budget en leden")
+def teams_api(ctx: CtxDep) -> JSONResponse:
+    return JSONResponse(views.to_dict(vt.core_teams(ctx)))
 
 
 @api.get("/kernteams/{gebied}", summary="Kernteam van een gebied: mandaat, budget, leden, "

@@ -290,10 +290,21 @@ class CompareView:
     choices: dict[str, list[tuple[str, str]]]
 
 
-def _choices(ctx: ViewContext) -> dict[str, list[tuple[str, str]]]:
-    """Areas to choose from, per municipality: the municipality and its wijken."""
+def _choices(ctx: ViewContext, chosen: list[str] | None = None
+             ) -> dict[str, list[tuple[str, str]]]:
+    """Areas to choose from, per municipality: the municipality and its wijken; for a chosen
+    buurt also the other buurten of its wijk."""
     areas = ctx.areas()
     out: dict[str, list[tuple[str, str]]] = {}
+    for code in chosen or []:
+        if code not in areas.index or areas.loc[code, "level"] != "neighbourhood":
+            continue
+        parent = areas.loc[code, "parent_code"]
+        if not isinstance(parent, str) or parent not in areas.index:
+            continue
+        buurten = areas[(areas["parent_code"] == parent) & (areas["level"] == "neighbourhood")]
+        out[_("Buurten in {name}").format(name=areas.loc[parent, "name"])] = [
+            (str(c), str(n)) for c, n in buurten["name"].sort_values().items()]
     for gm in DEFAULT_PRESETS:
         if gm not in areas.index:
             continue
@@ -308,7 +319,13 @@ def compare(ctx: ViewContext, codes: list[str]) -> CompareView:
     codes = list(dict.fromkeys(c.strip().upper() for c in codes if c and c.strip()))
     if not codes:
         return CompareView([], [], [], [], [], _choices(ctx))
-    if not 2 <= len(codes) <= 4:
+    if len(codes) == 1:
+        # From a profile's "Vergelijken" button: the area is chosen, the picker adds others.
+        area = ctx.area(codes[0])
+        return CompareView(codes, [], [], [], [_(
+            "Kies nog één tot drie gebieden om met {name} te vergelijken.").format(
+            name=area["name"])], _choices(ctx, codes))
+    if len(codes) > 4:
         raise ConfigError(_("Kies twee tot vier gebieden om te vergelijken (gekozen: {n}).").format(
             n=len(codes)))
     profiles = [area_profile(ctx, c) for c in codes]
@@ -328,12 +345,17 @@ def compare(ctx: ViewContext, codes: list[str]) -> CompareView:
         for ind in p.indicators.rows:
             row = indicator_rows.setdefault(ind.code, CompareRow(
                 ind.label, ind.unit, [show_score(None)] * len(profiles), [""] * len(profiles)))
-            if ind.trend:
-                row.cells[i] = ind.trend[-1]
-                row.notes[i] = str(p.indicators.years[-1])
+            # Each indicator's most recent year with a value (or a "geheim" mark) for this area:
+            # indicators are published in different years.
+            for year, cell in zip(reversed(p.indicators.years), reversed(ind.trend),
+                                  strict=True):
+                if cell.status != "missing":
+                    row.cells[i] = cell
+                    row.notes[i] = str(year)
+                    break
     notices = [f"{p.name}: {n}" for p in profiles for n in p.notices]
     return CompareView(codes, areas, list(score_rows.values()), list(indicator_rows.values()),
-                       notices, _choices(ctx))
+                       notices, _choices(ctx, codes))
 
 
 def profile_frame(ctx: ViewContext, code: str) -> tuple[pd.DataFrame, dict[str, str]]:

@@ -131,7 +131,9 @@ def rank_interval(ctx: ViewContext, code: str) -> RankIntervalView:
         p = None if p is None or not math.isfinite(p) else float(p)
         # The analysis ranks scores (1 = highest); shown as priority (1 = most urgent).
         med, lo, hi = _int(rec["median_rank"]), _int(rec["rank_p05"]), _int(rec["rank_p95"])
-        if med is not None:
+        high = any(op.code == node and op.priority_when == "high"
+                   for op in ctx.framework(preset).opgaven)
+        if med is not None and not high:
             med, lo, hi = n_ranked + 1 - med, n_ranked + 1 - hi, n_ranked + 1 - lo
         p_text = "–" if p is None else f"{format_number(100 * p, 0)}%"
         text = "–" if med is None else _(

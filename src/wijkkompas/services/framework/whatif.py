@@ -317,6 +317,10 @@ def whatif(ctx: ViewContext, preset: str, *, opgave: str | None = None, jaar: in
     legend_counts: dict[str, int] = {}
     for r in rows:
         legend_counts[r.colour] = legend_counts.get(r.colour, 0) + 1
+    if len(fw.municipalities) == 1:  # areas drawn on the map without a row (screened out)
+        drawn = {s.code for s in ctx.shapes(fw.municipalities[0], fw.level)}
+        legend_counts[NO_DATA] = legend_counts.get(NO_DATA, 0) + len(
+            drawn - {r.code for r in rows})
     labels = now.tier_labels()
     legend = [LegendItem(label, colour, legend_counts.get(colour, 0))
               for label, colour in zip(labels, tier_colours(len(labels)), strict=True)]
