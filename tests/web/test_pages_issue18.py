@@ -151,3 +151,46 @@ def test_reference_year_is_named(client) -> None:  # noqa: ANN001
     page = client.get("/kader/enschede").text
     assert "gescoorde gebieden in -" not in page
     assert re.search(r"gemiddelde van de gescoorde gebieden in 20\d\d", page)
+
+
+def test_demo_summary_is_not_cut_at_80_columns(demo_url: str, tmp_path,  # noqa: ANN001
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Output to a pipe (no terminal width) sizes the table to its content."""
+    import sqlite3
+
+    from typer.testing import CliRunner
+
+    from wijkkompas.cli import app
+
+    if not demo_url.startswith("sqlite"):
+        pytest.skip("copies the SQLite demo file (the command rebuilds nothing there)")
+    copy = tmp_path / "demo.sqlite"
+    with sqlite3.connect(demo_url.split("///", 1)[1]) as src, sqlite3.connect(copy) as dst:
+        src.backup(dst)
+    monkeypatch.setenv("WIJKKOMPAS_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("COLUMNS", raising=False)
+    result = CliRunner().invoke(app, ["demo", "--db", str(copy), "--no-serve"])
+    assert result.exit_code == 0, result.output
+    table = "\n".join(line for line in result.output.splitlines() if line[:1] in "┃│┏┡└")
+    assert "indicatoren" in table and "…" not in table, table
+    assert "jaren met gegevens" in table, table  # the header on one line
+
+
+def test_profile_folds_long_tables_and_lists_each_source_once(client) -> None:  # noqa: ANN001
+    page = client.get("/gebied/WK059915").text
+    assert page.count('<details class="fold">') >= 4  # 3 contribution tables + survey table
+    assert "Toon de tabel:" in page and "om te bespreken" in page
+    api = client.get("/api/v1/gebied/WK059915").json()
+    sources = api["sources"]
+    assert len(sources) == len(set(sources))
+    assert sum("CBS" in s and "Kerncijfers" in s for s in sources) == 1
+    assert any(s.startswith("Wijkprofiel Rotterdam") for s in sources)
+
+
+def test_imputed_indicator_is_not_called_empty(client) -> None:  # noqa: ANN001
+    warnings = client.get("/api/v1/overzicht?gemeente=GM0599").json()["warnings"]
+    imputed = {w.split(":", 1)[0] for w in warnings if "geïmputeerd" in w}
+    assert imputed, "the demo imputes Leefbaarometer values from earlier years"
+    for code in imputed:
+        assert f"{code}: geen enkele waarde in de gekozen gebieden en jaren" not in warnings
+        assert any(w.startswith(f"{code}: geen waarde in ") for w in warnings)

@@ -59,7 +59,7 @@ def score(
         result = score_table(table_file, framework, year=year[0] if year else None,
                              progress=_progress_printer())
     else:
-        result = score_workspace(_workspace(db), framework, years=year or None,
+        result = score_workspace(_workspace(db, create=False), framework, years=year or None,
                                  progress=_progress_printer())
     fw = result.framework
     last = result.years[-1]
@@ -112,7 +112,7 @@ def explain(
     from wijkkompas.data.catalogue import load_catalogue
     from wijkkompas.services.framework.scoring import score_workspace
 
-    result = score_workspace(_workspace(db), framework, years=[year] if year else None)
+    result = score_workspace(_workspace(db, create=False), framework, years=[year] if year else None)
     codes = [opgave] if opgave else [op.code for op in result.framework.opgaven]
     cat = load_catalogue()
     for code in codes:
@@ -162,7 +162,7 @@ def sensitivity(
     """Gevoeligheidsanalyse: hoe stabiel zijn rangen en klassen bij andere gewichten en methoden?"""
     from wijkkompas.services.framework.scoring import sensitivity_workspace
 
-    result = sensitivity_workspace(_workspace(db), framework, draws=draws,
+    result = sensitivity_workspace(_workspace(db, create=False), framework, draws=draws,
                                    concentration=concentration, methods=_parse_vary(vary),
                                    year=year, seed=seed, progress=_progress_printer())
     first = result.tier_labels[0]

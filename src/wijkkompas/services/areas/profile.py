@@ -230,20 +230,31 @@ def area_profile(ctx: ViewContext, code: str, *, jaar: int | None = None) -> Pro
             n=counts["suppressed"]))
     if counts["missing"]:
         quality.append(_("{n} waarden ontbreken in de bron.").format(n=counts["missing"]))
-    sources = sorted({str(s) for s in ctx.indicators().reindex(codes)["source"].dropna()}
-                     | {"CBS Kerncijfers wijken en buurten"})
+    monitor = _area_monitor(ctx, code)
+    sources = _sources(ctx, codes, bool(getattr(monitor, "survey_gaps", None)))
     return ProfileView(
         code=code, name=str(area["name"]), level=str(area["level"]),
         level_label=level_label(str(area["level"])), gemeente=gm, gemeente_naam=gm_name,
         parent=parent, kader=preset, kader_naam=scored.framework.name if scored else None,
         scored_area=scored_area, year=year, notices=notices, opgaven=opgaven, indicators=table,
-        quality=quality, sources=[*sources, CBS_ATTRIBUTION],
+        quality=quality, sources=sources,
         provenance=scored.result.provenance() if scored else {},
         downloads={"csv": link(f"/api/v1/gebied/{code}.csv"),
                    "xlsx": link(f"/api/v1/gebied/{code}.xlsx")},
-        monitor=_area_monitor(ctx, code),
+        monitor=monitor,
         agenda=_area_agenda(ctx, code),
     )
+
+
+def _sources(ctx: ViewContext, codes: list[str], survey: bool) -> list[str]:
+    """Each source of what the profile shows, once: the CBS attribution stands for the CBS
+    tables; the Wijkprofiel when the monitor block shows its register-vs-survey rows."""
+    found = {str(s) for s in ctx.indicators().reindex(codes)["source"].dropna()}
+    if survey:
+        found |= {str(s) for s in ctx.indicators()["source"].dropna()
+                  if str(s).startswith("Wijkprofiel")}
+    others = sorted(s for s in found if not s.startswith("CBS Kerncijfers"))
+    return [CBS_ATTRIBUTION, *others]
 
 
 def _area_monitor(ctx: ViewContext, code: str) -> object:

@@ -86,6 +86,11 @@
     }
   });
 
+  // Folded tables are printed unfolded.
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details.fold").forEach(function (d) { d.open = true; });
+  });
+
   function init() {
     document.querySelectorAll("table.sortable").forEach(makeSortable);
     document.querySelectorAll("[data-print]").forEach(function (b) {
