@@ -194,3 +194,28 @@ def test_imputed_indicator_is_not_called_empty(client) -> None:  # noqa: ANN001
     for code in imputed:
         assert f"{code}: geen enkele waarde in de gekozen gebieden en jaren" not in warnings
         assert any(w.startswith(f"{code}: geen waarde in ") for w in warnings)
+
+
+def test_audit_in_the_menu_for_who_may_see_it_and_checksums_short(app, client) -> None:  # noqa: ANN001
+    from fastapi.testclient import TestClient
+
+    from tests.web.forms import log_in
+    from wijkkompas.audit import record
+    from wijkkompas.services.accounts.users import add_user
+
+    ws = app.state.ctx.ws
+    add_user(ws, "beheer-menu", "een-lang-wachtwoord", role="admin")
+    add_user(ws, "lezer-menu", "een-lang-wachtwoord", role="viewer")
+    checksum = "9f" * 32
+    with ws.engine.begin() as conn:
+        record(conn, "menutester", "import.run", ("import", "menu"), {"sha256": "0" * 64},
+               {"sha256": checksum})
+    admin = TestClient(app)
+    log_in(admin, "beheer-menu", "een-lang-wachtwoord")
+    assert '<a href="/audit"' in admin.get("/data").text
+    page = admin.get("/audit?soort=import&entiteit=menu").text
+    assert f'title="{checksum}"' in page and f">{checksum[:12]}…<" in page
+    viewer = TestClient(app)
+    log_in(viewer, "lezer-menu", "een-lang-wachtwoord")
+    assert '<a href="/audit"' not in viewer.get("/data").text
+    assert '<a href="/audit"' not in client.get("/data").text  # anonymous

@@ -66,6 +66,16 @@ def language_url(path: str, query: str, lang: str) -> str:
     return f"{path}?{urlencode(items)}"
 
 
+def _may_view_audit(request: Request) -> bool:
+    from wijkkompas.permissions import can
+    from wijkkompas.web.auth import reading_account
+
+    try:
+        return can(reading_account(request), "view_audit")
+    except WijkkompasError:  # an invalid token: no menu item (the page itself says why)
+        return False
+
+
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(package_dir() / "templates"))
     env = templates.env
@@ -82,6 +92,7 @@ def make_templates() -> Jinja2Templates:
     from wijkkompas.web.auth import csrf_token, current_user
 
     env.globals["csrf_token"] = csrf_token
+    env.globals["may_view_audit"] = _may_view_audit  # the Audittrail menu item
     env.globals["current_user"] = current_user
     return templates
 

@@ -44,7 +44,7 @@ AuditSoort = Annotated[str | None, Query(description="Soort entiteit, bijv. part
 Entiteit = Annotated[str | None, Query(description="Id van de entiteit, bijv. de partnernaam.")]
 Actor = Annotated[str | None, Query(description="Wie de wijziging deed.")]
 Sinds = Annotated[str | None, Query(description="Vanaf deze datum (2026-01-31).")]
-Pagina = Annotated[int, Query(ge=1, description="Pagina (100 regels, nieuwste eerst).")]
+Pagina = Annotated[int, Query(ge=1, description="Pagina (25 regels, nieuwste eerst).")]
 CSV = "text/csv; charset=utf-8"
 
 
@@ -244,7 +244,7 @@ def team_api(ctx: CtxDep, gebied: str) -> JSONResponse:
     return JSONResponse(views.to_dict(vp.core_team(ctx, gebied)))
 
 
-@api.get("/audit", summary="Audittrail (nieuwste eerst, 100 per pagina); vraagt de rechten "
+@api.get("/audit", summary="Audittrail (nieuwste eerst, 25 per pagina); vraagt de rechten "
          "view_audit (sessie of Bearer-token)")
 def audit_api(request: Request, ctx: CtxDep, soort: AuditSoort = None,
               entiteit: Entiteit = None, actor: Actor = None, sinds: Sinds = None,
