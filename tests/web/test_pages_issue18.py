@@ -219,3 +219,44 @@ def test_audit_in_the_menu_for_who_may_see_it_and_checksums_short(app, client) -
     log_in(viewer, "lezer-menu", "een-lang-wachtwoord")
     assert '<a href="/audit"' not in viewer.get("/data").text
     assert '<a href="/audit"' not in client.get("/data").text  # anonymous
+
+
+def test_every_unfunded_measure_says_why(client) -> None:  # noqa: ANN001
+    data = client.get("/api/v1/agenda/optimalisatie").json()
+    unfunded = [m for m in data["measures"] if m["funded_cents"] == 0]
+    assert unfunded, "the demo agenda leaves measures unfunded"
+    for m in unfunded:
+        assert m["reason"], m["code"]
+    m03 = next(m for m in data["measures"] if m["code"] == "M03")
+    assert m03["funded_cents"] == 0 and m03["reason"].startswith("lagere waarde per euro")
+    assert all(m["reason"] is None for m in data["measures"] if m["funded_cents"] > 0)
+    page = client.get("/agenda/optimalisatie/resultaat").text
+    assert "Geen geld:</strong> lagere waarde per euro" in page
+
+
+def test_agenda_table_marks_term_crossings_calmly(client) -> None:  # noqa: ANN001
+    page = client.get("/agenda").text
+    assert "over termijngrens" not in page.lower().replace("over de termijngrens", "")
+    assert 'class="term-mark"' in page and "per jaar</summary>" in page
+    table = page.split('class="data-table sortable agenda-table"', 1)[1].split("</thead>")[0]
+    headers = re.findall(r"<th[^>]*>([^<]*)</th>", table)
+    # Type, status, areas and opgaven moved under the title: no columns of their own.
+    assert headers[0] == "Maatregel" and headers[1] == "Looptijd"
+    assert headers[-2:] == ["Kosten", "Toegewezen"]
+    assert all(re.fullmatch(r"\d{4}-\d{4}", h) for h in headers[2:-2])
+
+
+def test_sankey_links_coloured_by_stream_and_earmarks_named(client) -> None:  # noqa: ANN001
+    data = client.get("/api/v1/agenda/ontschotting").json()
+    link = data["sankey"]["figure"]["data"][0]["link"]
+    assert len(set(link["color"])) > 1 and all(c.startswith("rgba(") for c in link["color"])
+    may_fund = [s["may_fund"] for a in data["areas"] for s in a["streams"]]
+    assert not any(re.search(r"WK\d{6}.*WK\d{6}", text) for text in may_fund)
+    assert any(re.search(r"alleen \d+ gebieden: Wijk", text) for text in may_fund)
+
+
+def test_scenarios_mark_cells_that_differ_from_the_basis(client) -> None:  # noqa: ANN001
+    page = client.get("/agenda/scenarios").text
+    assert '<td class="num changed">' in page and "anders dan de basis" in page
+    first_column = re.findall(r"<tr><th scope=\"row\">[^<]+</th>(<td[^>]*>)", page)
+    assert first_column and not any("changed" in td for td in first_column)
