@@ -260,3 +260,22 @@ def test_scenarios_mark_cells_that_differ_from_the_basis(client) -> None:  # noq
     assert '<td class="num changed">' in page and "anders dan de basis" in page
     first_column = re.findall(r"<tr><th scope=\"row\">[^<]+</th>(<td[^>]*>)", page)
     assert first_column and not any("changed" in td for td in first_column)
+
+
+def test_cli_score_and_explain_an_area_without_a_score(demo_url: str,  # noqa: ANN001
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from wijkkompas.cli import app
+
+    monkeypatch.setenv("COLUMNS", "200")
+    runner = CliRunner()
+    score = runner.invoke(app, ["score", "rotterdam", "--db", demo_url])
+    assert score.exit_code == 0, score.output
+    assert not re.search(r"\bnan\b", score.output)
+    assert "niet beoordeeld" in score.output and "prioriteit 1 = meest urgent" in score.output
+    explain = runner.invoke(app, ["explain", "rotterdam", UNSCORED_WIJK, "--opgave",
+                                  "veiligheid", "--db", demo_url])
+    assert explain.exit_code == 0, explain.output
+    assert "Traceback" not in explain.output
+    assert "Veiligheidsindex 2021: niet beoordeeld: te weinig gegevens" in explain.output
