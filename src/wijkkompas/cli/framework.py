@@ -168,13 +168,22 @@ def sensitivity(
     first = result.tier_labels[0]
     for node in result.table["node"].unique():
         rows = result.ranking(node)
-        table = Table("gebied", "code", "rang", "mediaan", "5–95%", f"P({first})", "robuust",
-                      title=f"{rows['node_name'].iloc[0]} — {result.year} ({result.draws} "
-                      "trekkingen)", title_justify="left")
+        table = Table("gebied", "code", "prioriteit", "mediaan", "5–95%", f"P({first})",
+                      "robuust", title=f"{rows['node_name'].iloc[0]} — {result.year} "
+                      f"({result.draws} trekkingen; prioriteit 1 = meest urgent)",
+                      title_justify="left")
+        # The analysis ranks scores (1 = highest); shown as priority like every list.
+        n = int(rows["nominal_rank"].notna().sum())
+        high = any(op.code == node and op.priority_when == "high"
+                   for op in result.framework.opgaven)
+
+        def flip(rank: float, n: int = n, high: bool = high) -> float:
+            return rank if high else n + 1 - rank
+
         for _, row in rows.iterrows():
-            interval = f"{_fmt(row['rank_p05'], 0)}–{_fmt(row['rank_p95'], 0)}"
-            table.add_row(str(row["name"]), row["area_code"], _fmt(row["nominal_rank"], 0),
-                          _fmt(row["median_rank"], 0), interval,
+            lo, hi = sorted((flip(row["rank_p05"]), flip(row["rank_p95"])))
+            table.add_row(str(row["name"]), row["area_code"], _fmt(row["priority_rank"], 0),
+                          _fmt(flip(row["median_rank"]), 0), f"{_fmt(lo, 0)}–{_fmt(hi, 0)}",
                           _fmt(row[f"p[{first}]"], 2), "ja" if row["robust"] else "")
         console.print(table)
     if len(result.drivers):
