@@ -253,6 +253,9 @@ def test_sankey_links_coloured_by_stream_and_earmarks_named(client) -> None:  # 
     may_fund = [s["may_fund"] for a in data["areas"] for s in a["streams"]]
     assert not any(re.search(r"WK\d{6}.*WK\d{6}", text) for text in may_fund)
     assert any(re.search(r"alleen \d+ gebieden: Wijk", text) for text in may_fund)
+    profile = client.get("/api/v1/gebied/WK015303").json()
+    assert profile["agenda"]["streams"]
+    assert not any(re.search(r"WK\d{6}.*WK\d{6}", s) for s in profile["agenda"]["streams"])
 
 
 def test_scenarios_mark_cells_that_differ_from_the_basis(client) -> None:  # noqa: ANN001

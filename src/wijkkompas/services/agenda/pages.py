@@ -562,7 +562,8 @@ def area_agenda(ctx: ViewContext, code: str) -> AreaAgendaView | None:
     rows = [AreaMeasure(m.code, m.title, m.status, m.type, f"{m.start_year}–{m.end_year}",
                         m.total_cost, money(m.total_cost), alloc.get(m.code, 0),
                         money(alloc.get(m.code, 0)), len(m.areas)) for m in mine]
-    streams = [f"{s.name}: {s.earmark.describe()}" for s in agenda.streams
+    names, ops = area_names(ctx), opgave_names(ctx, agenda)
+    streams = [f"{s.name}: {s.earmark.describe(names, ops, max_areas=3)}" for s in agenda.streams
                if s.earmark.areas is None or target in s.earmark.areas]
     return AreaAgendaView(code, agenda.name, via, rows, streams,
                           link("/agenda", gebied=target))
