@@ -211,9 +211,12 @@ class ScoreResult:
             return cat[code].label_nl if code in cat else code
 
         if pd.isna(self.scores.loc[key, opgave]):
-            used = table["used"]
-            reason = (f"te weinig gegevens: {int(used.notna().sum())} van {len(used)} "
-                      "indicatoren hebben een waarde")
+            have, total = int(table["used"].notna().sum()), len(table)
+            reason = ("te weinig gegevens: " + (
+                f"{have} van de {total} indicatoren heeft een waarde" if have == 1 else
+                f"{have} van de {total} indicatoren hebben een waarde" if have else
+                "geen indicator heeft een waarde" if total == 1 else
+                f"geen van de {total} indicatoren heeft een waarde"))
             return self._unassessed(area_code, op.code, op.name, year, reason, table)
         neg = table[table["contribution"] < 0]["contribution"].nsmallest(N_STRENGTHS)
         pos = table[table["contribution"] > 0]["contribution"].nlargest(N_STRENGTHS)
