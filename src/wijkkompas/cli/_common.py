@@ -147,7 +147,7 @@ def print_report(report: Any) -> None:
 
 
 def _fmt(value: float | None, digits: int = 1) -> str:
-    if value is None or value != value:  # NaN
+    if value is None or type(value).__name__ == "NAType" or value != value:  # None/<NA>/NaN
         return "-"
     return f"{value:.{digits}f}".replace(".", ",")
 

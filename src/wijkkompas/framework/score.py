@@ -320,8 +320,14 @@ def load_raw(fw: Framework, data: ScoringData, plan: Plan, ctx: StepContext) -> 
     wide = data.wide(plan.codes, plan.needed, sorted({*plan.history, *plan.years}))
     scored_rows = wide.index.get_level_values("year").isin(plan.years)
     empty = wide.loc[scored_rows, plan.indicators].isna().all()
+    earlier = wide.loc[~scored_rows, plan.indicators].notna().any()
+    years = ", ".join(map(str, plan.years))
     for code in plan.indicators:
-        if empty[code]:
+        if empty[code] and earlier[code]:
+            # Imputation (previous_year) may still fill it: say so, not "no value at all".
+            ctx.warn(f"{code}: geen waarde in {years}; waarden uit eerdere jaren worden "
+                     "gebruikt waar de aanvulregel dat toestaat")
+        elif empty[code]:
             ctx.warn(f"{code}: geen enkele waarde in de gekozen gebieden en jaren")
     raw_all = _denominate(wide, fw, ctx)
     population = (wide.loc[scored_rows, plan.population_code]

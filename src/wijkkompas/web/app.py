@@ -60,12 +60,25 @@ def language_url(path: str, query: str, lang: str) -> str:
     return f"{path}?{urlencode(items)}"
 
 
+def _may_view_audit(request: Request) -> bool:
+    from wijkkompas.permissions import can
+    from wijkkompas.web.auth import reading_account
+
+    try:
+        return can(reading_account(request), "view_audit")
+    except WijkkompasError:  # an invalid token: no menu item (the page itself says why)
+        return False
+
+
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(package_dir() / "templates"))
     env = templates.env
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["json_script"] = _json_script
+    from wijkkompas.web.markdown import render_markdown
+
+    env.filters["markdown"] = render_markdown
     env.globals["version"] = __version__
     env.globals["languages"] = i18n.LANGUAGES
     env.globals["current_language"] = i18n.current_language
@@ -73,6 +86,7 @@ def make_templates() -> Jinja2Templates:
     from wijkkompas.web.auth import csrf_token, current_user
 
     env.globals["csrf_token"] = csrf_token
+    env.globals["may_view_audit"] = _may_view_audit  # the Audittrail menu item
     env.globals["current_user"] = current_user
     return templates
 
@@ -116,6 +130,11 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     from wijkkompas.web.routes_partners import ENCODED_PREFIXES
 
     app.add_middleware(EncodedSegments, prefixes=ENCODED_PREFIXES)
+
+    from wijkkompas.web.errors import CatchUnexpected
+
+    # Innermost: an unexpected error is a normal 500 (security headers, connection kept).
+    app.add_middleware(CatchUnexpected)
 
     @app.middleware("http")
     async def security(request: Request, call_next):  # noqa: ANN001, ANN202

@@ -22,6 +22,7 @@ from wijkkompas.permissions import can
 from wijkkompas.services.accounts import audit_trail as views_audit
 from wijkkompas.services.framework import overview as views
 from wijkkompas.services.partners import pages as vp
+from wijkkompas.services.partners import teams as vt
 from wijkkompas.services.shared.context import link
 from wijkkompas.web import auth
 from wijkkompas.web.deps import CtxDep
@@ -59,7 +60,7 @@ AuditSoort = Annotated[str | None, Query(description="Soort entiteit, bijv. part
 Entiteit = Annotated[str | None, Query(description="Id van de entiteit, bijv. de partnernaam.")]
 Actor = Annotated[str | None, Query(description="Wie de wijziging deed.")]
 Sinds = Annotated[str | None, Query(description="Vanaf deze datum (2026-01-31).")]
-Pagina = Annotated[int, Query(ge=1, le=1_000_000, description="Pagina (100 regels, nieuwste "
+Pagina = Annotated[int, Query(ge=1, le=1_000_000, description="Pagina (25 regels, nieuwste "
                               "eerst).")]
 CSV = "text/csv; charset=utf-8"
 
@@ -119,6 +120,11 @@ def partner_page(request: Request, ctx: CtxDep, naam: Naam, max_tafels: MaxTafel
     return render(request, "partners_detail.html", view,
                   api=f"/api/v1/partners/{quote(view.name, safe='')}", may=_may(request),
                   saved=request.query_params.get("opgeslagen"))
+
+
+@pages.get("/kernteams")
+def teams_page(request: Request, ctx: CtxDep) -> Response:
+    return render(request, "kernteams.html", vt.core_teams(ctx), api="/api/v1/kernteams")
 
 
 @pages.get("/kernteams/{gebied}")
@@ -244,13 +250,18 @@ def partner_api(ctx: CtxDep, naam: Naam, max_tafels: MaxTafels = None,
         ctx, naam, max_tafels=max_tafels, max_partners=max_partners, horizon=horizon)))
 
 
+@api.get("/kernteams", summary="Alle kernteams: gebied, naam, geldstroom, budget en leden")
+def teams_api(ctx: CtxDep) -> JSONResponse:
+    return JSONResponse(views.to_dict(vt.core_teams(ctx)))
+
+
 @api.get("/kernteams/{gebied}", summary="Kernteam van een gebied: mandaat, budget, leden, "
          "besluiten")
 def team_api(ctx: CtxDep, gebied: str) -> JSONResponse:
     return JSONResponse(views.to_dict(vp.core_team(ctx, gebied)))
 
 
-@api.get("/audit", summary="Audittrail (nieuwste eerst, 100 per pagina); vraagt de rechten "
+@api.get("/audit", summary="Audittrail (nieuwste eerst, 25 per pagina); vraagt de rechten "
          "view_audit (sessie of Bearer-token)")
 def audit_api(request: Request, ctx: CtxDep, soort: AuditSoort = None,
               entiteit: Entiteit = None, actor: Actor = None, sinds: Sinds = None,

@@ -24,10 +24,11 @@ FORMAT_VERSION = 1
 
 def ranking_frame(ctx: ViewContext, **query: object) -> tuple[pd.DataFrame, dict[str, str]]:
     view = overview(ctx, **query)
+    # rank: priority rank (1 = most urgent, the lowest score); score_rank: 1 = highest score.
     frame = pd.DataFrame([{
         "rank": r.rank, "area_code": r.code, "name": r.name, "score": r.score.value,
-        "tier": r.tier} for r in view.ranking],
-        columns=["rank", "area_code", "name", "score", "tier"])
+        "tier": r.tier, "score_rank": r.score_rank} for r in view.ranking],
+        columns=["rank", "area_code", "name", "score", "tier", "score_rank"])
     meta = {"format_version": str(FORMAT_VERSION), "gemeente": view.gemeente,
             "kader": view.kader, "opgave": view.opgave, "opgave_name": view.opgave_naam,
             "year": str(view.jaar), "tool_version": __version__, **view.provenance,

@@ -67,6 +67,9 @@ class LegendItem:
 
 @dataclass
 class RankRow:
+    """One row of a priority list. ``rank`` is the priority rank: 1 = the most urgent area
+    (the lowest score); ``score_rank`` is the score's own rank (1 = the highest score)."""
+
     code: str
     name: str
     url: str
@@ -74,7 +77,9 @@ class RankRow:
     rank: int | None
     tier: str | None
     tier_index: int | None
-    colour: str
+    colour: str  # on the map: by class or by score band (the chosen colouring)
+    score_rank: int | None = None
+    tier_colour: str = NO_DATA  # the class swatch keeps its class colour in either colouring
 
 
 @dataclass
@@ -84,13 +89,15 @@ class KoppelRow:
     url: str
     flags: list[bool]
     count: int
+    tiers: list[str | None] = field(default_factory=list)  # per opgave: its tier if flagged
 
 
 @dataclass
 class Koppelkansen:
     opgaven: list[Option]
     rows: list[KoppelRow]
-    summary: list[dict[str, Any]]
+    summary: list[dict[str, Any]]  # combinations of two or more opgaven only
+    tiers: list[str] = field(default_factory=list)  # the tiers that count (all but the last)
 
 
 @dataclass
@@ -236,11 +243,13 @@ def ranking_rows(ctx: ViewContext, scored: Scored, opgave: str, year: int,
     rows = []
     for code, rec in frame.iterrows():
         shown = show_score(rec["score"])
-        rank = None if pd.isna(rec["rank"]) else int(rec["rank"])
+        rank = None if pd.isna(rec["priority_rank"]) else int(rec["priority_rank"])
+        score_rank = None if pd.isna(rec["rank"]) else int(rec["rank"])
         tier = rec["tier"] if isinstance(rec["tier"], str) else None
         rows.append(RankRow(str(code), str(rec["name"]), link(f"/gebied/{code}"), shown, rank,
                             tier, tier_index(scored, tier),
-                            _colour_of(scored, opgave, mode, shown.value, tier)))
+                            _colour_of(scored, opgave, mode, shown.value, tier), score_rank,
+                            _colour_of(scored, opgave, "klasse", shown.value, tier)))
     return rows
 
 
@@ -250,12 +259,16 @@ def _koppelkansen(ctx: ViewContext, scored: Scored, year: int) -> Koppelkansen |
         return None
     table = ctx.derived(scored, "koppelkansen", year)
     codes = [op.code for op in fw.opgaven]
+    tiers = scored.result.tiers.xs(year, level="year")
     rows = [KoppelRow(str(code), str(rec["name"]), link(f"/gebied/{code}"),
-                      [bool(rec[c]) for c in codes], int(rec["count"]))
+                      [bool(rec[c]) for c in codes], int(rec["count"]),
+                      [str(tiers.at[code, c]) if rec[c] else None for c in codes])
             for code, rec in table.iterrows()]
     summary = [{"opgaven": combo, "gebieden": int(rec["gebieden"]), "namen": rec["namen"]}
-               for combo, rec in ctx.derived(scored, "koppelkansen_summary", year).iterrows()]
-    return Koppelkansen([Option(op.code, op.name) for op in fw.opgaven], rows, summary)
+               for combo, rec in ctx.derived(scored, "koppelkansen_summary", year,
+                                             2).iterrows()]
+    return Koppelkansen([Option(op.code, op.name) for op in fw.opgaven], rows, summary,
+                        scored.tier_labels()[:-1])
 
 
 def overview(ctx: ViewContext, *, gemeente: str | None = None, kader: str | None = None,
