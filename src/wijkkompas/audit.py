@@ -26,6 +26,7 @@ from sqlalchemy import JSON, Connection, DateTime, Integer, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wijkkompas.errors import ConfigError, Conflict
+from wijkkompas.exportsafe import inert_row
 from wijkkompas.store.models import Base
 
 FORMAT_VERSION = 1
@@ -176,8 +177,9 @@ def export(items: list[Entry], path: str | Path) -> Path:
             writer = csv.DictWriter(fh, fieldnames=COLUMNS)
             writer.writeheader()
             for row in rows:
-                writer.writerow({k: json.dumps(v, ensure_ascii=False)
-                                 if k in ("before", "after") else v for k, v in row.items()})
+                writer.writerow(inert_row({k: json.dumps(v, ensure_ascii=False)
+                                           if k in ("before", "after") else v
+                                           for k, v in row.items()}))
     else:
         raise ConfigError(f"{path.name}: kies .csv of .json")
     return path

@@ -98,7 +98,10 @@ class DataError(WijkkompasError):
                 shown = shown[:57] + "..."
             where.append(f"waarde {shown!r}")
         prefix = ", ".join(where)
-        return f"{prefix}: {self.message}" if prefix else self.message
+        text = f"{prefix}: {self.message}" if prefix else self.message
+        # Always one line: parts may come from the file (a column name with a line break)
+        # or from a parser's message.
+        return " ".join(text.splitlines()) if "\n" in text or "\r" in text else text
 
     def to_dict(self) -> dict[str, Any]:
         out = super().to_dict()
@@ -117,3 +120,11 @@ class DataError(WijkkompasError):
             if fields.get(key) is None:
                 fields[key] = val
         return DataError(self.message, **fields)
+
+
+class TooLarge(WijkkompasError):
+    """An input passes a size limit (rows, bytes); nothing was stored. The web answers 413."""
+
+    def __init__(self, message: str, *, limit: int | None = None) -> None:
+        super().__init__(message)
+        self.limit = limit

@@ -76,6 +76,8 @@ class Workspace:
         """
         settings = settings or load_settings()
         url = as_database_url(target) if target is not None else settings.database_url
+        if not create:
+            _require_existing_sqlite_file(url)
         ws = cls(make_engine(url), settings)
         if create:
             ws.init()
@@ -349,3 +351,17 @@ def _covering_codes(conn: Any, buurt_ids: list[int], account: Any) -> list[str]:
         codes = [c for c in chain if c]
         out.add(next((c for c in codes if can(account, "edit", {"area": c})), codes[0]))
     return sorted(out)
+
+
+def _require_existing_sqlite_file(url: str) -> None:
+    """A read-only open of a SQLite file that is not there: refuse before SQLite creates an
+    empty file (and its folder) as a side effect of connecting."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database \
+            or parsed.database == ":memory:" or parsed.database.startswith("file:"):
+        return
+    if not Path(parsed.database).exists():
+        raise ConfigError(f"geen wijkkompas-database in {parsed.database}; geef de database op "
+                          "met --db, of maak er een met 'wijkkompas init' of 'wijkkompas demo'")

@@ -23,7 +23,9 @@ from wijkkompas.workspace import Workspace
 
 KWB = FIXTURES / "kwb"
 STATLINE = KWB / "kwb2024_statline_excerpt.csv"
-CAPYBARA = KWB / "kwb_capybara_excerpt.csv"
+# The excerpt with the 2021 decimal loss undone (the raw excerpt is refused, see
+# tests/data/test_validate.py).
+CAPYBARA = KWB / "kwb_capybara_excerpt_corrected.csv"
 ODATA_DICT = KWB / "odata_85984NED_2024_excerpt.json"
 IKGEO = KWB / "ikgeo_rotterdam_excerpt.json"
 DENHAAG = KWB / "denhaag_84583NED_2019_excerpt.csv"

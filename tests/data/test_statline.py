@@ -447,3 +447,39 @@ def test_cli_import_statline(monkeypatch: pytest.MonkeyPatch, database_url: str,
                                  "--db", database_url], env=env)
     assert failed.exit_code == 1
     assert "HTTP 500" in failed.output and HINT in failed.output
+
+
+@pytest.mark.parametrize(("body", "key"), [
+    # A record with the region key twice: the later would put the values on another area.
+    ('{"value": [{"ID": 1, "WijkenEnBuurten": "GM0106    ", "AantalInwoners_5": 68979, '
+     '"WijkenEnBuurten": "GM0599    "}]}', "WijkenEnBuurten"),
+    ('{"value": [{"ID": 1, "WijkenEnBuurten": "GM0106    ", "AantalInwoners_5": NaN}]}', "NaN"),
+], ids=["duplicate-key", "nan"])
+def test_duplicate_keys_in_a_statline_answer_are_refused(workspace: Workspace, body: str,
+                                                          key: str) -> None:
+    def answer(request: httpx.Request) -> httpx.Response | None:
+        if request.url.path.endswith("/TypedDataSet"):
+            return httpx.Response(200, text=body, headers={"content-type": "application/json"})
+        return None
+
+    before = table_counts(workspace)
+    with pytest.raises(DataError) as info:
+        workspace.import_statline("85984NED", ["GM0106"],
+                                  client=client_for(RecordedStatLine(fail=answer)))
+    assert (info.value.file, info.value.value) == ("StatLine 85984NED", key)
+    assert table_counts(workspace) == before
+
+
+def test_duplicate_records_in_a_statline_answer_are_refused(workspace: Workspace) -> None:
+    def twice(request: httpx.Request) -> httpx.Response | None:
+        if request.url.path.endswith("/TypedDataSet"):
+            rec = dict(_load("85984NED_TypedDataSet_1.json")["value"][0])
+            return httpx.Response(200, json={"value": [rec, rec | {"ID": 99}]})
+        return None
+
+    before = table_counts(workspace)
+    with pytest.raises(DataError, match="gebied komt meer dan eens voor") as info:
+        workspace.import_statline("85984NED", ["GM0106"],
+                                  client=client_for(RecordedStatLine(fail=twice)))
+    assert info.value.row == 2
+    assert table_counts(workspace) == before

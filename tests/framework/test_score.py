@@ -173,7 +173,10 @@ def test_explain_strengths_and_weaknesses() -> None:
     text = ex.summary()
     assert "Alfa (WK999901)" in text
     assert "6.2 boven de referentie" in text or "6.3 boven de referentie" in text
-    assert "rang 2 van 5" in text
+    # Priority rank: 1 = most urgent (lowest score); Alfa ties with another area (score rank
+    # 2 of 5), and tied areas share the best rank on either scale.
+    assert (ex.priority_rank, ex.assessed) == (3, True)
+    assert "prioriteit 3 van 5 (1 = meest urgent)" in text
     assert "trekt omlaag: x1" in text
     with pytest.raises(Exception, match="geen score voor WK999909"):
         result.explain("WK999909")
@@ -445,6 +448,8 @@ def test_koppelkansen_table_and_summary() -> None:
     assert summary.loc["Leefbaarheid, Kansen", "gebieden"] == 1
     assert summary.loc["Leefbaarheid, Kansen", "namen"] == "Charlie"
     assert set(summary.index) == {"Leefbaarheid, Kansen", "Kansen", "Leefbaarheid"}
+    # Koppelkansen proper: only opgaven that coincide.
+    assert list(result.koppelkansen_summary(min_opgaven=2).index) == ["Leefbaarheid, Kansen"]
 
 
 def test_overall_index() -> None:
@@ -471,6 +476,7 @@ def test_to_frame_columns() -> None:
     assert row["tier"] == "prioriteit"
     ranking = result.ranking("leef")
     assert list(ranking.index[:2]) == [C, E]
+    assert ranking.loc[C, "priority_rank"] == 1 and ranking.loc[C, "rank"] == 5
 
 
 def test_to_csv_has_provenance_header(tmp_path: Path) -> None:
@@ -667,3 +673,15 @@ def test_scaled_weights_give_the_same_ranks(matrix, factor, weights) -> None:  #
     scaled = score(prop_fw("minmax", [w * factor for w in weights]), matrix_data(matrix))
     assert scaled.scores["o"].tolist() == pytest.approx(result.scores["o"].tolist(), abs=1e-9)
     assert scaled.ranks["o"].tolist() == result.ranks["o"].tolist()
+
+
+def test_explain_area_without_a_score_says_why() -> None:
+    """An area that has no score on an opgave (too little data) is explained, not a crash
+    (issue 18: a NaN rank made explain() raise TypeError)."""
+    values = base_values(x1={2024: [None, *X1[1:]]}, x2={2024: [None, *X2[1:]]})
+    result = score(make_fw(), scoring_data(values))
+    ex = result.explain(A)  # screened out: too little data
+    assert not ex.assessed and ex.rank is None and ex.priority_rank is None
+    assert ex.tier is None and ex.strengths == [] and ex.weaknesses == []
+    assert "te weinig gegevens" in ex.reason
+    assert "niet beoordeeld" in ex.summary() and ex.reason in ex.summary()

@@ -48,7 +48,8 @@ def test_table_and_json_twin_agree(client) -> None:  # noqa: ANN001
     # crossing commitments are flagged (Velve-Lindenhof runs 2025-2031)
     flagged = {m["code"] for m in data["measures"] if m["crosses_terms"]}
     assert "M01" in flagged and "M16" not in flagged  # 2026-2027: one term
-    assert "over termijngrens" in html and "Verplichtingen over de termijngrens" in html
+    # A small mark with the details as text (issue 18: no shouting badge on most rows).
+    assert "loopt over de termijngrens: " in html and "Verplichtingen over de termijngrens" in html
 
 
 @pytest.mark.parametrize(("query", "check"), [

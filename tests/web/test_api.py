@@ -120,7 +120,9 @@ def test_one_error_shape(client, lenient_client, monkeypatch) -> None:  # noqa: 
     err = _assert_error(client.get("/api/v1/overzicht?niveau=stad"), 422, "ValidationError")
     assert err["details"]["problems"]
     _assert_error(client.get("/api/v1/overzicht?jaar=abc"), 422, "ValidationError")
-    _assert_error(client.get("/api/v1/vergelijken?gebied=WK059901"), 422, "ConfigError")
+    # One area is a picker now (issue 18); more than four is still refused.
+    _assert_error(client.get("/api/v1/vergelijken?" + "&".join(
+        f"gebied=WK05990{i}" for i in (1, 3, 4, 5, 6))), 422, "ConfigError")
 
     def data_error(ctx):  # noqa: ANN001, ANN202
         raise DataError("geen getal", file="x.csv", row=3, column="a_inw", value="abc")
@@ -170,7 +172,7 @@ def test_ranking_xlsx(client) -> None:  # noqa: ANN001
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["ranglijst", "herkomst"]
     header = [c.value for c in book["ranglijst"][1]]
-    assert header == ["rank", "area_code", "name", "score", "tier"]
+    assert header == ["rank", "area_code", "name", "score", "tier", "score_rank"]
     assert book["ranglijst"].max_row == 1 + len(
         client.get("/api/v1/overzicht?gemeente=GM0014").json()["ranking"])
 

@@ -243,19 +243,23 @@ def test_audit_page_filters_pages_and_exports(app, data) -> None:  # noqa: ANN00
                data_fingerprint="f00dcafe1234")
     c = login(app, data["editor"])
     html = c.get("/audit?soort=paginatest").text
-    assert "Wijzigingen 1–100 van 105" in html and "Pagina 1 van 2" in html
+    # 25 rows a page (issue 18: 91 rows on one page was too long); filters stay in the links.
+    assert "Wijzigingen 1–25 van 105" in html and "Pagina 1 van 5" in html
     rows = re.findall(r"paginatest: (e\d+)", html)
-    assert rows[0] == "e104" and len(rows) == 100  # newest first
-    assert "<strong>n</strong>: 104 → 105" in html
+    assert rows[0] == "e104" and len(rows) == 25  # newest first
+    assert 'href="/audit?soort=paginatest&amp;pagina=2" rel="next"' in html
+    assert '<span class="audit-value">104</span> → <span class="audit-value">105</span>' in html
     page2 = c.get("/audit?soort=paginatest&pagina=2").text
-    assert re.findall(r"paginatest: (e\d+)", page2) == [f"e{i}" for i in range(4, -1, -1)]
+    assert re.findall(r"paginatest: (e\d+)", page2) == [f"e{i}" for i in range(79, 54, -1)]
+    page5 = c.get("/audit?soort=paginatest&pagina=5").text
+    assert re.findall(r"paginatest: (e\d+)", page5) == [f"e{i}" for i in range(4, -1, -1)]
     html = c.get("/audit?soort=ranking").text
     assert "rotterdam@3" in html and "f00dcafe1234" in html
     html = c.get(f"/audit?soort=partner&entiteit={CORP}").text
     assert "partner.involve" in html and "paginatest" not in html.split("<tbody>")[1]
     api = c.get("/api/v1/audit", params={"soort": "paginatest", "actor": "paginatester",
-                                         "pagina": 2}).json()
-    assert api["total"] == 105 and len(api["rows"]) == 5 and api["page"] == 2
+                                         "pagina": 5}).json()
+    assert api["total"] == 105 and len(api["rows"]) == 5 and api["page"] == 5
     r = c.get("/audit/export.csv?soort=paginatest")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     assert "attachment" in r.headers["content-disposition"]

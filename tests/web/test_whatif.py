@@ -164,7 +164,7 @@ def test_login_rate_limited(app, account) -> None:  # noqa: ANN001
         codes = [c.post("/inloggen", data={"name": name, "password": "fout-fout-fout",
                                            "csrf_token": token}).status_code for _ in range(6)]
         assert codes[:5] == [401] * 5 and codes[5] == 429
-    app.state.auth.limiter.succeeded(name)
+    app.state.auth.limiter.succeeded("testclient", name)  # the pair (source, account)
 
 
 def test_open_redirect_is_refused() -> None:

@@ -16,6 +16,7 @@ The wide form holds amounts only: a workbook with just the wide sheet has no man
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -23,6 +24,7 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from wijkkompas import __version__
@@ -40,11 +42,14 @@ from wijkkompas.agenda.model import (
     Measure,
     euros,
 )
-from wijkkompas.errors import DataError
+from wijkkompas.data.guard import check_workbook, check_workbook_size
+from wijkkompas.errors import DataError, TooLarge
+from wijkkompas.exportsafe import inert_workbook
 
 FORMAT_VERSION = 1
 EURO_FORMAT = "#,##0.00"
 MAX_ROWS = 2000
+MAX_UNPACKED_BYTES = 512 * 2 ** 20  # a workbook bigger than this unpacked is refused
 SHEETS: dict[str, list[str]] = {
     "Maatregelen": ["code", "titel", "omschrijving", "type", "status", "financiering",
                     "verplicht", "uitgesloten", "gebieden", "trekker", "partners", "begin",
@@ -141,6 +146,7 @@ def write_workbook(agenda: Agenda, path: str | Path) -> Path:
                     cell.number_format = "0%"
     _add_wide(wb, agenda)
     _add_lists(wb, agenda)
+    inert_workbook(wb)  # names and notes are text, never formulas
     wb.save(path)
     return path
 
@@ -245,8 +251,9 @@ def _add_lists(wb: Workbook, agenda: Agenda) -> None:
 class _Reader:
     """Collects located errors while converting cells."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, *, max_rows: int | None = None) -> None:
         self.file = file
+        self.max_rows = max_rows
         self.errors: list[DataError] = []
 
     def fail(self, sheet: str, row: int | None, column: str | None, value: Any,
@@ -316,18 +323,34 @@ class _Reader:
         return t == YES
 
 
+def _header(ws: Any, reader: _Reader) -> list[str]:
+    first = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
+    return [reader.text(v) for v in first]
+
+
+def _body(ws: Any, reader: _Reader, sheet: str) -> Iterator[tuple[int, tuple]]:
+    """Rows 2, 3, ... of ``ws``; past ``reader.max_rows`` reading stops with :class:`TooLarge`
+    (a read-only workbook streams, so a huge sheet costs no more than the limit)."""
+    for i, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+        if reader.max_rows is not None and i - 1 > reader.max_rows:
+            raise TooLarge(f"{reader.file} [{sheet}]: meer dan {reader.max_rows} rijen; "
+                           "splits de werkmap of vraag de beheerder de grens te verhogen",
+                           limit=reader.max_rows)
+        yield i, values
+
+
 def _rows(wb: Any, sheet: str, reader: _Reader) -> list[tuple[int, dict[str, Any]]]:
     if sheet not in wb.sheetnames:
         reader.fail(sheet, None, None, None, "werkblad ontbreekt")
         return []
     ws = wb[sheet]
-    header = [reader.text(c.value) for c in ws[1]]
+    header = _header(ws, reader)
     missing = [h for h in SHEETS[sheet] if h not in header]
     if missing:
         reader.fail(sheet, 1, ", ".join(missing), None, "kolom(men) ontbreken")
         return []
     out = []
-    for i, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+    for i, values in _body(ws, reader, sheet):
         if all(v is None or str(v).strip() == "" for v in values):
             continue
         out.append((i, dict(zip(header, values, strict=False))))
@@ -364,7 +387,7 @@ def _read_wide(wb: Any, r: _Reader, streams: set[str], measures: set[str]
     """Cells of the wide sheet: (stream, measure, year) -> (cents, row, column letter)."""
     sheet = WIDE_SHEET
     ws = wb[sheet]
-    header = [r.text(c.value) for c in ws[1]]
+    header = _header(ws, r)
     missing = [h for h in WIDE_KEYS if h not in header]
     if missing:
         r.fail(sheet, 1, ", ".join(missing), None, "kolom(men) ontbreken")
@@ -373,11 +396,11 @@ def _read_wide(wb: Any, r: _Reader, streams: set[str], measures: set[str]
     for idx, h in enumerate(header):
         if h in WIDE_KEYS or h in WIDE_INFO or h == "":
             continue
-        y = r.integer(sheet, 1, ws.cell(1, idx + 1).column_letter, h)
+        y = r.integer(sheet, 1, get_column_letter(idx + 1), h)
         if y is not None:
             years[idx] = y
     out: dict[tuple[str, str, int], tuple[int, int, str]] = {}
-    for i, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+    for i, values in _body(ws, r, sheet):
         if all(v is None or str(v).strip() == "" for v in values):
             continue
         row = dict(zip(header, values, strict=False))
@@ -420,17 +443,33 @@ def _read_allocations(wb: Any, r: _Reader, streams: set[str], measures: set[str]
     return long
 
 
-def read_workbook(path: str | Path) -> Agenda:
-    """Import an agenda workbook; raise :class:`WorkbookError` with every located problem."""
+def read_workbook(path: str | Path, *, max_rows: int | None = None,
+                  name: str | None = None) -> Agenda:
+    """Import an agenda workbook; raise :class:`WorkbookError` with every located problem.
+
+    The workbook is streamed (openpyxl read-only). ``max_rows``: most rows read from one
+    sheet; past it reading stops with :class:`~wijkkompas.errors.TooLarge` (so does a
+    workbook that unpacks to more than :data:`MAX_UNPACKED_BYTES`). ``name``: the file name
+    shown in messages (default: the file's own)."""
     path = Path(path)
-    r = _Reader(path.name)
+    r = _Reader(name or path.name, max_rows=max_rows)
+    check_workbook_size(path, r.file, max_rows=max_rows, max_unpacked=MAX_UNPACKED_BYTES)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        check_workbook(path)  # no DOCTYPE or entity declarations, no cell beyond Excel's grid
     try:
-        wb = load_workbook(path, data_only=True)
+        wb = load_workbook(path, data_only=True, read_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds
-        raise DataError(f"geen leesbare Excel-werkmap ({exc})", file=path.name) from None
+        raise DataError(f"geen leesbare Excel-werkmap ({exc})", file=r.file) from None
+    try:
+        return _read(wb, r, Path(r.file).stem)
+    finally:
+        wb.close()
+
+
+def _read(wb: Any, r: _Reader, stem: str) -> Agenda:
     meta: dict[str, Any] = {}
     if "Agenda" in wb.sheetnames:
-        for row in wb["Agenda"].iter_rows(min_row=2, values_only=True):
+        for _i, row in _body(wb["Agenda"], r, "Agenda"):
             if row and row[0]:
                 meta[str(row[0]).strip()] = row[1] if len(row) > 1 else None
     else:
@@ -517,7 +556,7 @@ def read_workbook(path: str | Path) -> Agenda:
     agenda = None
     try:
         agenda = Agenda(
-            name=r.text(meta.get("naam")) or path.stem,
+            name=r.text(meta.get("naam")) or stem,
             year=r.integer("Agenda", None, "versiejaar", meta.get("versiejaar")) or 0,
             price_year=r.integer("Agenda", None, "prijspeil", meta.get("prijspeil")) or 0,
             horizon_start=r.integer("Agenda", None, "horizon begin",

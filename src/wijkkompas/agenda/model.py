@@ -208,15 +208,26 @@ class Earmark:
             return False
         return self.areas is None or set(measure.areas) <= self.areas
 
-    def describe(self) -> str:
-        """Dutch one-liner, e.g. ``alleen type fysiek; alleen opgaven urgentie``."""
+    def describe(self, area_names: Mapping[str, str] | None = None,
+                 opgave_names: Mapping[str, str] | None = None, max_areas: int = 0) -> str:
+        """Dutch one-liner, e.g. ``alleen type fysiek; alleen opgaven urgentie``.
+
+        With ``area_names``/``opgave_names`` the codes are shown as names; with ``max_areas``
+        a longer list of areas is summarised ("... en 6 andere")."""
+        area_names, opgave_names = area_names or {}, opgave_names or {}
         parts = []
         if self.types is not None:
             parts.append("alleen type " + ", ".join(sorted(self.types)))
         if self.opgaven is not None:
-            parts.append("alleen opgaven " + ", ".join(sorted(self.opgaven)))
+            parts.append("alleen opgaven " + ", ".join(
+                sorted(opgave_names.get(o, o) for o in self.opgaven)))
         if self.areas is not None:
-            parts.append("alleen gebieden " + ", ".join(sorted(self.areas)))
+            shown = sorted(area_names.get(a, a) for a in self.areas)
+            if max_areas and len(shown) > max_areas:
+                rest = len(shown) - max_areas
+                shown = [*shown[:max_areas], f"en {rest} {'ander' if rest == 1 else 'andere'}"]
+            parts.append(f"alleen {len(self.areas)} gebieden: " + ", ".join(shown)
+                         if len(self.areas) > 1 else "alleen gebied " + shown[0])
         return "; ".join(parts) or "geen oormerk"
 
     def to_dict(self) -> dict[str, list[str] | None]:

@@ -153,6 +153,11 @@ class AllocationResult:
             for _, row in self.shadow_prices.iterrows():
                 if row.get("text"):
                     lines.append(row["text"])
+        from wijkkompas.agenda.unfunded import unfunded_reasons
+
+        titles = {m.code: m.title for m in self.agenda.measures}
+        lines += [f"geen geld voor {titles[c]} ({c}): {why}"
+                  for c, why in unfunded_reasons(self).items()]
         lines += [a.text() for a in self.alternatives]
         lines += [f"let op: {w}" for w in self.warnings]
         lines += [f"regel geschonden: {v}" for v in self.violations]

@@ -33,6 +33,7 @@ import pyproj
 import shapely
 
 from wijkkompas.data.codes import clean_codes, invalid_codes, levels
+from wijkkompas.data.guard import check_zip, geo_errors, load_json, one_line
 from wijkkompas.data.kwb import year_from_name
 from wijkkompas.data.sniff import checksum as file_checksum
 from wijkkompas.errors import ConfigError, DataError
@@ -62,7 +63,7 @@ NAME_FIELDS = ("naam", "name", "statnaam", "regio", "titel", "title")
 YEAR_FIELDS = ("jaar",)
 WATER_FIELDS = ("h2o", "water")
 HISTOGRAPH_FIELD = "pits"
-_HG_CODE = re.compile(r"(?:^|/)((?:BU|WK|GM)\d+)$")
+_HG_CODE = re.compile(r"(?:^|/)((?:BU|WK|GM)\d{4}[0-9A-Za-z]*)$")
 
 _LEVEL_ALIASES = {"country": "country", "land": "country", "municipality": "municipality",
                   "gemeente": "municipality", "district": "district", "wijk": "district",
@@ -133,6 +134,8 @@ def read_boundaries(path: Path | str, *, year: int | None = None, level: str | N
         if not fh.read(4096).strip():
             raise DataError("het bestand is leeg", file=path.name)
     target, form = _dataset(path)
+    if path.suffix.lower() == ".zip":
+        check_zip(path, "zip-bestand").close()
     layers = _layers(target, path)
     parts: list[pd.DataFrame] = []
     warnings: list[str] = []
@@ -199,11 +202,11 @@ def _layers(target: str, path: Path) -> list[str]:
 
     try:
         found = pyogrio.list_layers(target)
-    except Exception as exc:  # noqa: BLE001 - GDAL raises several kinds
+    except geo_errors() as exc:
         if path.suffix.lower() in (".json", ".geojson"):
             try:
                 found = pyogrio.list_layers(f"GeoJSON:{path}")
-            except Exception:  # noqa: BLE001
+            except geo_errors():
                 raise _unreadable(path, exc) from None
         else:
             raise _unreadable(path, exc) from None
@@ -216,7 +219,9 @@ def _layers(target: str, path: Path) -> list[str]:
 def _unreadable(path: Path, exc: Exception) -> DataError:
     if path.suffix.lower() in (".json", ".geojson", ".topojson"):
         try:
-            json.loads(path.read_text(encoding="utf-8", errors="replace"))
+            load_json(path.read_text(encoding="utf-8", errors="replace"), file=path.name)
+        except DataError as err:
+            return err
         except json.JSONDecodeError as err:
             return DataError(f"ongeldige of afgebroken JSON op regel {err.lineno}, teken "
                              f"{err.colno}: {err.msg}", file=path.name)
@@ -225,7 +230,7 @@ def _unreadable(path: Path, exc: Exception) -> DataError:
     if path.suffix.lower() == ".zip":
         return DataError("geen shapefile of ander geobestand in het zip-bestand gevonden",
                          file=path.name)
-    text = str(exc).split(";")[0].replace(str(path), path.name)
+    text = one_line(exc).split(";")[0].replace(str(path), path.name)
     return DataError(f"geobestand is niet te lezen: {text}", file=path.name)
 
 
@@ -243,7 +248,7 @@ def _read_layer(target: str, layer: str, label: str, *, path: Path, year: int | 
         gdf = pyogrio.read_dataframe(target, layer=layer, columns=cols)
     except DataError as exc:
         raise exc.located(file=label) from None
-    except Exception as exc:  # noqa: BLE001
+    except geo_errors() as exc:
         raise _unreadable(path, exc) from None
     if gdf.empty:
         raise DataError("geen gebieden (features) in het bestand", file=label)
@@ -345,7 +350,7 @@ def _codes_and_names(gdf: gpd.GeoDataFrame, label: str, code_field: str | None,
         raw = gdf[col]
     elif HISTOGRAPH_FIELD in columns:
         col = "pits"
-        raw, names = _histograph(gdf[HISTOGRAPH_FIELD])
+        raw, names = _histograph(gdf[HISTOGRAPH_FIELD], label)
     else:
         col = _find(columns, WEAK_CODE_FIELDS)
         raw = gdf[col] if col is not None else None
@@ -390,12 +395,17 @@ def _no_code_field(label: str, fields: list[str]) -> DataError:
     )
 
 
-def _histograph(pits: pd.Series) -> tuple[pd.Series, pd.Series]:
+def _histograph(pits: pd.Series, label: str) -> tuple[pd.Series, pd.Series]:
     """Code and name from the ``pits`` of Histograph JSON-LD features (``cbsbuurt/BU…``)."""
 
     def first_cbs(value: Any) -> tuple[str, str | None]:
-        items = json.loads(value) if isinstance(value, str) else (value or [])
-        for pit in items:
+        try:
+            items = load_json(value, file=label) if isinstance(value, str) else (value or [])
+        except json.JSONDecodeError:
+            items = []  # no readable pits: no code, refused below with the feature named
+        for pit in items if isinstance(items, list) else []:
+            if not isinstance(pit, dict):
+                continue
             m = _HG_CODE.search(str(pit.get("id") or pit.get("@id") or ""))
             if m:
                 return m.group(1), pit.get("name")

@@ -19,6 +19,7 @@ from wijkkompas.data.load import (
     ensure_areas,
     finish_run,
     previous_run,
+    select_in,
     start_run,
 )
 from wijkkompas.store.models import Area, Boundary
@@ -40,13 +41,13 @@ def write_boundaries(conn: Connection, frame: pd.DataFrame, area_ids: dict[str, 
         "geometry_simplified": shapely.to_wkb(frame["simplified"].to_numpy(),
                                               output_dimension=2),
     })
+    years = [int(y) for y in new["year"].unique()]
     old = pd.DataFrame(
-        conn.execute(
-            select(Boundary.area_id, Boundary.year, Boundary.crs.label("old_crs"),
-                   Boundary.geometry.label("old_geometry"))
-            .where(Boundary.area_id.in_([int(a) for a in new["area_id"].unique()]),
-                   Boundary.year.in_([int(y) for y in new["year"].unique()]))
-        ).all(),
+        select_in(conn, select(
+            Boundary.area_id, Boundary.year, Boundary.crs.label("old_crs"),
+            Boundary.geometry.label("old_geometry"),
+        ).where(Boundary.year.in_(years)), Boundary.area_id,
+            (int(a) for a in new["area_id"].unique())),
         columns=["area_id", "year", "old_crs", "old_geometry"],
     )
     merged = new.merge(old, on=["area_id", "year"], how="left")

@@ -136,6 +136,8 @@ def print_report(report: Any) -> None:
         table.add_row("waarden", f"{report.values} gepubliceerd")
         table.add_row("geheim (CBS)", str(report.suppressed))
         table.add_row("ontbrekend", str(report.missing))
+        if getattr(report, "flagged", 0):
+            table.add_row("buiten bereik (geschat)", str(report.flagged))
     table.add_row("geschreven", f"{report.inserted} nieuw, {report.changed} gewijzigd, "
                   f"{report.unchanged} ongewijzigd")
     table.add_row("importrun", f"#{report.run_id}")
@@ -145,7 +147,7 @@ def print_report(report: Any) -> None:
 
 
 def _fmt(value: float | None, digits: int = 1) -> str:
-    if value is None or value != value:  # NaN
+    if value is None or type(value).__name__ == "NAType" or value != value:  # None/<NA>/NaN
         return "-"
     return f"{value:.{digits}f}".replace(".", ",")
 

@@ -134,7 +134,7 @@ def areas(
     """Toon de gebieden."""
     from wijkkompas.data.codes import LEVELS
 
-    frame = _workspace(db).areas(level=level, municipality=municipality)
+    frame = _workspace(db, create=False).areas(level=level, municipality=municipality)
     table = Table("code", "naam", "niveau", "valt onder", "jaren")
     for code, row in frame.iterrows():
         years = row["years"]

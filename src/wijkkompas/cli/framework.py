@@ -63,7 +63,7 @@ def score(
         result = score_table(table_file, framework, year=year[0] if year else None,
                              progress=_progress_printer())
     else:
-        result = score_workspace(_workspace(db), framework, years=year or None,
+        result = score_workspace(_workspace(db, create=False), framework, years=year or None,
                                  progress=_progress_printer(), level=level)
     fw = result.framework
     # The year asked for (an anchored framework also scores its base year), else the last.
@@ -73,16 +73,20 @@ def score(
     for code in codes:
         ranking = result.ranking(code, last)
         name = next((op.name for op in fw.opgaven if op.code == code), code)
-        table = Table("rang", "gebied", "code", "score", "klasse",
-                      title=f"{name} — {last}", title_justify="left")
+        table = Table("prioriteit", "gebied", "code", "score", "klasse",
+                      title=f"{name} — {last} (prioriteit 1 = meest urgent, laagste score)",
+                      title_justify="left")
         for area, row in ranking.iterrows():
-            table.add_row(_fmt(row["rank"], 0), str(row["name"]), area, _fmt(row["score"]),
-                          str(row["tier"] or "-"))
+            tier = row["tier"] if isinstance(row["tier"], str) else "niet beoordeeld"
+            table.add_row(_fmt(row["priority_rank"], 0), str(row["name"]), area,
+                          _fmt(row["score"]), tier)
         console.print(table)
     if len(fw.opgaven) > 1 and not opgave:
-        summary = result.koppelkansen_summary(last)
+        summary = result.koppelkansen_summary(last, min_opgaven=2)
         if len(summary):
-            table = Table("opgaven met prioriteit", "gebieden", "namen", title="Koppelkansen",
+            tiers = " of ".join(f"'{t}'" for t in fw.priority.tier_labels()[:-1])
+            table = Table("opgaven die samenvallen", "gebieden", "namen",
+                          title=f"Koppelkansen (klasse {tiers} op twee of meer opgaven)",
                           title_justify="left")
             for combo, row in summary.iterrows():
                 table.add_row(combo, str(row["gebieden"]), row["namen"])
@@ -128,13 +132,15 @@ def explain(
         from wijkkompas.data.codes import level_of
 
         level = level_of(area.strip().upper())  # a buurt code explains the buurt ranking
-    result = score_workspace(_workspace(db), framework, years=[year] if year else None,
-                             level=level)
+    result = score_workspace(_workspace(db, create=False), framework,
+                             years=[year] if year else None, level=level)
     codes = [opgave] if opgave else [op.code for op in result.framework.opgaven]
     cat = load_catalogue()
     for code in codes:
         ex = result.explain(area.upper(), code, year)
         console.print(ex.summary(), highlight=False)
+        if ex.contributions.empty:
+            continue
         table = Table("indicator", "thema", "waarde", "referentie", "bijdrage")
         for ind, row in ex.contributions.iterrows():
             label = cat[ind].label_nl if ind in cat else ind
@@ -178,20 +184,29 @@ def sensitivity(
     """Gevoeligheidsanalyse: hoe stabiel zijn rangen en klassen bij andere gewichten en methoden?"""
     from wijkkompas.services.framework.scoring import sensitivity_workspace
 
-    result = sensitivity_workspace(_workspace(db), framework, draws=draws,
+    result = sensitivity_workspace(_workspace(db, create=False), framework, draws=draws,
                                    concentration=concentration, methods=_parse_vary(vary),
                                    year=year, seed=seed, progress=_progress_printer(),
                                    level=level)
     first = result.tier_labels[0]
     for node in result.table["node"].unique():
         rows = result.ranking(node)
-        table = Table("gebied", "code", "rang", "mediaan", "5–95%", f"P({first})", "robuust",
-                      title=f"{rows['node_name'].iloc[0]} — {result.year} ({result.draws} "
-                      "trekkingen)", title_justify="left")
+        table = Table("gebied", "code", "prioriteit", "mediaan", "5–95%", f"P({first})",
+                      "robuust", title=f"{rows['node_name'].iloc[0]} — {result.year} "
+                      f"({result.draws} trekkingen; prioriteit 1 = meest urgent)",
+                      title_justify="left")
+        # The analysis ranks scores (1 = highest); shown as priority like every list.
+        n = int(rows["nominal_rank"].notna().sum())
+        high = any(op.code == node and op.priority_when == "high"
+                   for op in result.framework.opgaven)
+
+        def flip(rank: float, n: int = n, high: bool = high) -> float:
+            return rank if high else n + 1 - rank
+
         for _, row in rows.iterrows():
-            interval = f"{_fmt(row['rank_p05'], 0)}–{_fmt(row['rank_p95'], 0)}"
-            table.add_row(str(row["name"]), row["area_code"], _fmt(row["nominal_rank"], 0),
-                          _fmt(row["median_rank"], 0), interval,
+            lo, hi = sorted((flip(row["rank_p05"]), flip(row["rank_p95"])))
+            table.add_row(str(row["name"]), row["area_code"], _fmt(row["priority_rank"], 0),
+                          _fmt(flip(row["median_rank"]), 0), f"{_fmt(lo, 0)}–{_fmt(hi, 0)}",
                           _fmt(row[f"p[{first}]"], 2), "ja" if row["robust"] else "")
         console.print(table)
     if len(result.drivers):

@@ -64,7 +64,14 @@ def demo(
             if row["inwoners"] is not None else "-"
         table.add_row(code, row["gemeente"], str(row["wijken"]), str(row["buurten"]), pop,
                       _years_text(row["jaren"]), str(row["indicatoren"]))
-    console.print(table)
+    for column in table.columns:  # a narrow terminal folds a cell, never cuts it off
+        column.overflow = "fold"
+    if console.is_terminal:
+        console.print(table)
+    else:  # rich would assume 80 columns; Console.print(width=) cannot go wider than that
+        from rich.console import Console
+
+        Console(file=console.file, width=_content_width(table)).print(table)
     console.print("Bron: CBS (CC BY 4.0) en andere open data; zie de herkomst in "
                   "wijkkompas/demo/data/PROVENANCE.md.")
     if not no_serve:
@@ -88,9 +95,11 @@ def _serve(db: str | None, *, host: str, port: int, workers: int = 1) -> None:
         if db:
             os.environ["WIJKKOMPAS_DATABASE_URL"] = as_database_url(db)
         uvicorn.run("wijkkompas.web.app:create_app", factory=True, host=host, port=port,
-                    workers=workers, log_level="warning")
+                    workers=workers, log_level="warning", proxy_headers=False)
     else:
-        uvicorn.run(web_app, host=host, port=port, log_level="warning")
+        # proxy_headers=False: the app itself trusts X-Forwarded-For from configured proxies
+        # only (WIJKKOMPAS_TRUSTED_PROXIES); uvicorn would trust it from 127.0.0.1
+        uvicorn.run(web_app, host=host, port=port, log_level="warning", proxy_headers=False)
 
 
 @commands.command()
@@ -123,3 +132,10 @@ def serve(
         return
     config = load_web_config(host=host, port=port)
     _serve(db, host=config.host, port=config.port, workers=workers)
+
+
+def _content_width(table: Table) -> int:
+    """The width a table needs without wrapping."""
+    from rich.measure import Measurement
+
+    return Measurement.get(console, console.options.update(width=10_000), table).maximum

@@ -23,8 +23,37 @@ from wijkkompas.errors import ConfigError
 FORMS = ("kwb", "wbk", "pdok", "odata", "statline", "other")
 KINDS = ("count", "percentage", "rate", "mean", "amount", "index", "distance", "area", "code")
 DIRECTIONS = ("higher_better", "higher_worse", "neutral")
+POLICIES = ("refuse", "flag")
+#: No value of any indicator lies beyond this (catches 1e308 and friends).
+ABSOLUTE_LIMIT = 1e15
 _ODATA_SUFFIX = re.compile(r"_\d+$")
 _SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Plausibility:
+    """The valid range of an indicator's values and what happens to a value outside it:
+    ``refuse`` (the file is refused) or ``flag`` (stored as ``estimated``, with a warning)."""
+
+    min: float = -ABSOLUTE_LIMIT
+    max: float = ABSOLUTE_LIMIT
+    policy: str = "refuse"
+
+    def describe(self) -> str:
+        """The range in Dutch words, e.g. ``0 tot en met 100``."""
+        low = None if self.min <= -ABSOLUTE_LIMIT else _number(self.min)
+        high = None if self.max >= ABSOLUTE_LIMIT else _number(self.max)
+        if low is not None and high is not None:
+            return f"{low} tot en met {high}"
+        if low is not None:
+            return f"ten minste {low}"
+        if high is not None:
+            return f"hoogstens {high}"
+        return "een eindig getal"
+
+
+def _number(value: float) -> str:
+    return f"{value:g}" if abs(value) < 1e6 else f"{value:,.0f}".replace(",", ".")
 
 
 @dataclass(frozen=True)
@@ -43,6 +72,8 @@ class IndicatorDef:
     sensitive: bool = False
     source: str | None = None
     names: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Own valid range (``plausibility:`` in the YAML); None = derived from unit or kind.
+    plausibility: Plausibility | None = None
 
     def as_record(self) -> dict[str, Any]:
         return {
@@ -73,10 +104,13 @@ def odata_base(key: str) -> str:
 
 class Catalogue:
     def __init__(self, indicators: list[IndicatorDef], themes: dict[str, dict[str, str]],
-                 rules: dict[str, str]) -> None:
+                 rules: dict[str, str],
+                 plausibility: dict[str, dict[str, Plausibility]] | None = None) -> None:
         self.indicators = {ind.code: ind for ind in indicators}
         self.themes = themes
         self.rules = rules
+        # Default ranges by unit and by kind (see ``plausibility:`` in catalogue.yaml).
+        self.plausibility = plausibility or {"units": {}, "kinds": {}}
         self._lookup: dict[str, dict[str, str]] = {form: {} for form in FORMS}
         for ind in indicators:
             for form, names in ind.names.items():
@@ -127,6 +161,31 @@ class Catalogue:
                 return low
         return code
 
+    def valid_range(self, code: str, *, kind: str | None = None,
+                    unit: str | None = None) -> Plausibility:
+        """The valid range of indicator ``code``: its own ``plausibility``, else the default
+        of its unit, else of its kind, else only "a finite number within +-1e15". For user
+        indicators (not in the catalogue) give their ``kind`` and ``unit``.
+
+        >>> cat = load_catalogue()
+        >>> cat.valid_range("p_hh_li").describe(), cat.valid_range("a_man").describe()
+        ('0 tot en met 100', '0 tot en met 100.000.000')
+        >>> cat.valid_range("eigen_score", kind="mean", unit="").describe()
+        'een eindig getal'
+        """
+        ind = self.indicators.get(code)
+        if ind is not None:
+            if ind.plausibility is not None:
+                return ind.plausibility
+            kind, unit = ind.kind, ind.unit
+        units, kinds = self.plausibility.get("units", {}), self.plausibility.get("kinds", {})
+        unit_key = str(unit or "").strip()
+        if unit_key in units:
+            return units[unit_key]
+        if kind in kinds:
+            return kinds[str(kind)]
+        return Plausibility()
+
     def to_frame(self) -> pd.DataFrame:
         rows = [ind.as_record() for ind in self.indicators.values()]
         return pd.DataFrame(rows).set_index("code")
@@ -168,11 +227,44 @@ def expand_breakdowns(data: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def _plausibility(raw: Any, where: str) -> Plausibility:
+    """``{min, max, policy}`` from the YAML; both bounds optional, policy ``refuse`` or ``flag``."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: plausibility moet {{min, max, policy}} zijn")
+    unknown = set(raw) - {"min", "max", "policy"}
+    if unknown:
+        raise ConfigError(f"{where}: onbekende velden in plausibility: {sorted(unknown)}")
+    policy = raw.get("policy", "refuse")
+    if policy not in POLICIES:
+        raise ConfigError(f"{where}: policy {policy!r} onbekend; kies uit {POLICIES}")
+    try:
+        low = float(raw.get("min", -ABSOLUTE_LIMIT))
+        high = float(raw.get("max", ABSOLUTE_LIMIT))
+    except (TypeError, ValueError):
+        raise ConfigError(f"{where}: min en max moeten getallen zijn") from None
+    if not low <= high:
+        raise ConfigError(f"{where}: min {low:g} is groter dan max {high:g}")
+    return Plausibility(max(low, -ABSOLUTE_LIMIT), min(high, ABSOLUTE_LIMIT), policy)
+
+
 def _parse(data: dict[str, Any]) -> Catalogue:
     if data.get("format_version") != 1:
         raise ConfigError("catalogus: format_version 1 verwacht")
     themes = data.get("themes") or {}
     rules = data.get("rules") or {}
+    defaults = data.get("plausibility") or {}
+    unknown_groups = set(defaults) - {"units", "kinds"}
+    if unknown_groups:
+        raise ConfigError(f"catalogus: plausibility kent alleen units en kinds, niet "
+                          f"{sorted(unknown_groups)}")
+    plausibility = {
+        group: {str(key): _plausibility(rng, f"catalogus: plausibility {group} {key!r}")
+                for key, rng in (defaults.get(group) or {}).items()}
+        for group in ("units", "kinds")
+    }
+    bad_kinds = set(plausibility["kinds"]) - set(KINDS)
+    if bad_kinds:
+        raise ConfigError(f"catalogus: plausibility voor onbekende kind(s) {sorted(bad_kinds)}")
     out: list[IndicatorDef] = []
     seen: set[str] = set()
     entries = [*(data.get("indicators") or []), *expand_breakdowns(data)]
@@ -211,12 +303,14 @@ def _parse(data: dict[str, Any]) -> Catalogue:
                 sensitive=bool(raw.get("sensitive", False)),
                 source=raw.get("source"),
                 names={form: tuple(str(n) for n in names[form]) for form in names},
+                plausibility=(_plausibility(raw["plausibility"], where)
+                              if raw.get("plausibility") is not None else None),
             )
         )
     for ind in out:
         if ind.denominator and ind.denominator not in seen:
             raise ConfigError(f"catalogus: {ind.code}: noemer {ind.denominator!r} bestaat niet")
-    return Catalogue(out, themes, rules)
+    return Catalogue(out, themes, rules, plausibility)
 
 
 @lru_cache(maxsize=1)

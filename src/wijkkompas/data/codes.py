@@ -1,7 +1,14 @@
 """CBS area codes: ``NL00``, ``GM0599``, ``WK059901``, ``BU05990110``.
 
+A municipality code is ``GM`` and four digits; since 2024 CBS also uses letters in the wijk
+and buurt parts (Amsterdam: wijk ``WK0363AA``, buurt ``BU0363AA01``), so a wijk code is ``WK``,
+the four digits of its municipality and two letters or digits, a buurt code ``BU``, the six
+characters of its wijk and two more. Parents are found by slicing, whatever the characters.
+
     >>> level_of("WK059901"), parent_of("BU05990110"), municipality_of("BU05990110")
     ('district', 'WK059901', 'GM0599')
+    >>> is_cbs_code("BU0363AA01"), parent_of("BU0363AA01"), parent_of("WK0363AA")
+    (True, 'WK0363AA', 'GM0363')
 """
 
 from __future__ import annotations
@@ -11,7 +18,10 @@ import re
 import numpy as np
 import pandas as pd
 
-CODE_RE = re.compile(r"^(NL0[01]|GM\d{4}|WK\d{6}|BU\d{8})$")
+CODE_RE = re.compile(r"^(NL0[01]|GM\d{4}|WK\d{4}[0-9A-Z]{2}|BU\d{4}[0-9A-Z]{4})$")
+#: A CBS code anywhere in a text (e.g. to tell whether a file names areas by code at all).
+ANY_CODE_RE = re.compile(r"(?<![A-Z0-9])(?:GM\d{4}|WK\d{4}[0-9A-Z]{2}|BU\d{4}[0-9A-Z]{4})"
+                         r"(?![0-9A-Z])")
 _PREFIX_LEVEL = {"NL": "country", "GM": "municipality", "WK": "district", "BU": "neighbourhood"}
 # Dutch names of the levels, as a user reads them.
 LEVELS = {
@@ -67,7 +77,8 @@ def municipality_of(code: str) -> str | None:
 
 
 def clean_codes(raw: pd.Series) -> pd.Series:
-    """Strip the space padding StatLine adds and upper-case the prefix."""
+    """Strip the space padding StatLine adds and upper-case the code (``wk0363aa`` ->
+    ``WK0363AA``)."""
     return raw.astype("string").str.strip().str.upper().fillna("")
 
 

@@ -26,6 +26,16 @@ from pathlib import Path
 import pandas as pd
 
 from wijkkompas.data.catalogue import Catalogue, load_catalogue, normalise_title
+from wijkkompas.data.guard import (
+    EXCEL_ERRORS,
+    check_workbook,
+    check_zip,
+    excel_error,
+    excel_options,
+    geo_errors,
+    load_json,
+    one_line,
+)
 from wijkkompas.data.health import is_health_table, read_health_frame
 from wijkkompas.data.parsed import (
     ParsedData,
@@ -36,6 +46,13 @@ from wijkkompas.data.parsed import (
     prepare_codes,
 )
 from wijkkompas.data.sniff import data_lines, read_table_text, read_text, refuse_names_only
+from wijkkompas.data.validate import (
+    check_excel_header,
+    check_header,
+    json_line,
+    text_header,
+    unique_keys,
+)
 from wijkkompas.errors import DataError
 
 YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
@@ -109,6 +126,7 @@ def read_kwb(path: Path | str, *, year: int | None = None,
         tf = read_text(path)
         refuse_names_only(tf)
         frame = read_table_text(tf)
+        check_header(text_header(tf.text, tf.delimiter), file=path.name, line=1)
         line_of = data_lines(tf, frame)
     if frame.empty:
         raise DataError("het bestand bevat geen gegevensrijen", file=path.name)
@@ -116,7 +134,10 @@ def read_kwb(path: Path | str, *, year: int | None = None,
         return read_health_frame(frame, path, year=year, named=years_in_name(path),
                                  catalogue=cat, line_of=line_of)
     form = detect_form(frame.columns, path)
-    return _parse_frame(frame, form, path, year, cat, line_of)
+    parsed = _parse_frame(frame, form, path, year, cat, line_of)
+    if suffix in EXCEL_SUFFIXES:
+        parsed.sheets = [0]
+    return parsed
 
 
 def detect_form(columns, path: Path) -> str:  # noqa: ANN001
@@ -349,11 +370,13 @@ def _joined_odata(frame: pd.DataFrame, codes: pd.Series, years: pd.Series, code_
 
 
 def _read_excel(path: Path) -> tuple[pd.DataFrame, object]:
+    check_workbook(path)
     try:
-        frame = pd.read_excel(path, dtype=str, keep_default_na=False)
-    except Exception as exc:  # noqa: BLE001 - openpyxl/xlrd raise many kinds
-        raise DataError(f"Excel-bestand is niet te lezen: {exc}", file=path.name) from None
+        frame = pd.read_excel(path, dtype=str, keep_default_na=False, **excel_options(path))
+    except EXCEL_ERRORS as exc:
+        raise excel_error(path, exc) from None
     frame.columns = [str(c).strip() for c in frame.columns]
+    check_excel_header(path, list(frame.columns))
     # Empty rows (formatted but blank cells) are skipped; line numbers stay those of the sheet.
     filled = (frame.astype(str).apply(lambda col: col.str.strip()) != "").any(axis=1).to_numpy()
     rows = filled.nonzero()[0]
@@ -364,11 +387,15 @@ def _read_excel(path: Path) -> tuple[pd.DataFrame, object]:
 def _read_geo_attributes(path: Path) -> tuple[pd.DataFrame, object]:
     import pyogrio
 
-    target = f"/vsizip/{path}" if path.suffix.lower() == ".zip" else str(path)
+    target = str(path)
+    if path.suffix.lower() == ".zip":
+        check_zip(path, "zip-bestand").close()
+        target = f"/vsizip/{path}"
     try:
         frame = pyogrio.read_dataframe(target, read_geometry=False)
-    except Exception as exc:  # noqa: BLE001
-        raise DataError(f"geobestand is niet te lezen: {exc}", file=path.name) from None
+    except geo_errors() as exc:
+        text = one_line(exc).replace(str(path), path.name)
+        raise DataError(f"geobestand is niet te lezen: {text}", file=path.name) from None
     frame = frame.astype(object).where(frame.notna(), "")
     frame = frame.astype(str)
     return frame, _line_of_record
@@ -379,9 +406,13 @@ def _read_odata_json(path: Path) -> tuple[pd.DataFrame, object]:
     if not text.strip():
         raise DataError("het bestand is leeg", file=path.name)
     try:
-        data = json.loads(text.decode("utf-8-sig"))
+        decoded = text.decode("utf-8-sig")
+        # A key given twice would silently let the later value win (unique_keys refuses it).
+        data = load_json(decoded, file=path.name, object_pairs_hook=unique_keys)
     except UnicodeDecodeError:
         raise DataError("JSON moet UTF-8 zijn", file=path.name) from None
+    except DataError as exc:
+        raise exc.located(file=path.name, row=json_line(decoded, exc)) from None
     except json.JSONDecodeError as exc:
         raise DataError(f"ongeldige JSON ({exc.msg}; afgebroken bestand?)", file=path.name,
                         row=exc.lineno) from None

@@ -8,17 +8,31 @@ values that differ and records each change in ``observation_changes``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import sqlite3
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, bindparam, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
+    Select,
+    any_,
+    bindparam,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from wijkkompas.data.catalogue import Catalogue, load_catalogue
 from wijkkompas.data.codes import LEVEL_ORDER, municipality_of, parent_of
 from wijkkompas.data.parsed import ParsedData
+from wijkkompas.data.validate import check_against_stored, check_parsed
 from wijkkompas.store.models import (
     Area,
     AreaYear,
@@ -53,6 +67,7 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     skipped: bool = False
     boundaries: int = 0
+    flagged: int = 0  # values outside their plausible range, stored as ``estimated``
 
     def as_dict(self) -> dict:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -67,9 +82,11 @@ class ImportReport:
                 f"{years}; {self.inserted} nieuw, {self.changed} gewijzigd, "
                 f"{self.unchanged} ongewijzigd"
             )
+        flagged = f", {self.flagged} als geschat gemarkeerd" if self.flagged else ""
         return (
             f"{self.file}: {self.regions} gebieden, {self.indicators} indicatoren, jaren {years}, "
-            f"{self.values} waarden ({self.suppressed} geheim, {self.missing} ontbrekend); "
+            f"{self.values} waarden ({self.suppressed} geheim, {self.missing} ontbrekend"
+            f"{flagged}); "
             f"{self.inserted} nieuw, {self.changed} gewijzigd, {self.unchanged} ongewijzigd"
         )
 
@@ -127,6 +144,33 @@ def finish_run(conn: Connection, run_id: int, report: ImportReport) -> None:
             "inserted": report.inserted, "changed": report.changed})
 
 
+# --- large code sets -------------------------------------------------------------------------
+
+#: Values per IN-list on SQLite, which allows at most 32,766 bound variables per statement
+#: (999 before 3.32); a national buurt table names far more areas than that.
+IN_CHUNK = 10_000 if sqlite3.sqlite_version_info >= (3, 32) else 900
+
+
+def select_in(conn: Connection, stmt: Select, column: Any, values: Iterable[Any]) -> list[Row]:
+    """The rows of ``stmt`` where ``column`` is one of ``values``, for any number of values.
+
+    SQLite gets one ``IN`` list per :data:`IN_CHUNK` values. PostgreSQL gets all values as
+    one array parameter (``column = ANY(:values)``): an ``IN`` list of thousands of bound
+    parameters is planned very slowly there (minutes for 10,000) and psycopg allows at most
+    65,535 parameters per statement.
+    """
+    ordered = sorted(set(values))
+    if not ordered:
+        return []
+    if conn.dialect.name == "postgresql":
+        param = bindparam("in_values", value=ordered, type_=ARRAY(column.type))
+        return list(conn.execute(stmt.where(column == any_(param))).all())
+    rows: list[Row] = []
+    for start in range(0, len(ordered), IN_CHUNK):
+        rows.extend(conn.execute(stmt.where(column.in_(ordered[start:start + IN_CHUNK]))).all())
+    return rows
+
+
 # --- areas ---------------------------------------------------------------------------------
 
 
@@ -148,9 +192,7 @@ def ensure_areas(conn: Connection, areas: pd.DataFrame,
         parents = {p for p in (parent_of(c) for c in frontier) if p} - wanted
         wanted |= parents
         frontier = parents
-    existing = dict(
-        conn.execute(select(Area.code, Area.id).where(Area.code.in_(sorted(wanted)))).all()
-    ) if len(wanted) < 30000 else dict(conn.execute(select(Area.code, Area.id)).all())
+    existing = dict(select_in(conn, select(Area.code, Area.id), Area.code, wanted))
     latest = (
         areas.dropna(subset=["name"]).sort_values("year").drop_duplicates("area_code", keep="last")
         .set_index("area_code")["name"]
@@ -179,30 +221,20 @@ def ensure_areas(conn: Connection, areas: pd.DataFrame,
         ]
         if rows:
             conn.execute(insert(Area), rows)
-            existing.update(
-                dict(conn.execute(
-                    select(Area.code, Area.id).where(Area.code.in_([r["code"] for r in rows]))
-                ).all())
-            )
+            existing.update(dict(select_in(conn, select(Area.code, Area.id), Area.code,
+                                           (r["code"] for r in rows))))
     # Names: the newest year's name wins, unless an area already has a name from a newer
     # year. Years imported without names (OData, some geodata) do not count.
     if len(latest):
+        latest_ids = [existing[c] for c in latest.index]
         known_years = pd.DataFrame(
-            conn.execute(
-                select(AreaYear.area_id, AreaYear.year).where(
-                    AreaYear.area_id.in_([existing[c] for c in latest.index]),
-                    AreaYear.name.is_not(None),
-                )
-            ).all(),
+            select_in(conn, select(AreaYear.area_id, AreaYear.year).where(
+                AreaYear.name.is_not(None)), AreaYear.area_id, latest_ids),
             columns=["area_id", "year"],
         )
         newest = known_years.groupby("area_id")["year"].max().to_dict() if len(known_years) else {}
         file_year = areas.groupby("area_code")["year"].max()
-        current = dict(
-            conn.execute(
-                select(Area.id, Area.name).where(Area.id.in_([existing[c] for c in latest.index]))
-            ).all()
-        )
+        current = dict(select_in(conn, select(Area.id, Area.name), Area.id, latest_ids))
         renames = [
             {"b_id": existing[c], "b_name": name}
             for c, name in latest.items()
@@ -229,14 +261,12 @@ def ensure_areas(conn: Connection, areas: pd.DataFrame,
         )
     # Years in which the areas exist.
     ay = areas.assign(area_id=areas["area_code"].map(existing))[["area_id", "year", "name"]]
-    have = set(
-        conn.execute(
-            select(AreaYear.area_id, AreaYear.year).where(
-                AreaYear.area_id.in_([int(i) for i in ay["area_id"].unique()]),
-                AreaYear.year.in_([int(y) for y in ay["year"].unique()]),
-            )
-        ).all()
-    )
+    ay_years = [int(y) for y in ay["year"].unique()]
+    have = {
+        (int(a), int(y)) for a, y in select_in(
+            conn, select(AreaYear.area_id, AreaYear.year).where(AreaYear.year.in_(ay_years)),
+            AreaYear.area_id, (int(i) for i in ay["area_id"].unique()))
+    }
     new_rows = [
         {"area_id": int(a), "year": int(y), "name": n}
         for a, y, n in ay.itertuples(index=False)
@@ -425,16 +455,21 @@ def _bulk_insert(conn: Connection, frame: pd.DataFrame, run_id: int,
 def load_parsed(engine: Engine, parsed: ParsedData, *, checksum: str, user: str,
                 progress: Progress | None = None, catalogue: Catalogue | None = None
                 ) -> ImportReport:
-    """Write ``parsed`` in one transaction and return the report."""
+    """Write ``parsed`` in one transaction and return the report.
+
+    Every importer comes through here, so the data checks of :mod:`wijkkompas.data.validate`
+    run here: those that need no database before the transaction, the comparison with
+    stored values inside it (a refusal anywhere rolls everything back).
+    """
+    cat = catalogue or load_catalogue()
+    checked = check_parsed(parsed, cat)
     obs = parsed.observations
-    statuses = obs["status"].value_counts()  # one pass instead of three comparisons
     report = ImportReport(
         file=parsed.file.name, kind=parsed.kind, form=parsed.form, checksum=checksum,
         regions=int(obs["area_code"].nunique()), indicators=int(obs["indicator"].nunique()),
-        years=parsed.years, values=int(statuses.get("ok", 0)),
-        suppressed=int(statuses.get("suppressed", 0)),
-        missing=int(statuses.get("missing", 0)), warnings=list(parsed.warnings),
+        years=parsed.years, warnings=list(parsed.warnings) + checked,
     )
+    _count_statuses(report, obs["status"])
     with engine.begin() as conn:
         prev = previous_run(conn, checksum, parsed.kind, parsed.years)
         if prev is not None:
@@ -449,7 +484,7 @@ def load_parsed(engine: Engine, parsed: ParsedData, *, checksum: str, user: str,
         area_ids, created, warns = ensure_areas(conn, parsed.areas, parsed.municipality_names)
         report.new_areas = created
         report.warnings.extend(warns)
-        ind_ids = ensure_indicators(conn, sorted(obs["indicator"].unique()), catalogue,
+        ind_ids = ensure_indicators(conn, sorted(obs["indicator"].unique()), cat,
                                     parsed.new_indicators)
         frame = pd.DataFrame(
             {
@@ -460,6 +495,15 @@ def load_parsed(engine: Engine, parsed: ParsedData, *, checksum: str, user: str,
                 "status": obs["status"].to_numpy(dtype=object),
             }
         )
+        keep, shifts = check_against_stored(
+            conn, frame, area_codes=obs["area_code"].to_numpy(dtype=object),
+            indicators=obs["indicator"].to_numpy(dtype=object),
+            columns=obs["column"].to_numpy(dtype=object) if "column" in obs else None,
+        )
+        report.warnings.extend(shifts)
+        if not keep.all():
+            frame = frame.loc[keep].reset_index(drop=True)
+            _count_statuses(report, frame["status"])
         if progress:
             progress(f"{len(frame):,} waarden vergelijken en schrijven")
         report.inserted, report.changed, report.unchanged = write_observations(
@@ -467,3 +511,12 @@ def load_parsed(engine: Engine, parsed: ParsedData, *, checksum: str, user: str,
         )
         finish_run(conn, run_id, report)
     return report
+
+
+def _count_statuses(report: ImportReport, status: pd.Series) -> None:
+    """Values (published and flagged), suppressed and missing, in one pass."""
+    counts = status.value_counts()
+    report.flagged = int(counts.get("estimated", 0))
+    report.values = int(counts.get("ok", 0)) + report.flagged
+    report.suppressed = int(counts.get("suppressed", 0))
+    report.missing = int(counts.get("missing", 0))

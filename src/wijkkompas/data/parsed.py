@@ -42,6 +42,8 @@ class ParsedData:
     # Names of municipalities the file only implies through wijk/buurt codes (GM code ->
     # name, from a gm_naam-like column); used for such parents only, never over a real name.
     municipality_names: dict[str, str] = field(default_factory=dict)
+    # Worksheets read (names or 0-based positions) for the xlsx formula check; None = all.
+    sheets: list[str | int] | None = None
 
     @property
     def years(self) -> list[int]:
@@ -97,6 +99,7 @@ def melt_columns(
     parts = []
     code_arr = codes.to_numpy(dtype=object)
     year_arr = years.to_numpy(dtype=np.int64)
+    lines = file_lines(len(frame), line_of)
     for column, indicator in columns.items():
         values, status, bad = parse_values(frame[column])
         if bad is not None:
@@ -115,12 +118,22 @@ def melt_columns(
                     "year": year_arr,
                     "value": values,
                     "status": status,
+                    "line": lines,
                 }
             )
         )
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in OBS_COLUMNS})
-    return pd.concat(parts, ignore_index=True)
+    out = pd.concat(parts, ignore_index=True)
+    # The file's column of every value (for located messages), as a categorical: cheap.
+    out["column"] = pd.Categorical.from_codes(
+        np.repeat(np.arange(len(columns)), len(frame)), categories=[str(c) for c in columns])
+    return out
+
+
+def file_lines(n: int, line_of) -> np.ndarray:  # noqa: ANN001
+    """The file line (or record number) of rows ``0..n-1``, as an array."""
+    return np.fromiter((line_of(p) for p in range(n)), dtype=np.int64, count=n)
 
 
 def area_frame(codes: pd.Series, names: pd.Series | None, years: pd.Series) -> pd.DataFrame:

@@ -5,16 +5,18 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+from wijkkompas.data.codes import ANY_CODE_RE
 from wijkkompas.errors import DataError
 
 DELIMITERS = (";", ",", "\t", "|")
+SNIFF_CHARS = 4096
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,20 @@ def decode(path: Path, data: bytes) -> tuple[str, str]:
             file=path.name,
         )
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        try:
+            return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            # The BOM promises UTF-8, so a byte that is not UTF-8 means mixed encodings
+            # (e.g. a line pasted in from a Windows-1252 file): guessing would garble text.
+            pos = exc.start + 3
+            raise DataError(
+                "het bestand begint met een UTF-8-kenmerk (BOM) maar bevat tekens die geen "
+                "UTF-8 zijn (gemengde tekensets, bijv. Windows-1252); sla het opnieuw op als "
+                "'CSV UTF-8'",
+                file=path.name,
+                row=data[:pos].count(b"\n") + 1,
+                value=data[pos : pos + 8].hex(" "),
+            ) from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -83,7 +98,14 @@ def decode(path: Path, data: bytes) -> tuple[str, str]:
 
 def sniff_delimiter(path: Path, text: str) -> str:
     header = text.split("\n", 1)[0]
-    sample = "\n".join(text.split("\n", 20)[:20])
+    # At most 20 whole lines and 4 KB (the first line cut there if longer): the sniffer's
+    # regular expressions take time quadratic in the sample on damaged text full of quotes
+    # (minutes for 64 KB); the fallback below counts in the whole header line.
+    sample = ""
+    for line in text[:SNIFF_CHARS].split("\n", 20)[:20]:
+        if sample and len(sample) + len(line) >= SNIFF_CHARS:
+            break
+        sample = f"{sample}\n{line}" if sample else line[:SNIFF_CHARS]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters="".join(DELIMITERS))
         if dialect.delimiter in DELIMITERS and header.count(dialect.delimiter) > 0:
@@ -132,7 +154,7 @@ def data_lines(tf: TextFile, frame: pd.DataFrame, *, skip: int = 0) -> Callable[
     start = 1
     header_seen = False
     reader = csv.reader(io.StringIO(tf.text), delimiter=tf.delimiter)
-    for record in reader:
+    for record in _records(reader, tf):
         line, start = start, reader.line_num + 1
         if line <= skip or not record:
             continue
@@ -155,6 +177,28 @@ def data_lines(tf: TextFile, frame: pd.DataFrame, *, skip: int = 0) -> Callable[
     return lambda pos, _lines=lines: _lines[pos]
 
 
+def _records(reader: Any, tf: TextFile) -> Iterator[list[str]]:
+    """The records of a csv reader; a record the csv module cannot read (a field over its
+    limit of 131,072 characters, a NUL byte, a quote in the wrong place) is a located error
+    at the first line of that record."""
+    while True:
+        first = reader.line_num + 1  # the line the next record starts on
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            msg = str(exc)
+            if "field larger than field limit" in msg:
+                msg = (f"een veld van meer dan {csv.field_size_limit():,} tekens".replace(",", ".")
+                       + "; is het bestand beschadigd of ontbreekt een afsluitend "
+                       "aanhalingsteken?")
+            else:
+                msg = f"regel is geen geldige CSV ({msg}); is het bestand beschadigd?"
+            raise DataError(msg, file=tf.path.name, row=first) from None
+        yield record
+
+
 def read_table_text(tf: TextFile, *, skiprows: int = 0) -> pd.DataFrame:
     """Read delimited text into a frame of stripped strings; errors are located."""
     try:
@@ -168,7 +212,7 @@ def read_table_text(tf: TextFile, *, skiprows: int = 0) -> pd.DataFrame:
             engine="c",
         )
     except pd.errors.ParserError as exc:
-        msg = str(exc)
+        msg = " ".join(str(exc).split())  # pandas ends some messages with a newline
         row = None
         if "line " in msg:
             try:
@@ -193,9 +237,6 @@ def read_table_text(tf: TextFile, *, skiprows: int = 0) -> pd.DataFrame:
     return frame
 
 
-_ANY_CODE = re.compile(r"(?<![A-Z0-9])(?:GM\d{4}|WK\d{6}|BU\d{8})(?![0-9])")
-
-
 def refuse_names_only(tf: TextFile) -> None:
     """Refuse a StatLine export "as shown on screen": title and topic lines above the table
     (``Kerncijfers wijken en buurten 2014;;;`` / ``Onderwerpen;...``) and areas by name only.
@@ -206,11 +247,11 @@ def refuse_names_only(tf: TextFile) -> None:
     head = tf.text.split("\n", 8)[:8]
     if len(head) < 3:
         return
-    first = next(csv.reader([head[0]], delimiter=tf.delimiter), [])
+    first = next(_records(csv.reader([head[0]], delimiter=tf.delimiter), tf), [])
     titled = bool(first) and first[0].strip() != "" and all(not c.strip() for c in first[1:])
     topics = any(line.split(tf.delimiter, 1)[0].strip().strip('"').lower() == "onderwerpen"
                  for line in head[1:])
-    if titled and topics and not _ANY_CODE.search(tf.text):
+    if titled and topics and not ANY_CODE_RE.search(tf.text):
         raise DataError(
             f"StatLine-export met titelregels ({first[0].strip()!r}) en alleen gebiedsnamen, "
             "zonder gebiedscodes; namen zijn niet betrouwbaar aan gebieden te koppelen "

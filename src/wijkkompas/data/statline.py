@@ -29,8 +29,10 @@ from typing import Any
 import httpx
 
 from wijkkompas.data.catalogue import Catalogue
+from wijkkompas.data.guard import load_json
 from wijkkompas.data.kwb import parse_odata_records
 from wijkkompas.data.parsed import ParsedData
+from wijkkompas.data.validate import unique_keys
 from wijkkompas.errors import ConfigError, DataError, NetworkError
 
 #: KWB table ids and the year they describe. ``verified``: checked against data in
@@ -206,7 +208,12 @@ class StatLineClient:
                 "'wijkkompas import cbs'"
             )
         try:
-            data = response.json()
+            # A key given twice (two records under one id, a field twice) would let the later
+            # value win without a word: refused like in a saved OData file.
+            data = load_json(response.content, file=f"StatLine {table_id}",
+                             object_pairs_hook=unique_keys)
+        except DataError as exc:
+            raise exc.located(file=f"StatLine {table_id}") from None
         except (json.JSONDecodeError, UnicodeDecodeError):
             kind = response.headers.get("content-type", "onbekend type").split(";")[0]
             raise NetworkError(

@@ -34,11 +34,13 @@ import pandas as pd
 
 from wijkkompas.data.catalogue import Catalogue, load_catalogue
 from wijkkompas.data.codes import CODE_RE, clean_codes
+from wijkkompas.data.guard import EXCEL_ERRORS, check_workbook, excel_error, excel_options
 from wijkkompas.data.parsed import (
     OBS_COLUMNS,
     ParsedData,
     area_frame,
     check_duplicates,
+    file_lines,
     municipality_names,
     prepare_codes,
 )
@@ -50,6 +52,7 @@ from wijkkompas.data.user_indicators import (
     load_definitions,
     slug,
 )
+from wijkkompas.data.validate import check_header, text_header
 from wijkkompas.data.values import parse_values
 from wijkkompas.errors import ConfigError, DataError
 
@@ -89,6 +92,7 @@ class RawTable:
     frame: pd.DataFrame
     line_of: LineOf
     header_line: int = 1
+    sheet: str | int | None = None  # the worksheet read (Excel)
 
 
 def year_from_name(path: Path) -> int | None:
@@ -120,28 +124,18 @@ def read_raw(path: Path, *, sheet: str | int | None = None,
             file=path.name, row=skip + 1, value=str(frame.columns[0]),
         )
     line_of = data_lines(tf, frame, skip=skip)
-    _check_header(list(frame.columns), path, skip + 1)
+    check_header(text_header(tf.text, tf.delimiter, skip=skip), file=path.name, line=skip + 1)
     return RawTable(frame, line_of, skip + 1)
 
 
-def _check_header(columns: list[str], path: Path, line: int) -> None:
-    seen: set[str] = set()
-    for col in columns:
-        key = col.lower()
-        if key in seen or re.fullmatch(r".+\.\d+", col) and col.rsplit(".", 1)[0] in columns:
-            raise DataError("kolomnaam komt twee keer voor in de kopregel", file=path.name,
-                            row=line, column=col.rsplit(".", 1)[0], value=col)
-        seen.add(key)
-
-
 def _read_excel(path: Path, sheet: str | int | None, header_row: int | None) -> RawTable:
-    engine = "xlrd" if path.suffix.lower() == ".xls" else "openpyxl"
+    check_workbook(path)
     with pywarnings.catch_warnings():
         pywarnings.simplefilter("ignore")
         try:
-            book = pd.ExcelFile(path, engine=engine)
-        except Exception as exc:  # noqa: BLE001 - openpyxl/xlrd raise many kinds
-            raise DataError(f"Excel-bestand is niet te lezen: {exc}", file=path.name) from None
+            book = pd.ExcelFile(path, **excel_options(path))
+        except EXCEL_ERRORS as exc:
+            raise excel_error(path, exc) from None
         names = [str(n) for n in book.sheet_names]
         if sheet is None:
             chosen: str | int = 0
@@ -156,8 +150,12 @@ def _read_excel(path: Path, sheet: str | int | None, header_row: int | None) -> 
                 raise DataError(f"werkblad {sheet!r} niet gevonden; werkbladen: "
                                 f"{', '.join(names)}", file=path.name)
             chosen = match[0]
-        raw = book.parse(chosen, header=None, dtype=object)
-        book.close()
+        try:
+            raw = book.parse(chosen, header=None, dtype=object)
+        except EXCEL_ERRORS as exc:  # openpyxl reads the sheet itself only now
+            raise excel_error(path, exc) from None
+        finally:
+            book.close()
     filled = raw.notna() & raw.astype("string").apply(lambda c: c.str.strip().ne("")).fillna(False)
     rows_filled = filled.any(axis=1).to_numpy()
     if not rows_filled.any():
@@ -179,8 +177,8 @@ def _read_excel(path: Path, sheet: str | int | None, header_row: int | None) -> 
     frame = body.iloc[:, keep_cols].reset_index(drop=True)
     frame.columns = [header[i] for i in keep_cols]
     lines = keep_rows + head + 2
-    _check_header(list(frame.columns), path, head + 1)
-    return RawTable(frame, lambda pos: int(lines[pos]), head + 1)
+    check_header(header, file=path.name, line=head + 1)
+    return RawTable(frame, lambda pos: int(lines[pos]), head + 1, sheet=chosen)
 
 
 def header_text(value: object) -> str:
@@ -407,7 +405,8 @@ def read_table(
     return ParsedData(file=path, kind="table", form=layout, observations=obs, areas=areas,
                       warnings=warns, source=source or f"Eigen tabel {path.name}",
                       new_indicators=list(namer.new.values()),
-                      municipality_names=municipality_names(frame, codes, years))
+                      municipality_names=municipality_names(frame, codes, years),
+                      sheets=None if raw.sheet is None else [raw.sheet])
 
 
 def _shown(items: list[str], n: int = 10) -> str:
@@ -415,10 +414,11 @@ def _shown(items: list[str], n: int = 10) -> str:
 
 
 def _observations(codes: pd.Series, years: pd.Series, indicator: str | np.ndarray,
-                  values: np.ndarray, status: np.ndarray) -> pd.DataFrame:
+                  values: np.ndarray, status: np.ndarray, lines: np.ndarray,
+                  column: str) -> pd.DataFrame:
     return pd.DataFrame({"area_code": codes.to_numpy(dtype=object), "indicator": indicator,
                          "year": years.to_numpy(dtype=np.int64), "value": values,
-                         "status": status})
+                         "status": status, "line": lines, "column": str(column)})
 
 
 def _wide(frame: pd.DataFrame, codes: pd.Series, years: pd.Series, columns: list[str],
@@ -427,6 +427,7 @@ def _wide(frame: pd.DataFrame, codes: pd.Series, years: pd.Series, columns: list
     skipped: dict[str, list[str]] = {"meta": [], "derived": [], "text": [], "empty": [],
                                      "chosen": []}
     parts = []
+    lines = file_lines(len(frame), line_of)
     for col in columns:
         low = str(col).strip().lower()
         explicit = col in namer.definitions
@@ -454,7 +455,7 @@ def _wide(frame: pd.DataFrame, codes: pd.Series, years: pd.Series, columns: list
             skipped["empty"].append(col)
             continue
         code = namer.code_for(col, values, line=1, column=col)
-        parts.append(_observations(codes, years, code, values, status))
+        parts.append(_observations(codes, years, code, values, status, lines, col))
     messages = {
         "meta": "kolommen met kenmerken of coördinaten (geen indicator) overgeslagen",
         "derived": f"afgeleide kolommen (eindigen op {DERIVED_SUFFIX!r}, berekend uit andere "
@@ -512,5 +513,5 @@ def _long(frame: pd.DataFrame, codes: pd.Series, years: pd.Series, ind_col: str,
                         value=names.iloc[same[0]])
     sel = np.flatnonzero(keep)
     obs = _observations(codes.iloc[sel], years.iloc[sel], indicator[sel], values[sel],
-                        status[sel])
+                        status[sel], file_lines(len(frame), line_of)[sel], val_col)
     return obs, warns

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from wijkkompas.data.catalogue import Catalogue, load_catalogue
+from wijkkompas.data.guard import EXCEL_ERRORS, check_workbook, excel_error, excel_options
 from wijkkompas.data.parsed import ParsedData, area_frame
 from wijkkompas.data.tables import (
     NAME_NAMES,
@@ -122,12 +123,12 @@ def wijkprofiel_sheets(path: Path | str) -> list[str]:
     if path.suffix.lower() not in {".xls", ".xlsx", ".xlsm"}:
         return []
     try:
+        check_workbook(path)
         with pywarnings.catch_warnings():
             pywarnings.simplefilter("ignore")
-            engine = "xlrd" if path.suffix.lower() == ".xls" else "openpyxl"
-            with pd.ExcelFile(path, engine=engine) as book:
+            with pd.ExcelFile(path, **excel_options(path)) as book:
                 names = [str(n) for n in book.sheet_names]
-    except Exception:  # noqa: BLE001 - not a readable workbook: not a Wijkprofiel file
+    except (DataError, *EXCEL_ERRORS):  # not a readable workbook: not a Wijkprofiel file
         return []
     return [n for n in names if SHEET_RE.match(n.strip())]
 
@@ -152,17 +153,20 @@ def read_wijkprofiel(path: Path | str, *, years: Iterable[int] | None = None,
         raise DataError("geen Wijkprofiel-werkbladen gevonden (verwacht 'SI 2014', "
                         "'FI-subj 2014', 'VI 2016', ...)", file=path.name)
     wanted = None if years is None else {int(y) for y in years}
-    engine = "xlrd" if path.suffix.lower() == ".xls" else "openpyxl"
     parts: list[pd.DataFrame] = []
     labels: dict[str, str] = {}
+    check_workbook(path)
     with pywarnings.catch_warnings():
         pywarnings.simplefilter("ignore")
-        with pd.ExcelFile(path, engine=engine) as book:
+        with pd.ExcelFile(path, **excel_options(path)) as book:
             for sheet in sheets:
                 year = int(SHEET_RE.match(sheet.strip()).group(2))  # type: ignore[union-attr]
                 if wanted is not None and year not in wanted:
                     continue
-                raw = book.parse(sheet, header=None, dtype=object)
+                try:
+                    raw = book.parse(sheet, header=None, dtype=object)
+                except EXCEL_ERRORS as exc:
+                    raise excel_error(path, exc) from None
                 parts.append(_read_sheet(raw, sheet, year, path, components, labels))
     if not parts:
         raise DataError(f"geen werkbladen voor de jaren {sorted(wanted or [])}", file=path.name)
@@ -189,7 +193,8 @@ def read_wijkprofiel(path: Path | str, *, years: Iterable[int] | None = None,
     name = cbs_name.where(cbs_name.notna(), long["area_name"])
     name = name.where(long["area_code"] != CITY_CODE, "Rotterdam")
 
-    obs = long[["area_code", "indicator", "year", "value", "status"]].reset_index(drop=True)
+    obs = long[["area_code", "indicator", "year", "value", "status", "line", "column"]
+               ].reset_index(drop=True)
     new = []
     for ind, group in obs.groupby("indicator", sort=True):
         if ind in cat:
@@ -200,7 +205,9 @@ def read_wijkprofiel(path: Path | str, *, years: Iterable[int] | None = None,
     areas = area_frame(long["area_code"].reset_index(drop=True), name.reset_index(drop=True),
                        long["year"].reset_index(drop=True))
     return ParsedData(file=path, kind="table", form="wijkprofiel", observations=obs,
-                      areas=areas, warnings=warnings, source=SOURCE, new_indicators=new)
+                      areas=areas, warnings=warnings, source=SOURCE, new_indicators=new,
+                      sheets=[s for s in sheets if wanted is None
+                              or int(SHEET_RE.match(s.strip()).group(2)) in wanted])
 
 
 def _read_sheet(raw: pd.DataFrame, sheet: str, year: int, path: Path, components: bool,
@@ -254,7 +261,8 @@ def _read_sheet(raw: pd.DataFrame, sheet: str, year: int, path: Path, components
             raise DataError("geen getal", file=path.name, row=int(lines[bad_value.position]),
                             column=f"{sheet}!{short}", value=bad_value.value)
         parts.append(pd.DataFrame({"wijknr": number, "area_name": area_name, "year": year,
-                                   "indicator": indicator, "value": values, "status": status}))
+                                   "indicator": indicator, "value": values, "status": status,
+                                   "line": lines, "column": f"{sheet}!{short}"}))
     if not parts:
         raise DataError(f"werkblad {sheet!r} heeft geen indexkolommen ({', '.join(INDICES)})",
                         file=path.name, row=2)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from wijkkompas import __version__
+from wijkkompas.exportsafe import excel_writer, write_csv
 from wijkkompas.framework.schema import Framework
 
 N_STRENGTHS = 3
@@ -36,23 +37,35 @@ class AreaExplanation:
     year: int
     opgave: str
     opgave_name: str
-    score: float
+    score: float  # NaN when the area was not assessed on this opgave (see ``reason``)
     reference_score: float
-    rank: float
+    rank: int | None  # 1 = highest score; None without a score
     n_ranked: int
     tier: str | None
     contributions: pd.DataFrame  # indicator, theme, raw, used, normalised, reference, contribution
     # (``used`` is ``raw`` after imputation: it differs where the source had no value)
     strengths: list[str]
     weaknesses: list[str]
+    # Why there is no score ("te weinig gegevens ...", "minder dan 500 inwoners"); None when
+    # the area has a score.
+    reason: str | None = None
+    priority_rank: int | None = None  # 1 = the most urgent (lowest score); None without a score
+
+    @property
+    def assessed(self) -> bool:
+        return self.reason is None
 
     def summary(self) -> str:
+        if not self.assessed:
+            return (f"{self.name} ({self.area_code}), {self.opgave_name} {self.year}: "
+                    f"niet beoordeeld: {self.reason}")
         diff = self.score - self.reference_score
         side = "boven" if diff >= 0 else "onder"
         lines = [
             f"{self.name} ({self.area_code}), {self.opgave_name} {self.year}: score "
             f"{self.score:.1f}, {abs(diff):.1f} {side} de referentie ({self.reference_score:.1f}); "
-            f"rang {int(self.rank)} van {self.n_ranked}; klasse: {self.tier or '-'}",
+            f"prioriteit {self.priority_rank} van {self.n_ranked} (1 = meest urgent); "
+            f"klasse: {self.tier or '–'}",
         ]
         if self.weaknesses:
             lines.append("trekt omlaag: " + ", ".join(self.weaknesses))
@@ -96,6 +109,22 @@ class ScoreResult:
     assessment: pd.DataFrame | None = None
     # Peiljaar mode: the data year of every raw value (same shape as ``raw``), else None.
     source_years: pd.DataFrame | None = None
+
+    @property
+    def priority_ranks(self) -> pd.DataFrame:
+        """Ranks per year with 1 = the most urgent area: the lowest score, or the highest for
+        an opgave with ``priority_when: high`` (``ranks`` always has 1 = the highest score).
+        Same shape and tie rule as ``ranks``. An area that is not assessed (too few inhabitants,
+        a business area: :attr:`assessment`) has no priority rank."""
+        from wijkkompas.framework.rank import rank_scores
+
+        high = {op.code for op in self.framework.opgaven if op.priority_when == "high"}
+        scores = self.scores
+        if self.assessment is not None and "reason" in self.assessment:
+            assessed = self.assessment["reason"].reindex(scores.index).isna()
+            scores = scores.where(assessed, axis=0)
+        return scores.apply(
+            lambda s: rank_scores(s, by_year=True, ascending=s.name not in high))
 
     @property
     def years(self) -> list[int]:
@@ -150,7 +179,11 @@ class ScoreResult:
         return long[columns]
 
     def ranking(self, opgave: str, year: int | None = None) -> pd.DataFrame:
-        """One opgave in one year (default: the last), lowest (most urgent) score first."""
+        """One opgave in one year (default: the last), most urgent first (the lowest score,
+        or the highest for an opgave with ``priority_when: high``).
+
+        ``priority_rank`` is 1 for the most urgent area (the lowest score); ``rank`` is the score
+        rank (1 = the highest score)."""
         year = year or self.years[-1]
         if opgave not in self.scores.columns:
             from wijkkompas.errors import NotFound
@@ -161,6 +194,7 @@ class ScoreResult:
             "name": rows.index.map(self.areas["name"]),
             "score": rows[opgave],
             "rank": self.ranks.xs(year, level="year")[opgave],
+            "priority_rank": self.priority_ranks[opgave].xs(year, level="year"),
             "tier": self.tiers.xs(year, level="year")[opgave]
             if opgave in self.tiers.columns else None,
         })
@@ -169,7 +203,7 @@ class ScoreResult:
                 rows.index)
         if self.framework.approach is not None:
             frame["approach"] = self.approaches(year)["approach"].reindex(rows.index)
-        return frame.sort_values(["score", "name"], na_position="last")
+        return frame.sort_values(["priority_rank", "name"], na_position="last")
 
     def approaches(self, year: int | None = None) -> pd.DataFrame:
         """The approach (aanpak) of every area in ``year`` (default: the last), from the
@@ -239,7 +273,12 @@ class ScoreResult:
             raise NotFound(f"onbekende opgave {opgave!r}")
         key = (year, area_code)
         if key not in self.scores.index:
-            raise NotFound(f"geen score voor {area_code} in {year} (uitgesloten of onbekend)")
+            screened = self.screened["reason"].get(key) if len(self.screened) else None
+            if screened is None:
+                raise NotFound(f"geen score voor {area_code} in {year} (onbekend gebied)")
+            return self._unassessed(area_code, op.code, op.name, year, str(screened),
+                                    pd.DataFrame(columns=["theme", "raw", "used", "normalised",
+                                                          "reference", "contribution"]))
         c = self.contributions
         mine = c[(c["year"] == year) & (c["area_code"] == area_code) & (c["opgave"] == opgave)]
         mine = mine.set_index("indicator")
@@ -259,6 +298,14 @@ class ScoreResult:
         def label(code: str) -> str:
             return cat[code].label_nl if code in cat else code
 
+        if pd.isna(self.scores.loc[key, opgave]):
+            have, total = int(table["used"].notna().sum()), len(table)
+            reason = ("te weinig gegevens: " + (
+                f"{have} van de {total} indicatoren heeft een waarde" if have == 1 else
+                f"{have} van de {total} indicatoren hebben een waarde" if have else
+                "geen indicator heeft een waarde" if total == 1 else
+                f"geen van de {total} indicatoren heeft een waarde"))
+            return self._unassessed(area_code, op.code, op.name, year, reason, table)
         neg = table[table["contribution"] < 0]["contribution"].nsmallest(N_STRENGTHS)
         pos = table[table["contribution"] > 0]["contribution"].nlargest(N_STRENGTHS)
         year_scores = self.scores.xs(year, level="year")[opgave]
@@ -270,13 +317,25 @@ class ScoreResult:
             opgave_name=op.name,
             score=float(self.scores.loc[key, opgave]),
             reference_score=float(self.reference_scores[opgave]),
-            rank=float(self.ranks.loc[key, opgave]),
+            rank=int(self.ranks.loc[key, opgave]),
+            priority_rank=int(self.priority_ranks.loc[key, opgave]),
             n_ranked=int(year_scores.notna().sum()),
             tier=self.tiers.loc[key, opgave],
             contributions=table,
             strengths=[f"{label(i)} ({v:+.1f})" for i, v in pos.items()],
             weaknesses=[f"{label(i)} ({v:+.1f})" for i, v in neg.items()],
         )
+
+    def _unassessed(self, area_code: str, opgave: str, opgave_name: str, year: int,
+                    reason: str, table: pd.DataFrame) -> AreaExplanation:
+        """An explanation without a score: screened out, or too little data for the opgave."""
+        year_scores = self.scores.xs(year, level="year")[opgave]
+        return AreaExplanation(
+            area_code=area_code, name=str(self.areas["name"].get(area_code, area_code)),
+            year=year, opgave=opgave, opgave_name=opgave_name, score=float("nan"),
+            reference_score=float(self.reference_scores[opgave]), rank=None,
+            n_ranked=int(year_scores.notna().sum()), tier=None, contributions=table,
+            strengths=[], weaknesses=[], reason=reason)
 
     def koppelkansen(self, year: int | None = None) -> pd.DataFrame:
         """Per area: which opgaven are in a priority tier at the same time (every tier but the
@@ -294,10 +353,12 @@ class ScoreResult:
         out.insert(0, "name", out.index.map(self.areas["name"]))
         return out.sort_values(["count", "name"], ascending=[False, True])
 
-    def koppelkansen_summary(self, year: int | None = None) -> pd.DataFrame:
-        """How many areas share each combination of priority opgaven."""
+    def koppelkansen_summary(self, year: int | None = None, min_opgaven: int = 1
+                             ) -> pd.DataFrame:
+        """How many areas share each combination of priority opgaven (of at least
+        ``min_opgaven`` opgaven; 2 for the koppelkansen proper: opgaven that coincide)."""
         table = self.koppelkansen(year)
-        table = table[table["count"] > 0]
+        table = table[table["count"] >= max(min_opgaven, 1)]
         summary = table.groupby("opgaven").agg(gebieden=("name", "count"),
                                                namen=("name", lambda s: ", ".join(sorted(s))))
         return summary.sort_values("gebieden", ascending=False)
@@ -308,14 +369,12 @@ class ScoreResult:
         path = Path(path)
         frame = self.to_frame()
         with open(path, "w", encoding="utf-8", newline="") as fh:
-            for key, value in self.provenance().items():
-                fh.write(f"# {key}: {value}\n")
-            frame.to_csv(fh, index=False)
+            write_csv(fh, frame, self.provenance())
         return path
 
     def to_excel(self, path: str | Path) -> Path:
         path = Path(path)
-        with pd.ExcelWriter(path, engine="openpyxl") as xl:
+        with excel_writer(path) as xl:
             self.to_frame().to_excel(xl, sheet_name="scores", index=False)
             self.contributions.to_excel(xl, sheet_name="bijdragen", index=False)
             self.raw.reset_index().to_excel(xl, sheet_name="invoer", index=False)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -515,3 +516,25 @@ def load_framework(path: str | Path) -> Framework:
         raise FrameworkError(f"{path.name}: geen geldige YAML{where}: "
                              f"{getattr(exc, 'problem', exc)}") from None
     return parse_framework(data, path.name)
+
+
+@lru_cache(maxsize=64)
+def _framework_file(path: str, mtime_ns: int) -> Framework:
+    return load_framework(path)
+
+
+def load_preset(name: str) -> Framework:
+    """A preset framework, parsed once per file version (YAML parsing costs ~60 ms).
+
+    ``name`` is matched against the preset registry, never used as a path; an unknown name
+    gets one message that does not repeat it, so the answer is the same whatever was asked
+    (an existing file, a missing one, a device)."""
+    from wijkkompas.errors import NotFound
+    from wijkkompas.framework.presets import preset_names, preset_path
+    from wijkkompas.i18n import _
+
+    path = preset_path(name)
+    if path is None:
+        raise NotFound(_("Onbekend afwegingskader; kies uit {names}.").format(
+            names=", ".join(preset_names())))
+    return _framework_file(str(path), path.stat().st_mtime_ns)

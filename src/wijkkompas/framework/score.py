@@ -377,8 +377,14 @@ def load_raw(fw: Framework, data: ScoringData, plan: Plan, ctx: StepContext) -> 
         wide, source_years = select_peiljaar(loaded, plan.years, fw.peiljaar.window)
     scored_rows = wide.index.get_level_values("year").isin(plan.years)
     empty = wide.loc[scored_rows, plan.indicators].isna().all()
+    earlier = wide.loc[~scored_rows, plan.indicators].notna().any()
+    years = ", ".join(map(str, plan.years))
     for code in plan.indicators:
-        if empty[code]:
+        if empty[code] and earlier[code]:
+            # Imputation (previous_year) may still fill it: say so, not "no value at all".
+            ctx.warn(f"{code}: geen waarde in {years}; waarden uit eerdere jaren worden "
+                     "gebruikt waar de aanvulregel dat toestaat")
+        elif empty[code]:
             ctx.warn(f"{code}: geen enkele waarde in de gekozen gebieden en jaren")
     raw_all = _denominate(wide, fw, ctx)
     population = (wide.loc[scored_rows, plan.population_code]

@@ -80,6 +80,7 @@ import numpy as np
 import pandas as pd
 
 from wijkkompas.errors import FrameworkError
+from wijkkompas.exportsafe import write_csv
 from wijkkompas.framework._sa_kernels import (
     N_BINS,
     _Combo,
@@ -166,9 +167,7 @@ class SensitivityResult:
     def _write(self, frame: pd.DataFrame, path: str | Path) -> Path:
         path = Path(path)
         with open(path, "w", encoding="utf-8", newline="") as fh:
-            for key, value in self.provenance().items():
-                fh.write(f"# {key}: {value}\n")
-            frame.to_csv(fh, index=False)
+            write_csv(fh, frame, self.provenance())
         return path
 
     def to_csv(self, path: str | Path) -> Path:

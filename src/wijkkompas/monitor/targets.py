@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from wijkkompas.errors import ConfigError
+from wijkkompas.limits import LABEL, NAME, TEXT
 
 KINDS = {
     "absolute": "absolute waarde",
@@ -164,6 +165,10 @@ def validate_target(t: Target) -> None:
                           "(max. 64 tekens)")
     if not (t.name or "").strip():
         raise TargetError("name: een doel heeft een naam nodig")
+    for name, limit in (("name", NAME), ("note", TEXT), ("reference_label", LABEL)):
+        value = getattr(t, name, None)
+        if isinstance(value, str) and len(value) > limit:
+            raise TargetError(f"{name}: te lang ({len(value)} tekens; maximaal {limit})")
     if not t.areas:
         raise TargetError("areas: kies minstens één gebied")
     if len(set(t.areas)) != len(t.areas):

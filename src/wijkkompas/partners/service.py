@@ -38,6 +38,7 @@ from wijkkompas.agenda.model import format_euros
 from wijkkompas.agenda.store import FundingStreamRow, MeasureRow
 from wijkkompas.audit import conflict, record
 from wijkkompas.errors import ConfigError, NotFound
+from wijkkompas.limits import LABEL, NAME, TEXT, check_length
 from wijkkompas.partners.store import (
     PARTNER_TYPES,
     ROLES,
@@ -141,6 +142,8 @@ def _partner_row(conn: Connection, name: str, *, lock: bool = False) -> Any:
 def add_partner(ws, name: str, type: str, *, notes: str = "") -> int:  # noqa: ANN001, A002
     """Add a partner (admins and unscoped editors); returns its id."""
     ws.require("edit")
+    check_length(name, "partner", NAME)
+    check_length(notes, "notities", TEXT)
     name = name.strip()
     if not name:
         raise ConfigError("partner: geef een naam")
@@ -161,6 +164,7 @@ def edit_partner(ws, name: str, *, type: str | None = None, notes: str | None = 
     """Change a partner (admins and unscoped editors); a stale ``expected_version`` raises
     :class:`Conflict` listing what the saves since then changed. Returns the new version."""
     ws.require("edit")
+    check_length(notes, "notities", TEXT)
     with ws.engine.begin() as conn:
         row = _partner_row(conn, name, lock=True)
         if expected_version is not None and expected_version != row.lock_version:
@@ -238,6 +242,7 @@ def add_commitment(ws, partner: str, what: str, *, starts: date,  # noqa: ANN001
     code is accepted as given."""
     area = _canonical(ws, area) if area and area.strip() else None
     ws.require("edit", {"area": area} if area else None)
+    check_length(what, "toezegging", TEXT)
     if not what.strip():
         raise ConfigError("toezegging: geef een omschrijving")
     if ends is not None and ends < starts:
@@ -334,6 +339,8 @@ def set_team(ws, area: str, *, name: str | None = None, mandate: str | None = No
     to check against and it is accepted as given."""
     area = _canonical(ws, area)
     ws.require("edit", {"area": area})
+    check_length(name, "naam", NAME)
+    check_length(mandate, "mandaat", TEXT)
     if budget_cents is not None and budget_cents < 0:
         raise ConfigError("budget: niet negatief")
     with ws.engine.begin() as conn:
@@ -373,6 +380,8 @@ def add_member(ws, area: str, name: str, *, partner: str | None = None,  # noqa:
     """Add a member to the core team of ``area``. Needs ``edit`` on the area."""
     area = _canonical(ws, area)
     ws.require("edit", {"area": area})
+    check_length(name, "kernteamlid", NAME)
+    check_length(role, "rol", LABEL)
     if not name.strip():
         raise ConfigError("kernteamlid: geef een naam")
     with ws.engine.begin() as conn:
@@ -392,6 +401,7 @@ def log_decision(ws, area: str, summary: str, *, cents: int | None = None,  # no
     Needs ``edit`` on the area."""
     area = _canonical(ws, area)
     ws.require("edit", {"area": area})
+    check_length(summary, "besluit", TEXT)
     if cents is not None and cents < 0:
         raise ConfigError("besluit: bedrag niet negatief")
     if not summary.strip():

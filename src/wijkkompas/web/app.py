@@ -29,12 +29,6 @@ from wijkkompas.services.shared.context import ViewContext
 from wijkkompas.settings import Settings, as_database_url, load_settings
 from wijkkompas.web.config import WebConfig, load_web_config
 
-DOWNLOAD_TYPES = {
-    ".csv": "text/csv",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".geojson": "application/geo+json",
-    "export.json": "application/json",
-}
 OPEN_PATHS = frozenset({"/inloggen", "/uitloggen", "/favicon.ico"})
 
 
@@ -66,12 +60,25 @@ def language_url(path: str, query: str, lang: str) -> str:
     return f"{path}?{urlencode(items)}"
 
 
+def _may_view_audit(request: Request) -> bool:
+    from wijkkompas.permissions import can
+    from wijkkompas.web.auth import reading_account
+
+    try:
+        return can(reading_account(request), "view_audit")
+    except WijkkompasError:  # an invalid token: no menu item (the page itself says why)
+        return False
+
+
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(package_dir() / "templates"))
     env = templates.env
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["json_script"] = _json_script
+    from wijkkompas.web.markdown import render_markdown
+
+    env.filters["markdown"] = render_markdown
     env.globals["version"] = __version__
     env.globals["languages"] = i18n.LANGUAGES
     env.globals["current_language"] = i18n.current_language
@@ -79,6 +86,7 @@ def make_templates() -> Jinja2Templates:
     from wijkkompas.web.auth import csrf_token, current_user
 
     env.globals["csrf_token"] = csrf_token
+    env.globals["may_view_audit"] = _may_view_audit  # the Audittrail menu item
     env.globals["current_user"] = current_user
     return templates
 
@@ -117,6 +125,16 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     from wijkkompas.web import auth
 
     app.state.auth = auth.Auth(load_secret_for(settings))
+    # Innermost: partner names may hold a slash; route those paths on encoded segments.
+    from wijkkompas.web.paths import EncodedSegments
+    from wijkkompas.web.routes_partners import ENCODED_PREFIXES
+
+    app.add_middleware(EncodedSegments, prefixes=ENCODED_PREFIXES)
+
+    from wijkkompas.web.errors import CatchUnexpected
+
+    # Innermost: an unexpected error is a normal 500 (security headers, connection kept).
+    app.add_middleware(CatchUnexpected)
 
     @app.middleware("http")
     async def security(request: Request, call_next):  # noqa: ANN001, ANN202
@@ -124,12 +142,9 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         new_csrf = getattr(request.state, "new_csrf_cookie", None)
         if new_csrf:
             auth.set_cookie(response, request, auth.CSRF_COOKIE, new_csrf)
-        headers = response.headers
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "same-origin")
+        # CSP, nosniff, frame denial, referrer policy: web/headers.py, on every response
         if getattr(request.state, "user", None) is not None:
-            headers.setdefault("Cache-Control", "no-store")
+            response.headers.setdefault("Cache-Control", "no-store")
         return response
 
     # Whole responses for anonymous visitors; inside the language middleware, outside security.
@@ -192,20 +207,13 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     plain_openapi = app.openapi
 
     def openapi_with_downloads() -> dict:
-        # FastAPI documents every answer as JSON; the downloads say what they really are.
+        # FastAPI sees neither the bodies the write routes read themselves, nor the error
+        # shape, nor what the downloads really are: wijkkompas.web.openapi adds them.
+        from wijkkompas.web.openapi import complete
+
         if app.openapi_schema is None:
-            schema = plain_openapi()
-            for path, ops in schema.get("paths", {}).items():
-                media = next((t for ext, t in DOWNLOAD_TYPES.items() if path.endswith(ext)),
-                             None)
-                if media is None:
-                    continue
-                for op in ops.values():
-                    ok = op.get("responses", {}).get("200")
-                    if ok is not None:
-                        ok["content"] = {media: {"schema": {"type": "string",
-                                                            "format": "binary"}}}
-        return app.openapi_schema or schema
+            app.openapi_schema = complete(plain_openapi(), public=config.public)
+        return app.openapi_schema
 
     app.openapi = openapi_with_downloads  # type: ignore[method-assign]
 
@@ -214,9 +222,13 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     from wijkkompas.web import errors, routes_api, routes_auth, routes_html, routes_kader
 
     errors.install(app)
-    from wijkkompas.web.input_guard import RejectNul  # NUL in any input: 422, not a 500
+    from wijkkompas.web.input_guard import InputGuard  # body limits (413), NUL (422)
 
-    app.add_middleware(RejectNul)
+    app.add_middleware(InputGuard, max_body=config.max_body_bytes,
+                       max_upload=config.max_upload_bytes)
+    from wijkkompas.web import headers  # CSP and the other security headers: every answer
+
+    headers.install(app)
     app.include_router(routes_api.router)
     app.include_router(routes_kader.api_router)
     app.include_router(routes_auth.router)

@@ -11,8 +11,12 @@ Design (minimal local accounts; roles come with the governance issue):
   bound to the session (a random token inside the signed session); before login a signed
   double-submit cookie ``wk_csrf`` is used. Comparison with :func:`hmac.compare_digest`. Writes
   are POST only; an ``Origin`` header, when sent, must match the host.
-* **Rate limiting**: failed logins are counted in memory per client IP and per user name in a
-  sliding window; over the limit a login answers 429 without checking the password.
+* **Rate limiting**: failed logins are counted in memory in a sliding window per pair of
+  account and source address, and per source address. Five failures lock that *pair* (and
+  twenty lock that source) for a quarter of an hour: a login then answers 429 without checking
+  the password. A wrong password from elsewhere never locks the user out of the right one.
+  The source is the connecting address; ``X-Forwarded-For`` counts only when the connection
+  comes from a proxy named in ``WIJKKOMPAS_TRUSTED_PROXIES`` (see :func:`client_ip`).
 * **Secret**: ``WIJKKOMPAS_SECRET_KEY``, else a random key created once in the data directory
   (``secret_key``, mode 0600), so sessions survive a restart.
 """
@@ -26,6 +30,7 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -77,7 +82,8 @@ def load_secret(data_dir: Path, environ: dict[str, str] | None = None) -> str:
 
 
 class LoginLimiter:
-    """Failed logins per key (IP, user name) in a sliding window; thread-safe."""
+    """Failed logins per (source, account) pair and per source in a sliding window;
+    thread-safe. An account as such is never locked: only the pairs that failed."""
 
     def __init__(self, max_failures: int = 5, window: float = 900.0,
                  max_per_ip: int = 20) -> None:
@@ -95,24 +101,28 @@ class LoginLimiter:
             events.popleft()
         return len(events)
 
+    @staticmethod
+    def _pair(ip: str, name: str) -> str:
+        return f"pair:{ip}\x1f{name.lower()}"
+
     def blocked(self, ip: str, name: str) -> bool:
         now = time.monotonic()
         with self._lock:
             return (self._count(f"ip:{ip}", now) >= self.max_per_ip
-                    or self._count(f"user:{name.lower()}", now) >= self.max_failures)
+                    or self._count(self._pair(ip, name), now) >= self.max_failures)
 
     def failed(self, ip: str, name: str) -> None:
         now = time.monotonic()
         with self._lock:
-            for key in (f"ip:{ip}", f"user:{name.lower()}"):
+            for key in (f"ip:{ip}", self._pair(ip, name)):
                 self._events.setdefault(key, deque()).append(now)
             if len(self._events) > 10_000:  # bound memory: forget the oldest keys
                 for key in list(self._events)[:5_000]:
                     self._events.pop(key, None)
 
-    def succeeded(self, name: str) -> None:
+    def succeeded(self, ip: str, name: str) -> None:
         with self._lock:
-            self._events.pop(f"user:{name.lower()}", None)
+            self._events.pop(self._pair(ip, name), None)
 
 
 class Auth:
@@ -220,7 +230,44 @@ def check_csrf(request: Request, submitted: str | None) -> bool:
 
 
 def client_ip(request: Request) -> str:
-    return request.client.host if request.client else "?"
+    """The source address of a request: the connecting peer, unless that peer is a trusted
+    proxy (setting ``trusted_proxies``); then the nearest address in ``X-Forwarded-For``
+    that is not itself a trusted proxy. Without the setting the header is ignored, so a
+    client cannot pick its own source address."""
+    peer = request.client.host if request.client else "?"
+    config = getattr(request.app.state, "config", None)
+    proxies = getattr(config, "trusted_proxies", ()) or ()
+    if not proxies or not _is_proxy(peer, tuple(proxies)):
+        return peer
+    hops = [hop.strip() for header in request.headers.getlist("x-forwarded-for")
+            for hop in header.split(",") if hop.strip()]
+    for hop in reversed(hops):  # appended by each proxy: the right end is the nearest
+        if not _valid_ip(hop):
+            return peer  # a malformed chain names nobody; count it on the proxy
+        if not _is_proxy(hop, tuple(proxies)):
+            return hop
+    return hops[0] if hops else peer
+
+
+def _valid_ip(text: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=1024)
+def _is_proxy(address: str, proxies: tuple[str, ...]) -> bool:
+    import ipaddress
+
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(p, strict=False) for p in proxies)
 
 
 UserDep = Annotated[CurrentUser | None, Depends(current_user)]

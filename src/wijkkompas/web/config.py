@@ -21,6 +21,19 @@ WEB_SETTINGS: tuple[Setting, ...] = (
             "'ja': anyone may read the pages and the JSON API (public read-only pages; "
             "changes always need an account); 'nee': every page and API answer needs a "
             "login or an API token, except the login page and static files."),
+    Setting("max_body_bytes", "WIJKKOMPAS_MAX_BODY_BYTES", "1MB",
+            "Largest request body for forms and JSON (and any body that is not an upload); "
+            "bytes, or with kB/MB/GB. A larger one is refused with 413 before it is parsed."),
+    Setting("max_upload_bytes", "WIJKKOMPAS_MAX_UPLOAD_BYTES", "20MB",
+            "Largest upload (multipart/form-data, e.g. an agenda workbook); bytes, or with "
+            "kB/MB/GB. A larger one is refused with 413 while it streams in."),
+    Setting("max_import_rows", "WIJKKOMPAS_MAX_IMPORT_ROWS", "50000",
+            "Most rows read from one sheet of a workbook uploaded on the web; reading stops "
+            "there and the import is refused with 413."),
+    Setting("trusted_proxies", "WIJKKOMPAS_TRUSTED_PROXIES", "",
+            "Comma-separated addresses (or networks, e.g. 10.0.0.0/8) of reverse proxies "
+            "whose X-Forwarded-For header names the client. Empty: X-Forwarded-For is "
+            "ignored and the connecting address is the client (login limits per source)."),
 )
 
 
@@ -31,6 +44,10 @@ class WebConfig:
     cache_size: int = 64
     page_cache_size: int = 256
     public: bool = True
+    max_body_bytes: int = 1024 * 1024
+    max_upload_bytes: int = 20 * 1024 * 1024
+    max_import_rows: int = 50_000
+    trusted_proxies: tuple[str, ...] = ()
 
 
 def load_web_config(environ: dict[str, str] | None = None, **overrides: object) -> WebConfig:
@@ -41,7 +58,67 @@ def load_web_config(environ: dict[str, str] | None = None, **overrides: object) 
     return WebConfig(host=str(values["host"]), port=int(str(values["port"])),
                      cache_size=int(str(values["cache_size"])),
                      page_cache_size=int(str(values["page_cache_size"])),
-                     public=_yes(values["public"]))
+                     public=_yes(values["public"]),
+                     max_body_bytes=parse_size(values["max_body_bytes"], "max_body_bytes"),
+                     max_upload_bytes=parse_size(values["max_upload_bytes"],
+                                                 "max_upload_bytes"),
+                     max_import_rows=_positive(values["max_import_rows"], "max_import_rows"),
+                     trusted_proxies=_proxies(values["trusted_proxies"]))
+
+
+UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024 ** 2, "mb": 1024 ** 2,
+         "g": 1024 ** 3, "gb": 1024 ** 3}
+
+
+def parse_size(value: object, name: str = "size") -> int:
+    """``"20MB"``, ``"512 kB"``, ``"1048576"`` -> bytes (binary units)."""
+    import re
+
+    if isinstance(value, int) and not isinstance(value, bool):
+        number, unit = float(value), ""
+    else:
+        found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", str(value))
+        if not found or found.group(2).lower() not in UNITS:
+            from wijkkompas.errors import ConfigError
+
+            raise ConfigError(f"{name}={value!r}: geef een aantal bytes, bijv. 1048576 of 20MB")
+        number, unit = float(found.group(1)), found.group(2).lower()
+    size = int(number * UNITS[unit])
+    if size <= 0:
+        from wijkkompas.errors import ConfigError
+
+        raise ConfigError(f"{name}={value!r}: moet groter dan 0 zijn")
+    return size
+
+
+def _positive(value: object, name: str) -> int:
+    text = str(value).strip()
+    if not text.isdigit() or int(text) <= 0:
+        from wijkkompas.errors import ConfigError
+
+        raise ConfigError(f"{name}={value!r}: geef een positief geheel getal")
+    return int(text)
+
+
+def _proxies(value: object) -> tuple[str, ...]:
+    """Proxy addresses or networks; each is checked now, so a typo fails at start-up."""
+    import ipaddress
+
+    if isinstance(value, list | tuple):
+        items = [str(v).strip() for v in value]
+    else:
+        items = [v.strip() for v in str(value or "").split(",")]
+    out = []
+    for item in filter(None, items):
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            from wijkkompas.errors import ConfigError
+
+            raise ConfigError(f"trusted_proxies: {item!r} is geen IP-adres of netwerk"
+                              ) from None
+        out.append(item)
+    return tuple(out)
 
 
 def _yes(value: object) -> bool:

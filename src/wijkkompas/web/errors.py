@@ -27,6 +27,7 @@ from wijkkompas.errors import (
     FrameworkError,
     NetworkError,
     NotFound,
+    TooLarge,
     Unauthenticated,
     WijkkompasError,
 )
@@ -43,9 +44,11 @@ STATUS: dict[type[WijkkompasError], int] = {
     FrameworkError: 422,
     ConfigError: 422,
     NetworkError: 502,
+    TooLarge: 413,
 }
 HTTP_TYPES = {404: "NotFound", 405: "MethodNotAllowed", 401: "Unauthorized",
-              403: "Forbidden", 409: "Conflict", 422: "ValidationError"}
+              403: "Forbidden", 409: "Conflict", 413: "PayloadTooLarge",
+              422: "ValidationError"}
 
 
 def error_body(kind: str, message: str, details: dict[str, Any] | None = None) -> dict:
@@ -115,6 +118,42 @@ def _unexpected(request: Request, exc: Exception) -> Response:
                    _("Er ging iets onverwachts mis. De fout is gelogd."))
 
 
+class CatchUnexpected:
+    """ASGI middleware: an unexpected exception becomes the normal 500 answer, here.
+
+    Starlette hands ``Exception`` handlers to its outermost ``ServerErrorMiddleware``, which
+    sends the handler's response and then *re-raises*; uvicorn sees the exception after a
+    complete response and closes the connection, so a client's kept-alive connection was
+    dropped after every 500. This middleware answers and swallows the exception instead. It is
+    installed innermost (so the security headers are added to a 500 like to any answer) and
+    outermost (for a failure in a middleware). An exception after the response has started
+    cannot be answered any more and is re-raised: that connection is broken anyway.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: dict) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception as exc:
+            if started:
+                raise
+            response = _unexpected(Request(scope, receive), exc)
+            await response(scope, receive, send)
+
+
 def _database_data_error(request: Request, exc: Exception) -> Response:
     # The database refused a value (PostgreSQL: longer than its column, out of range): bad
     # input, not a server fault. SQLite stores such values, so the services need not check.
@@ -130,4 +169,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(WijkkompasError, _library_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    # Last resort only: CatchUnexpected answers first (see there why).
     app.add_exception_handler(Exception, _unexpected)
+    app.add_middleware(CatchUnexpected)

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from wijkkompas.errors import ConfigError, DataError
 from wijkkompas.i18n import _
@@ -219,6 +220,14 @@ async def _upload(request: Request) -> tuple[str, bytes]:
     return upload.filename or "agenda.xlsx", await upload.read()
 
 
+async def _import(request: Request, ctx: CtxDep, ws, filename: str, data: bytes,  # noqa: ANN001
+                  fields: dict) -> Any:
+    """The import in a worker thread (reading a workbook must not stall the event loop),
+    with the configured row limit."""
+    return await run_in_threadpool(views_agenda_edit.import_workbook, ctx, ws, filename, data,
+                                   fields, max_rows=request.app.state.config.max_import_rows)
+
+
 @router.post("/agenda/import")
 async def import_agenda(request: Request, ctx: CtxDep) -> Response:
     """Import an agenda workbook; on error the agenda page lists every located problem and
@@ -226,7 +235,7 @@ async def import_agenda(request: Request, ctx: CtxDep) -> Response:
     ws, fields = await auth.writer(request)
     filename, data = await _upload(request)
     try:
-        saved = views_agenda_edit.import_workbook(ctx, ws, filename, data, fields)
+        saved = await _import(request, ctx, ws, filename, data, fields)
     except DataError as exc:
         shown = views_agenda_edit.parse_int(fields, "agenda", required=False)
         view = views_agenda.agenda_table(ctx, agenda_id=shown)
@@ -246,7 +255,7 @@ async def import_agenda_api(request: Request, ctx: CtxDep) -> Response:
     ws, fields = await auth.writer(request)
     filename, data = await _upload(request)
     try:
-        saved = views_agenda_edit.import_workbook(ctx, ws, filename, data, fields)
+        saved = await _import(request, ctx, ws, filename, data, fields)
     except DataError as exc:
         problems = [views.to_dict(p) for p in views_agenda_edit.import_problems(exc)]
         return respond(request, 422, type(exc).__name__, str(exc), {"problems": problems})

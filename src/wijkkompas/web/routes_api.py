@@ -120,6 +120,11 @@ def data(ctx: CtxDep) -> JSONResponse:
     return _json(views_data.data_overview(ctx))
 
 
+@router.get("/data/herkomst", summary="Herkomstbeschrijving van de demodata (Markdown)")
+def herkomst() -> JSONResponse:
+    return _json(views_data.provenance_page())
+
+
 @router.get("/kader/{preset}", summary="Afwegingskader in leesbare vorm")
 def kader(ctx: CtxDep, preset: str) -> JSONResponse:
     return _json(views_data.framework_view(ctx, preset))

@@ -54,7 +54,7 @@ def login(request: Request, name: Annotated[str, Form()] = "",
         state.auth.limiter.failed(ip, name)
         return _login_page(request, next_url=next_url, name=name, status=401,
                            error=_("Gebruikersnaam of wachtwoord klopt niet."))
-    state.auth.limiter.succeeded(name)
+    state.auth.limiter.succeeded(ip, name)
     response = RedirectResponse(next_url, status_code=303)
     auth.set_cookie(response, request, auth.SESSION_COOKIE,
                     state.auth.session_cookie(account.id, account.name))

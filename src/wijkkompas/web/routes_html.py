@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import PlainTextResponse, Response
+from fastapi.responses import Response
 
 from wijkkompas.services.areas import profile as views_area
 from wijkkompas.services.data import pages as views_data
@@ -60,5 +60,6 @@ def data(request: Request, ctx: CtxDep) -> Response:
 
 
 @router.get("/data/herkomst")
-def herkomst() -> PlainTextResponse:
-    return PlainTextResponse(views_data.provenance_text(), media_type="text/markdown; charset=utf-8")
+def herkomst(request: Request) -> Response:
+    return render(request, "herkomst.html", views_data.provenance_page(),
+                  api="/api/v1/data/herkomst")

@@ -7,7 +7,7 @@ post redirects (303) to the page of what was saved, the JSON twin returns it."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -36,7 +36,7 @@ Indicator = Annotated[str | None, Query(description="Indicatorcode, bijv. lbm_to
 KaderQ = Annotated[str | None, Query(description="Afwegingskader voor een opgavescore.")]
 OpgaveQ = Annotated[str | None, Query(description="Opgave-code (met kader) in plaats van een "
                                       "indicator.")]
-NiveauQ = Annotated[str, Query(description="wijk of buurt.")]
+NiveauQ = Annotated[Literal["wijk", "buurt"], Query(description="wijk of buurt.")]
 Basis = Annotated[str | None, Query(description="Basisindicatoren voor de keuze van "
                                     "vergelijkingsgebieden, komma-gescheiden.")]
 K = Annotated[int, Query(ge=1, le=10, description="Vergelijkingsgebieden per pilotgebied.")]

@@ -15,27 +15,44 @@ from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from wijkkompas.permissions import can
 from wijkkompas.services.accounts import audit_trail as views_audit
 from wijkkompas.services.framework import overview as views
 from wijkkompas.services.partners import pages as vp
+from wijkkompas.services.partners import teams as vt
 from wijkkompas.services.shared.context import link
 from wijkkompas.web import auth
 from wijkkompas.web.deps import CtxDep
+from wijkkompas.web.paths import decode_segment
 from wijkkompas.web.routes_html import render
 
-router = APIRouter(include_in_schema=False)
+pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1", tags=["partners"])
+router = APIRouter()  # the pages, then the JSON twins (in the OpenAPI schema)
+# A partner name may hold a slash: these paths are routed on their encoded segments
+# (see wijkkompas.web.paths), and each name is read through ``Naam``.
+ENCODED_PREFIXES = ("/partners/", "/api/v1/partners/")
+
+
+def _partner_name(naam: Annotated[str, Path(description=(
+        "Naam van de partner, als één URL-segment gecodeerd (een / als %2F)."))]) -> str:
+    return decode_segment(naam)
+
+
+Naam = Annotated[str, Depends(_partner_name)]
 
 SoortQ = Annotated[str | None, Query(description="Soort partner, bijv. woningcorporatie.")]
 GebiedQ = Annotated[str | None, Query(description="Alleen partners aan tafel in dit gebied.")]
-MaxTafels = Annotated[int | None, Query(ge=1, description="Drempel: tafels per partner.")]
-MaxPartners = Annotated[int | None, Query(ge=1, description="Drempel: partners per tafel.")]
-Horizon = Annotated[int | None, Query(ge=1, description="Aflopende toezeggingen binnen zoveel "
-                                      "dagen.")]
+# Bounded: a threshold beyond these means "never warn", and a larger horizon overflows a date.
+MaxTafels = Annotated[int | None, Query(ge=1, le=10_000, description="Drempel: tafels per "
+                                        "partner.")]
+MaxPartners = Annotated[int | None, Query(ge=1, le=10_000, description="Drempel: partners per "
+                                          "tafel.")]
+Horizon = Annotated[int | None, Query(ge=1, le=36_500, description="Aflopende toezeggingen "
+                                      "binnen zoveel dagen (hooguit 100 jaar).")]
 Prioriteit = Annotated[list[str] | None, Query(description="Prioriteitsgebied voor de "
                                                "trekker-controle (herhaalbaar); standaard de "
                                                "gebieden met een kernteam.")]
@@ -43,7 +60,8 @@ AuditSoort = Annotated[str | None, Query(description="Soort entiteit, bijv. part
 Entiteit = Annotated[str | None, Query(description="Id van de entiteit, bijv. de partnernaam.")]
 Actor = Annotated[str | None, Query(description="Wie de wijziging deed.")]
 Sinds = Annotated[str | None, Query(description="Vanaf deze datum (2026-01-31).")]
-Pagina = Annotated[int, Query(ge=1, description="Pagina (100 regels, nieuwste eerst).")]
+Pagina = Annotated[int, Query(ge=1, le=1_000_000, description="Pagina (25 regels, nieuwste "
+                              "eerst).")]
 CSV = "text/csv; charset=utf-8"
 
 
@@ -83,7 +101,7 @@ def _saved(url: str) -> RedirectResponse:
 # --- partners: pages --------------------------------------------------------------------------
 
 
-@router.get("/partners")
+@pages.get("/partners")
 def partners_page(request: Request, ctx: CtxDep, soort: SoortQ = None, gebied: GebiedQ = None,
                   max_tafels: MaxTafels = None, max_partners: MaxPartners = None,
                   horizon: Horizon = None, prioriteit: Prioriteit = None) -> Response:
@@ -94,8 +112,8 @@ def partners_page(request: Request, ctx: CtxDep, soort: SoortQ = None, gebied: G
                   saved=request.query_params.get("opgeslagen"))
 
 
-@router.get("/partners/{naam}")
-def partner_page(request: Request, ctx: CtxDep, naam: str, max_tafels: MaxTafels = None,
+@pages.get("/partners/{naam}")
+def partner_page(request: Request, ctx: CtxDep, naam: Naam, max_tafels: MaxTafels = None,
                  max_partners: MaxPartners = None, horizon: Horizon = None) -> Response:
     view = vp.partner_detail(ctx, naam, max_tafels=max_tafels, max_partners=max_partners,
                              horizon=horizon)
@@ -104,7 +122,12 @@ def partner_page(request: Request, ctx: CtxDep, naam: str, max_tafels: MaxTafels
                   saved=request.query_params.get("opgeslagen"))
 
 
-@router.get("/kernteams/{gebied}")
+@pages.get("/kernteams")
+def teams_page(request: Request, ctx: CtxDep) -> Response:
+    return render(request, "kernteams.html", vt.core_teams(ctx), api="/api/v1/kernteams")
+
+
+@pages.get("/kernteams/{gebied}")
 def team_page(request: Request, ctx: CtxDep, gebied: str) -> Response:
     view = vp.core_team(ctx, gebied)
     return render(request, "kernteam.html", view,
@@ -115,55 +138,55 @@ def team_page(request: Request, ctx: CtxDep, gebied: str) -> Response:
 # --- partners: forms --------------------------------------------------------------------------
 
 
-@router.post("/partners")
+@pages.post("/partners")
 async def partner_add(request: Request) -> Response:
     ws, fields = await auth.writer(request)
     return _saved(_partner_page(vp.submit_partner(ws, fields)))
 
 
-@router.post("/partners/{naam}")
-async def partner_edit(request: Request, naam: str) -> Response:
+@pages.post("/partners/{naam}")
+async def partner_edit(request: Request, naam: Naam) -> Response:
     ws, fields = await auth.writer(request)
     vp.submit_partner_edit(ws, naam, fields)
     return _saved(_partner_page(naam))
 
 
-@router.post("/partners/{naam}/tafels")
-async def partner_seat(request: Request, naam: str) -> Response:
+@pages.post("/partners/{naam}/tafels")
+async def partner_seat(request: Request, naam: Naam) -> Response:
     ws, fields = await auth.writer(request)
     vp.submit_seat(ws, naam, fields)
     return _saved(_partner_page(naam))
 
 
-@router.post("/partners/{naam}/tafels/intrekken")
-async def partner_withdraw(request: Request, naam: str) -> Response:
+@pages.post("/partners/{naam}/tafels/intrekken")
+async def partner_withdraw(request: Request, naam: Naam) -> Response:
     ws, fields = await auth.writer(request)
     vp.submit_withdraw(ws, naam, fields)
     return _saved(_partner_page(naam))
 
 
-@router.post("/partners/{naam}/toezeggingen")
-async def partner_commitment(request: Request, naam: str) -> Response:
+@pages.post("/partners/{naam}/toezeggingen")
+async def partner_commitment(request: Request, naam: Naam) -> Response:
     ws, fields = await auth.writer(request)
     vp.submit_commitment(ws, naam, fields)
     return _saved(_partner_page(naam))
 
 
-@router.post("/kernteams/{gebied}")
+@pages.post("/kernteams/{gebied}")
 async def team_set(request: Request, gebied: str) -> Response:
     ws, fields = await auth.writer(request)
     vp.submit_team(ws, gebied, fields)
     return _saved(_team_page(gebied))
 
 
-@router.post("/kernteams/{gebied}/leden")
+@pages.post("/kernteams/{gebied}/leden")
 async def team_member(request: Request, gebied: str) -> Response:
     ws, fields = await auth.writer(request)
     vp.submit_member(ws, gebied, fields)
     return _saved(_team_page(gebied))
 
 
-@router.post("/kernteams/{gebied}/besluiten")
+@pages.post("/kernteams/{gebied}/besluiten")
 async def team_decision(request: Request, gebied: str) -> Response:
     ws, fields = await auth.writer(request)
     vp.submit_decision(ws, gebied, fields)
@@ -173,7 +196,7 @@ async def team_decision(request: Request, gebied: str) -> Response:
 # --- audit trail ------------------------------------------------------------------------------
 
 
-@router.get("/audit")
+@pages.get("/audit")
 def audit_page(request: Request, ctx: CtxDep, soort: AuditSoort = None,
                entiteit: Entiteit = None, actor: Actor = None, sinds: Sinds = None,
                pagina: Pagina = 1) -> Response:
@@ -192,14 +215,14 @@ def _export(request: Request, ctx: CtxDep, suffix: str, **filters: str | None) -
         "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
 
 
-@router.get("/audit/export.csv")
+@pages.get("/audit/export.csv")
 def audit_csv(request: Request, ctx: CtxDep, soort: AuditSoort = None,
               entiteit: Entiteit = None, actor: Actor = None, sinds: Sinds = None) -> Response:
     return _export(request, ctx, ".csv", soort=soort, entiteit=entiteit, actor=actor,
                    sinds=sinds)
 
 
-@router.get("/audit/export.json")
+@pages.get("/audit/export.json")
 def audit_json(request: Request, ctx: CtxDep, soort: AuditSoort = None,
                entiteit: Entiteit = None, actor: Actor = None, sinds: Sinds = None) -> Response:
     return _export(request, ctx, ".json", soort=soort, entiteit=entiteit, actor=actor,
@@ -221,10 +244,15 @@ def partners_api(ctx: CtxDep, soort: SoortQ = None, gebied: GebiedQ = None,
 
 @api.get("/partners/{naam}", summary="Eén partner: tafels (gebied × opgave × rol) en "
          "toezeggingen")
-def partner_api(ctx: CtxDep, naam: str, max_tafels: MaxTafels = None,
+def partner_api(ctx: CtxDep, naam: Naam, max_tafels: MaxTafels = None,
                 max_partners: MaxPartners = None, horizon: Horizon = None) -> JSONResponse:
     return JSONResponse(views.to_dict(vp.partner_detail(
         ctx, naam, max_tafels=max_tafels, max_partners=max_partners, horizon=horizon)))
+
+
+@api.get("/kernteams", summary="Alle kernteams: gebied, naam, geldstroom, budget en leden")
+def teams_api(ctx: CtxDep) -> JSONResponse:
+    return JSONResponse(views.to_dict(vt.core_teams(ctx)))
 
 
 @api.get("/kernteams/{gebied}", summary="Kernteam van een gebied: mandaat, budget, leden, "
@@ -233,7 +261,7 @@ def team_api(ctx: CtxDep, gebied: str) -> JSONResponse:
     return JSONResponse(views.to_dict(vp.core_team(ctx, gebied)))
 
 
-@api.get("/audit", summary="Audittrail (nieuwste eerst, 100 per pagina); vraagt de rechten "
+@api.get("/audit", summary="Audittrail (nieuwste eerst, 25 per pagina); vraagt de rechten "
          "view_audit (sessie of Bearer-token)")
 def audit_api(request: Request, ctx: CtxDep, soort: AuditSoort = None,
               entiteit: Entiteit = None, actor: Actor = None, sinds: Sinds = None,
@@ -255,14 +283,14 @@ async def partner_add_api(request: Request, ctx: CtxDep) -> JSONResponse:
 
 
 @api.post("/partners/{naam}", summary="Partner wijzigen: soort, notities en de geladen versie")
-async def partner_edit_api(request: Request, ctx: CtxDep, naam: str) -> JSONResponse:
+async def partner_edit_api(request: Request, ctx: CtxDep, naam: Naam) -> JSONResponse:
     ws, fields = await auth.writer(request)
     vp.submit_partner_edit(ws, naam, fields)
     return JSONResponse(views.to_dict(vp.partner_detail(ctx, naam)))
 
 
 @api.post("/partners/{naam}/tafels", summary="Plaats aan tafel geven (gebied, opgave, rol)")
-async def partner_seat_api(request: Request, ctx: CtxDep, naam: str) -> JSONResponse:
+async def partner_seat_api(request: Request, ctx: CtxDep, naam: Naam) -> JSONResponse:
     ws, fields = await auth.writer(request)
     vp.submit_seat(ws, naam, fields)
     return JSONResponse(views.to_dict(vp.partner_detail(ctx, naam)))
@@ -270,7 +298,7 @@ async def partner_seat_api(request: Request, ctx: CtxDep, naam: str) -> JSONResp
 
 @api.post("/partners/{naam}/tafels/intrekken", summary="Plaats aan tafel intrekken (gebied, "
           "opgave)")
-async def partner_withdraw_api(request: Request, ctx: CtxDep, naam: str) -> JSONResponse:
+async def partner_withdraw_api(request: Request, ctx: CtxDep, naam: Naam) -> JSONResponse:
     ws, fields = await auth.writer(request)
     vp.submit_withdraw(ws, naam, fields)
     return JSONResponse(views.to_dict(vp.partner_detail(ctx, naam)))
@@ -278,7 +306,7 @@ async def partner_withdraw_api(request: Request, ctx: CtxDep, naam: str) -> JSON
 
 @api.post("/partners/{naam}/toezeggingen", summary="Toezegging vastleggen (wat, van, tot, "
           "gebied, opgave, maatregel, geldstroom, bedrag in euro)", status_code=201)
-async def partner_commitment_api(request: Request, ctx: CtxDep, naam: str) -> JSONResponse:
+async def partner_commitment_api(request: Request, ctx: CtxDep, naam: Naam) -> JSONResponse:
     ws, fields = await auth.writer(request)
     vp.submit_commitment(ws, naam, fields)
     return JSONResponse(views.to_dict(vp.partner_detail(ctx, naam)),
@@ -311,4 +339,5 @@ async def team_decision_api(request: Request, ctx: CtxDep, gebied: str) -> JSONR
                         status_code=201)
 
 
+router.include_router(pages)
 router.include_router(api)

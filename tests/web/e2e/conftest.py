@@ -93,9 +93,28 @@ def page(browser, server_url: str) -> Iterator[object]:  # noqa: ANN001
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # Content-Security-Policy: every blocked script, style, image or connection is reported
+    # on the console (and as a securitypolicyviolation event); none may happen.
+    violations: list[str] = []
+    page.on("console", lambda msg: violations.append(msg.text)
+            if "Content Security Policy" in msg.text else None)
+    page.add_init_script(CSP_LISTENER)
     yield page
+    with contextlib.suppress(Exception):  # the page may be gone (closed, navigated away)
+        violations += page.evaluate("window.__cspViolations || []")
     context.close()
     assert not errors, f"JavaScript errors: {errors}"
+    assert not violations, f"CSP violations: {violations}"
+
+
+#: Records securitypolicyviolation events (an init script is not subject to the page's CSP).
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  window.__cspViolations.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' '
+                              + (e.sourceFile || '') + ':' + (e.lineNumber || ''));
+});
+"""
 
 
 def screenshot(page, name: str) -> None:  # noqa: ANN001

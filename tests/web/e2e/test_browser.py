@@ -46,6 +46,49 @@ def test_page_has_no_serious_accessibility_violations(page, name: str, path: str
                                   f"({[n['target'] for n in v['nodes']][:5]})" for v in serious)
 
 
+@pytest.mark.parametrize("path", ["/", "/gebied/WK059901",
+                                  "/monitor/spreiding?gemeente=GM0599&indicator=bev_dich",
+                                  "/kader/rotterdam", "/agenda/optimalisatie"])
+def test_maps_and_charts_render_under_the_csp(page, path: str) -> None:  # noqa: ANN001
+    """The strict Content-Security-Policy is sent, and plotly maps/charts and htmx still
+    work under it (the page fixture fails on any CSP violation)."""
+    response = page.goto(path)
+    assert response is not None
+    csp = response.headers.get("content-security-policy", "")
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    page.wait_for_load_state("networkidle")
+    plots = page.locator(".js-plotly-plot")
+    if plots.count():  # every plotly figure on the page has drawn its SVG
+        page.wait_for_selector(".js-plotly-plot .main-svg")
+        assert page.locator(".js-plotly-plot .main-svg").count() >= plots.count()
+    assert page.evaluate("typeof Plotly") == "object"
+
+
+def test_an_inline_script_would_be_blocked(browser, server_url: str) -> None:  # noqa: ANN001
+    """The policy really bites: a script injected into the page does not run, and the
+    browser reports the violation (what the page fixture watches for)."""
+    from tests.web.e2e.conftest import CSP_LISTENER
+
+    context = browser.new_context(base_url=server_url)
+    try:
+        page = context.new_page()
+        console: list[str] = []
+        page.on("console", lambda msg: console.append(msg.text))
+        page.add_init_script(CSP_LISTENER)
+        page.goto("/")
+        page.wait_for_load_state("networkidle")
+        page.evaluate("""() => { const s = document.createElement('script');
+                              s.textContent = 'window.__ran = true;';
+                              document.body.appendChild(s); }""")
+        page.wait_for_timeout(200)
+        assert page.evaluate("window.__ran === true") is False
+        blocked = page.evaluate("window.__cspViolations")
+        assert any("script-src" in v for v in blocked), blocked
+        assert any("Content Security Policy" in m for m in console), console
+    finally:
+        context.close()
+
+
 def test_map_click_opens_profile(page) -> None:  # noqa: ANN001
     page.goto("/")
     page.wait_for_selector("#kaart .main-svg")

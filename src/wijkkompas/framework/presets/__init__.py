@@ -17,3 +17,4 @@ def preset_path(name: str) -> Path | None:
     if name not in preset_names():
         return None
     return Path(str(resources.files("wijkkompas.framework.presets").joinpath(f"{name}.yaml")))
+

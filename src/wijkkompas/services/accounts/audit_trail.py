@@ -25,7 +25,7 @@ from wijkkompas.i18n import _
 from wijkkompas.permissions import can
 from wijkkompas.services.shared.context import ViewContext, link
 
-PAGE_SIZE = 100
+PAGE_SIZE = 25  # a page an advisor can read; the downloads hold every row
 
 
 def require_reader(account: Any) -> None:

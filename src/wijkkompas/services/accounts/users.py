@@ -26,6 +26,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from wijkkompas.errors import ConfigError, NotFound, Unauthenticated
+from wijkkompas.limits import PASSWORD
 from wijkkompas.store.accounts import User
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,99}$")
@@ -69,6 +70,8 @@ def check_name(name: str) -> str:
 def check_password(password: str) -> str:
     if len(password) < MIN_PASSWORD:
         raise ConfigError(f"wachtwoord: minstens {MIN_PASSWORD} tekens")
+    if len(password) > PASSWORD:
+        raise ConfigError(f"wachtwoord: te lang ({len(password)} tekens; maximaal {PASSWORD})")
     return password
 
 
@@ -117,6 +120,8 @@ def authenticate(ws, name: str, password: str) -> Account | None:  # noqa: ANN00
     """The account when ``name`` and ``password`` match an active user, else ``None``."""
     from argon2.exceptions import InvalidHashError, VerificationError
 
+    if len(password) > PASSWORD:  # no account has one this long: refused without hashing
+        return None
     hasher = _hasher()
     with ws.engine.connect() as conn:
         row = conn.execute(select(User.id, User.name, User.active, User.password_hash,

@@ -251,10 +251,14 @@ def import_problems(exc: DataError) -> list[ImportProblem]:
 
 
 def import_workbook(ctx: ViewContext, ws, filename: str, data: bytes,  # noqa: ANN001
-                    fields: dict[str, Any]) -> Saved:
+                    fields: dict[str, Any], *, max_rows: int | None = None) -> Saved:
     """Import an uploaded agenda workbook (all or nothing). With ``vervang`` an existing
     version with the same name and year is replaced; when that is the version on the page,
-    its ``versie`` guards against overwriting someone else's change."""
+    its ``versie`` guards against overwriting someone else's change. ``max_rows``: most rows
+    read per sheet (beyond: :class:`~wijkkompas.errors.TooLarge`, 413 on the web).
+
+    Blocking (reads the workbook, writes the database): the web calls it in a worker
+    thread."""
     seen = parse_int(fields, "versie", required=False)
     shown = parse_int(fields, "agenda", required=False)
     expected = None
@@ -263,7 +267,7 @@ def import_workbook(ctx: ViewContext, ws, filename: str, data: bytes,  # noqa: A
         expected = (current.name, current.year, seen)
     new_id, agenda = service.import_agenda_bytes(ws, filename, data,
                                                  replace=is_on(fields, "vervang"),
-                                                 seen=expected)
+                                                 seen=expected, max_rows=max_rows)
     return _saved(ctx, new_id, _("Agenda {name!r} versie {year} ingelezen: {m} maatregelen, "
                                  "{s} geldstromen, {a} toewijzingen.").format(
         name=agenda.name, year=agenda.year, m=len(agenda.measures), s=len(agenda.streams),

@@ -18,7 +18,6 @@ from wijkkompas.services.agenda.pages import area_names, framework_key, load, mo
 from wijkkompas.services.framework.overview import Chart, Option
 from wijkkompas.services.shared.context import ViewContext, link
 
-STREAM_COLOUR = "#01689b"
 OPGAVE_COLOUR = "#8fcae7"
 AREA_COLOUR = "#a90061"
 
@@ -117,6 +116,16 @@ def flows(agenda: Agenda) -> dict[tuple[str, str, str], int]:
     return out
 
 
+# Okabe & Ito (2008), a palette that stays distinguishable with the common colour-vision
+# deficiencies; the yellow is left out (too light on white).
+STREAM_PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
+
+
+def _translucent(colour: str, alpha: float = 0.45) -> str:
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
 def sankey_figure(rows: list[FlowRow], title: str) -> dict:
     """A plotly Sankey: streams → opgaven → areas (values in whole euros)."""
     labels: list[str] = []
@@ -130,22 +139,30 @@ def sankey_figure(rows: list[FlowRow], title: str) -> dict:
             colours.append(colour)
         return index[(kind, code)]
 
-    links: dict[tuple[int, int], int] = {}
+    # Every link keeps its funding stream's colour all the way to the area (Okabe-Ito:
+    # distinguishable with colour-blindness); the stream's node has the same colour.
+    palette = {code: STREAM_PALETTE[i % len(STREAM_PALETTE)]
+               for i, code in enumerate(dict.fromkeys(r.stream for r in rows))}
+    links: dict[tuple[int, int, str], int] = {}
     for r in rows:
-        s = node("s", r.stream, r.stream_name, STREAM_COLOUR)
+        s = node("s", r.stream, r.stream_name, palette[r.stream])
         o = node("o", r.opgave, r.opgave_name, OPGAVE_COLOUR)
         a = node("a", r.area, r.area_name, AREA_COLOUR)
-        links[(s, o)] = links.get((s, o), 0) + r.cents
-        links[(o, a)] = links.get((o, a), 0) + r.cents
-    sources, targets, values = [], [], []
-    for (s, t), c in links.items():
+        links[(s, o, r.stream)] = links.get((s, o, r.stream), 0) + r.cents
+        links[(o, a, r.stream)] = links.get((o, a, r.stream), 0) + r.cents
+    sources, targets, values, link_colours, link_labels = [], [], [], [], []
+    names = {r.stream: r.stream_name for r in rows}
+    for (s, t, stream), c in links.items():
         sources.append(s)
         targets.append(t)
         values.append(round(c / 100))
+        link_colours.append(_translucent(palette[stream]))
+        link_labels.append(names[stream])
     return {"data": [{"type": "sankey", "arrangement": "snap", "valueformat": ",.0f",
                       "valuesuffix": " €",
                       "node": {"label": labels, "color": colours, "pad": 14, "thickness": 16},
-                      "link": {"source": sources, "target": targets, "value": values}}],
+                      "link": {"source": sources, "target": targets, "value": values,
+                               "color": link_colours, "label": link_labels}}],
             "layout": {"title": {"text": title}, "font": {"size": 13},
                        "margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "height": 520,
                        "separators": ",."}}
@@ -191,7 +208,8 @@ def ontschotting(ctx: ViewContext, *, agenda_id: int | None = None) -> Ontschott
             c = funded.get(s.code, 0)
             if not allowed and not c:
                 continue
-            streams.append(StreamForArea(s.code, s.name, c, money(c), s.earmark.describe()))
+            streams.append(StreamForArea(s.code, s.name, c, money(c), s.earmark.describe(
+                names, ops, max_areas=3)))
         t = sum(funded.values())
         areas.append(AreaFunding(code, names.get(code, code), link(f"/gebied/{code}"), t,
                                  money(t), streams))

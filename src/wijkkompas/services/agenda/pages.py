@@ -74,8 +74,8 @@ def framework_key(agenda: Agenda, kader: str | None = None) -> str:
     else the agenda's own, else the default."""
     if kader:
         if kader not in preset_names():
-            raise NotFound(_("Afwegingskader {name!r} bestaat niet; kies uit {names}.").format(
-                name=kader, names=", ".join(preset_names())))
+            raise NotFound(_("Onbekend afwegingskader; kies uit {names}.").format(
+                names=", ".join(preset_names())))
         return kader
     return agenda.framework if agenda.framework in preset_names() else DEFAULT_FRAMEWORK
 
@@ -157,6 +157,7 @@ class MeasureRow:
     crosses_terms: bool
     crossing_text: str
     streams: list[str]
+    per_year: list[TermAmount] = field(default_factory=list)  # details on demand ("term" = year)
 
 
 @dataclass
@@ -263,7 +264,8 @@ def agenda_table(ctx: ViewContext, *, agenda_id: int | None = None, opgave: str 
             f"{m.start_year}–{m.end_year}", sum(costs.values()), money(sum(costs.values())),
             alloc, money(alloc),
             [TermAmount(t, v, money(v)) for t, v in cost_terms.items()],
-            c is not None, c.text() if c else "", mstreams))
+            c is not None, c.text() if c else "", mstreams,
+            [TermAmount(str(y), v, money(v)) for y, v in sorted(costs.items()) if v]))
     cost_terms_total = dict.fromkeys(terms, 0)
     alloc_terms_total = dict.fromkeys(terms, 0)
     shown = {r.code for r in rows}
@@ -347,6 +349,7 @@ class OptMeasureRow:
     share_pct: int
     value: float
     streams: list[str]
+    reason: str | None = None  # why an unfunded measure got no money
 
 
 @dataclass
@@ -402,6 +405,9 @@ def optimisation(ctx: ViewContext, *, agenda_id: int | None = None,
     for a in agenda.allocations:
         streams_of.setdefault(a.measure, set()).add(a.stream)
     if res.feasible:
+        from wijkkompas.agenda.unfunded import unfunded_reasons
+
+        reasons = unfunded_reasons(res)
         frame = res.measures_frame()
         for code, r in frame.iterrows():
             funded = int(r["funded"])
@@ -409,7 +415,8 @@ def optimisation(ctx: ViewContext, *, agenda_id: int | None = None,
             measures.append(OptMeasureRow(
                 str(code), str(r["title"]), str(r["status"]), int(r["cost"]),
                 money(int(r["cost"])), funded, money(funded), int(round(100 * r["share"])),
-                round(float(r["value"]), 3), sorted(streams_of.get(str(code), set()))))
+                round(float(r["value"]), 3), sorted(streams_of.get(str(code), set())),
+                reasons.get(str(code))))
     uses = []
     extra = {}
     if res.shadow_prices is not None and len(res.shadow_prices):
@@ -555,7 +562,8 @@ def area_agenda(ctx: ViewContext, code: str) -> AreaAgendaView | None:
     rows = [AreaMeasure(m.code, m.title, m.status, m.type, f"{m.start_year}–{m.end_year}",
                         m.total_cost, money(m.total_cost), alloc.get(m.code, 0),
                         money(alloc.get(m.code, 0)), len(m.areas)) for m in mine]
-    streams = [f"{s.name}: {s.earmark.describe()}" for s in agenda.streams
+    names, ops = area_names(ctx), opgave_names(ctx, agenda)
+    streams = [f"{s.name}: {s.earmark.describe(names, ops, max_areas=3)}" for s in agenda.streams
                if s.earmark.areas is None or target in s.earmark.areas]
     return AreaAgendaView(code, agenda.name, via, rows, streams,
                           link("/agenda", gebied=target))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import select, update
@@ -25,6 +26,7 @@ from wijkkompas.agenda.store import (
 from wijkkompas.audit import conflict as audit_conflict
 from wijkkompas.audit import record
 from wijkkompas.errors import ConfigError, Conflict, DataError, NotFound
+from wijkkompas.limits import REASON, check_length
 
 Progress = Callable[[str], None]
 
@@ -160,6 +162,7 @@ def _reason(reason: str | None) -> str:
     text = (reason or "").strip()
     if not text:
         raise ConfigError("reden ontbreekt: zeg waarom u dit handmatig vastlegt")
+    check_length(text, "reden", REASON)
     return text
 
 
@@ -244,13 +247,16 @@ def mark_measure(ws, agenda_id: int, *, measure: str, mark: str, reason: str,  #
 
 
 def import_agenda_bytes(ws, filename: str, data: bytes, *, replace: bool = False,  # noqa: ANN001
-                        seen: tuple[str, int, int] | None = None) -> tuple[int, Agenda]:
+                        seen: tuple[str, int, int] | None = None,
+                        max_rows: int | None = None) -> tuple[int, Agenda]:
     """Import an uploaded agenda workbook (long or wide allocation sheet); all or nothing.
 
     ``seen`` = ``(name, year, lock_version)`` of the version the user had open: when the
     workbook replaces that very version, a newer lock version raises :class:`Conflict`.
     Raises :class:`~wijkkompas.agenda.excel.WorkbookError` (every problem with sheet, row,
-    column and value) or :class:`DataError`; nothing is stored then."""
+    column and value) or :class:`DataError`, :class:`~wijkkompas.errors.TooLarge` past
+    ``max_rows`` rows on a sheet; nothing is stored then. ``filename`` only names the file
+    in messages: the bytes are written to a fixed name in a private temporary folder."""
     import tempfile
 
     from wijkkompas.agenda.excel import read_workbook
@@ -261,9 +267,9 @@ def import_agenda_bytes(ws, filename: str, data: bytes, *, replace: bool = False
     if not data:
         raise DataError("het bestand is leeg", file=name)
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / name
+        path = Path(tmp) / "upload.xlsx"
         path.write_bytes(data)
-        agenda = read_workbook(path)
+        agenda = read_workbook(path, max_rows=max_rows, name=name)
     expected = seen[2] if replace and seen and seen[:2] == (agenda.name, agenda.year) else None
     return save_agenda(ws, agenda, replace=replace, expected_version=expected), agenda
 
@@ -334,9 +340,14 @@ def optimise_agenda(ws, agenda: Agenda, *, framework: str | Path | None = None, 
 
     from wijkkompas.agenda.optimise import optimise
 
-    fw = framework or agenda.framework
+    fw: Any = framework
     if not fw:
-        raise AgendaError("geen afwegingskader: geef er een op (bijv. enschede)")
+        if not agenda.framework:
+            raise AgendaError("geen afwegingskader: geef er een op (bijv. enschede)")
+        from wijkkompas.services.framework.versions import named_framework
+
+        # the agenda's own framework came from a (possibly uploaded) file: a name, never a path
+        fw = named_framework(ws, agenda.framework)
     priorities, scored = priorities_for(ws, fw, year=year, progress=progress)
     prov = scored.provenance()
     agenda = dataclasses.replace(agenda, framework=prov["framework"],

@@ -44,6 +44,7 @@ class OpgaveScore:
     weaknesses: list[str]
     contributions: list[ContributionRow]
     chart: Chart | None
+    not_assessed: str | None = None  # "niet beoordeeld: <reason>" when there is no score
 
 
 @dataclass
@@ -134,10 +135,11 @@ def _opgave_scores(ctx: ViewContext, scored: Scored, area: str, year: int) -> li
         out.append(OpgaveScore(
             op.code, op.name, show_score(ex.score), show_score(ex.reference_score),
             show_score(diff), None if diff is None else diff >= 0,
-            None if pd.isna(ex.rank) else int(ex.rank), ex.n_ranked,
+            ex.priority_rank, ex.n_ranked,
             ex.tier if isinstance(ex.tier, str) else None,
             colours[idx] if idx is not None else NO_DATA, ex.strengths, ex.weaknesses,
-            contributions, chart))
+            contributions, chart,
+            None if ex.assessed else _("niet beoordeeld: {reason}").format(reason=ex.reason)))
     return out
 
 
@@ -235,20 +237,31 @@ def area_profile(ctx: ViewContext, code: str, *, jaar: int | None = None) -> Pro
             n=counts["suppressed"]))
     if counts["missing"]:
         quality.append(_("{n} waarden ontbreken in de bron.").format(n=counts["missing"]))
-    sources = sorted({str(s) for s in ctx.indicators().reindex(codes)["source"].dropna()}
-                     | {"CBS Kerncijfers wijken en buurten"})
+    monitor = _area_monitor(ctx, code)
+    sources = _sources(ctx, codes, bool(getattr(monitor, "survey_gaps", None)))
     return ProfileView(
         code=code, name=str(area["name"]), level=str(area["level"]),
         level_label=level_label(str(area["level"])), gemeente=gm, gemeente_naam=gm_name,
         parent=parent, kader=preset, kader_naam=scored.framework.name if scored else None,
         scored_area=scored_area, year=year, notices=notices, opgaven=opgaven, indicators=table,
-        quality=quality, sources=[*sources, CBS_ATTRIBUTION],
+        quality=quality, sources=sources,
         provenance=scored.result.provenance() if scored else {},
         downloads={"csv": link(f"/api/v1/gebied/{code}.csv"),
                    "xlsx": link(f"/api/v1/gebied/{code}.xlsx")},
-        monitor=_area_monitor(ctx, code),
+        monitor=monitor,
         agenda=_area_agenda(ctx, code),
     )
+
+
+def _sources(ctx: ViewContext, codes: list[str], survey: bool) -> list[str]:
+    """Each source of what the profile shows, once: the CBS attribution stands for the CBS
+    tables; the Wijkprofiel when the monitor block shows its register-vs-survey rows."""
+    found = {str(s) for s in ctx.indicators().reindex(codes)["source"].dropna()}
+    if survey:
+        found |= {str(s) for s in ctx.indicators()["source"].dropna()
+                  if str(s).startswith("Wijkprofiel")}
+    others = sorted(s for s in found if not s.startswith("CBS Kerncijfers"))
+    return [CBS_ATTRIBUTION, *others]
 
 
 def _area_monitor(ctx: ViewContext, code: str) -> object:
@@ -295,10 +308,21 @@ class CompareView:
     choices: dict[str, list[tuple[str, str]]]
 
 
-def _choices(ctx: ViewContext) -> dict[str, list[tuple[str, str]]]:
-    """Areas to choose from, per municipality: the municipality and its wijken."""
+def _choices(ctx: ViewContext, chosen: list[str] | None = None
+             ) -> dict[str, list[tuple[str, str]]]:
+    """Areas to choose from, per municipality: the municipality and its wijken; for a chosen
+    buurt also the other buurten of its wijk."""
     areas = ctx.areas()
     out: dict[str, list[tuple[str, str]]] = {}
+    for code in chosen or []:
+        if code not in areas.index or areas.loc[code, "level"] != "neighbourhood":
+            continue
+        parent = areas.loc[code, "parent_code"]
+        if not isinstance(parent, str) or parent not in areas.index:
+            continue
+        buurten = areas[(areas["parent_code"] == parent) & (areas["level"] == "neighbourhood")]
+        out[_("Buurten in {name}").format(name=areas.loc[parent, "name"])] = [
+            (str(c), str(n)) for c, n in buurten["name"].sort_values().items()]
     for gm in DEFAULT_PRESETS:
         if gm not in areas.index:
             continue
@@ -313,7 +337,13 @@ def compare(ctx: ViewContext, codes: list[str]) -> CompareView:
     codes = list(dict.fromkeys(c.strip().upper() for c in codes if c and c.strip()))
     if not codes:
         return CompareView([], [], [], [], [], _choices(ctx))
-    if not 2 <= len(codes) <= 4:
+    if len(codes) == 1:
+        # From a profile's "Vergelijken" button: the area is chosen, the picker adds others.
+        area = ctx.area(codes[0])
+        return CompareView(codes, [], [], [], [_(
+            "Kies nog één tot drie gebieden om met {name} te vergelijken.").format(
+            name=area["name"])], _choices(ctx, codes))
+    if len(codes) > 4:
         raise ConfigError(_("Kies twee tot vier gebieden om te vergelijken (gekozen: {n}).").format(
             n=len(codes)))
     profiles = [area_profile(ctx, c) for c in codes]
@@ -333,12 +363,17 @@ def compare(ctx: ViewContext, codes: list[str]) -> CompareView:
         for ind in p.indicators.rows:
             row = indicator_rows.setdefault(ind.code, CompareRow(
                 ind.label, ind.unit, [show_score(None)] * len(profiles), [""] * len(profiles)))
-            if ind.trend:
-                row.cells[i] = ind.trend[-1]
-                row.notes[i] = str(p.indicators.years[-1])
+            # Each indicator's most recent year with a value (or a "geheim" mark) for this area:
+            # indicators are published in different years.
+            for year, cell in zip(reversed(p.indicators.years), reversed(ind.trend),
+                                  strict=True):
+                if cell.status != "missing":
+                    row.cells[i] = cell
+                    row.notes[i] = str(year)
+                    break
     notices = [f"{p.name}: {n}" for p in profiles for n in p.notices]
     return CompareView(codes, areas, list(score_rows.values()), list(indicator_rows.values()),
-                       notices, _choices(ctx))
+                       notices, _choices(ctx, codes))
 
 
 def profile_frame(ctx: ViewContext, code: str) -> tuple[pd.DataFrame, dict[str, str]]:

@@ -121,6 +121,19 @@ def data_overview(ctx: ViewContext) -> DataView:
     )
 
 
+@dataclass
+class ProvenancePage:
+    """The provenance description (Markdown) for the page /data/herkomst and its JSON twin."""
+
+    title: str
+    markdown: str
+    data_url: str
+
+
+def provenance_page() -> ProvenancePage:
+    return ProvenancePage(_("Herkomst van de demodata"), provenance_text(), link("/data"))
+
+
 def provenance_text() -> str:
     """The demo data's PROVENANCE.md."""
     from wijkkompas.demo import data_dir
@@ -208,12 +221,17 @@ def framework_view(ctx: ViewContext, preset: str) -> FrameworkView:
         return directions.get(d, _("neutraal"))
 
     ref = fw.reference
+    # The year the reference is taken from, as the scoring picks it (score.reference_values):
+    # its own year, else the base year, else the first scored year.
+    ref_year = ref.year or (fw.anchor.year if fw.anchor.type == "base_year" else None)
+    if ref_year is None:
+        ref_year = min(fw.years) if fw.years else ctx.scored(preset).result.years[0]
     ref_text = {"municipality": _("gemeente {code} in {year}"),
                 "national": _("Nederland in {year}"),
                 "municipalities": _("gemiddelde van {codes} in {year}"),
                 "areas_mean": _("gemiddelde van de gescoorde gebieden in {year}"),
                 "fixed": _("vaste waarden per indicator")}[ref.type].format(
-        code=ref.municipality, year=ref.year or "-", codes=", ".join(ref.codes))
+        code=ref.municipality, year=ref_year, codes=", ".join(ref.codes))
     anchor = {"base_year": _("basisjaar {year}"), "pooled": _("alle jaren samen"),
               "per_year": _("elk jaar apart (niet vergelijkbaar over jaren)")}[
         fw.anchor.type].format(year=fw.anchor.year)

@@ -14,6 +14,7 @@ import pandas as pd
 import shapely
 
 from wijkkompas import __version__
+from wijkkompas.exportsafe import excel_writer, write_csv
 from wijkkompas.services.areas.profile import CBS_ATTRIBUTION, profile_frame
 from wijkkompas.services.framework.overview import overview
 from wijkkompas.services.shared.context import LEVEL_PARAM, ViewContext
@@ -23,11 +24,13 @@ FORMAT_VERSION = 1
 
 def ranking_frame(ctx: ViewContext, **query: object) -> tuple[pd.DataFrame, dict[str, str]]:
     view = overview(ctx, **query)
+    # rank: priority rank (1 = most urgent, the lowest score); score_rank: 1 = highest score.
     frame = pd.DataFrame([{
         "rank": r.rank, "area_code": r.code, "name": r.name, "score": r.score.value,
-        "tier": r.tier, "not_assessed": r.not_assessed, "approach": r.approach}
-        for r in view.ranking],
-        columns=["rank", "area_code", "name", "score", "tier", "not_assessed", "approach"])
+        "tier": r.tier, "score_rank": r.score_rank, "not_assessed": r.not_assessed,
+        "approach": r.approach} for r in view.ranking],
+        columns=["rank", "area_code", "name", "score", "tier", "score_rank", "not_assessed",
+                 "approach"])
     meta = {"format_version": str(FORMAT_VERSION), "gemeente": view.gemeente,
             "kader": view.kader, "opgave": view.opgave, "opgave_name": view.opgave_naam,
             "year": str(view.jaar), "niveau": view.niveau, "tool_version": __version__,
@@ -57,16 +60,16 @@ def approach_frame(ctx: ViewContext, **query: object) -> tuple[pd.DataFrame, dic
 
 
 def to_csv_bytes(frame: pd.DataFrame, meta: dict[str, str]) -> bytes:
+    """CSV with the provenance as ``#`` lines; inert (:mod:`wijkkompas.exportsafe`)."""
     buf = io.StringIO()
-    for key, value in meta.items():
-        buf.write(f"# {key}: {value}\n")
-    frame.to_csv(buf, index=False)
+    write_csv(buf, frame, meta)
     return buf.getvalue().encode("utf-8")
 
 
 def to_xlsx_bytes(frame: pd.DataFrame, meta: dict[str, str], sheet: str) -> bytes:
+    """A workbook with ``frame`` and a 'herkomst' sheet; text cells never formulas."""
     buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as xl:
+    with excel_writer(buf) as xl:
         frame.to_excel(xl, sheet_name=sheet, index=False)
         pd.Series(meta, name="waarde").rename_axis("sleutel").to_frame().to_excel(
             xl, sheet_name="herkomst")

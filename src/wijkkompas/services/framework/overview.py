@@ -73,6 +73,9 @@ class LegendItem:
 
 @dataclass
 class RankRow:
+    """One row of a priority list. ``rank`` is the priority rank: 1 = the most urgent area
+    (the lowest score); ``score_rank`` is the score's own rank (1 = the highest score)."""
+
     code: str
     name: str
     url: str
@@ -80,7 +83,9 @@ class RankRow:
     rank: int | None
     tier: str | None
     tier_index: int | None
-    colour: str
+    colour: str  # on the map: by class, score band or approach (the chosen colouring)
+    score_rank: int | None = None
+    tier_colour: str = NO_DATA  # the class swatch keeps its class colour in either colouring
     not_assessed: str | None = None  # why the area gets no tier ("te weinig bewoners ...")
     approach: str | None = None  # the framework's aanpak for the area, if it has a typology
 
@@ -92,13 +97,15 @@ class KoppelRow:
     url: str
     flags: list[bool]
     count: int
+    tiers: list[str | None] = field(default_factory=list)  # per opgave: its tier if flagged
 
 
 @dataclass
 class Koppelkansen:
     opgaven: list[Option]
     rows: list[KoppelRow]
-    summary: list[dict[str, Any]]
+    summary: list[dict[str, Any]]  # combinations of two or more opgaven only
+    tiers: list[str] = field(default_factory=list)  # the tiers that count (all but the last)
 
 
 @dataclass
@@ -280,7 +287,8 @@ def ranking_rows(ctx: ViewContext, scored: Scored, opgave: str, year: int,
     rows = []
     for code, rec in frame.iterrows():
         shown = show_score(rec["score"])
-        rank = None if pd.isna(rec["rank"]) else int(rec["rank"])
+        rank = None if pd.isna(rec["priority_rank"]) else int(rec["priority_rank"])
+        score_rank = None if pd.isna(rec["rank"]) else int(rec["rank"])
         tier = rec["tier"] if isinstance(rec["tier"], str) else None
         reason = rec.get("not_assessed")
         approach = rec.get("approach")
@@ -288,6 +296,7 @@ def ranking_rows(ctx: ViewContext, scored: Scored, opgave: str, year: int,
         rows.append(RankRow(str(code), str(rec["name"]), link(f"/gebied/{code}"), shown, rank,
                             tier, tier_index(scored, tier),
                             _colour_of(scored, opgave, mode, shown.value, tier, approach),
+                            score_rank, _colour_of(scored, opgave, "klasse", shown.value, tier),
                             reason if isinstance(reason, str) else None, approach))
     return rows
 
@@ -324,12 +333,16 @@ def _koppelkansen(ctx: ViewContext, scored: Scored, year: int) -> Koppelkansen |
         return None
     table = ctx.derived(scored, "koppelkansen", year)
     codes = [op.code for op in fw.opgaven]
+    tiers = scored.result.tiers.xs(year, level="year")
     rows = [KoppelRow(str(code), str(rec["name"]), link(f"/gebied/{code}"),
-                      [bool(rec[c]) for c in codes], int(rec["count"]))
+                      [bool(rec[c]) for c in codes], int(rec["count"]),
+                      [str(tiers.at[code, c]) if rec[c] else None for c in codes])
             for code, rec in table.iterrows()]
     summary = [{"opgaven": combo, "gebieden": int(rec["gebieden"]), "namen": rec["namen"]}
-               for combo, rec in ctx.derived(scored, "koppelkansen_summary", year).iterrows()]
-    return Koppelkansen([Option(op.code, op.name) for op in fw.opgaven], rows, summary)
+               for combo, rec in ctx.derived(scored, "koppelkansen_summary", year,
+                                             2).iterrows()]
+    return Koppelkansen([Option(op.code, op.name) for op in fw.opgaven], rows, summary,
+                        scored.tier_labels()[:-1])
 
 
 def overview(ctx: ViewContext, *, gemeente: str | None = None, kader: str | None = None,

@@ -109,7 +109,8 @@ def rank_interval(ctx: ViewContext, code: str) -> RankIntervalView:
         "Hoe zeker is de plaats van dit gebied in de ranglijst? Het afwegingskader is {n} keer "
         "opnieuw doorgerekend met willekeurig gevarieerde gewichten rond de gekozen gewichten. "
         "De mediaan is de middelste rang, het interval loopt van de 5% beste tot de 5% "
-        "slechtste uitkomsten; rang 1 is de hoogste score. De kans op de eerste klasse is het "
+        "slechtste uitkomsten; prioriteit 1 is het meest urgente gebied (de laagste score). "
+        "De kans op de eerste klasse is het "
         "deel van de berekeningen waarin het gebied in de eerste prioriteitsklasse valt."
     ).format(n=DRAWS)
     url = link(f"/gebied/{code}/ranginterval")
@@ -128,13 +129,18 @@ def rank_interval(ctx: ViewContext, code: str) -> RankIntervalView:
         n_ranked = int(table[(table["node"] == node) & table["nominal_rank"].notna()].shape[0])
         p = rec.get(f"p[{first}]")
         p = None if p is None or not math.isfinite(p) else float(p)
+        # The analysis ranks scores (1 = highest); shown as priority (1 = most urgent).
         med, lo, hi = _int(rec["median_rank"]), _int(rec["rank_p05"]), _int(rec["rank_p95"])
+        high = any(op.code == node and op.priority_when == "high"
+                   for op in ctx.framework(preset).opgaven)
+        if med is not None and not high:
+            med, lo, hi = n_ranked + 1 - med, n_ranked + 1 - hi, n_ranked + 1 - lo
         p_text = "–" if p is None else f"{format_number(100 * p, 0)}%"
         text = "–" if med is None else _(
-            "rang {med} van {n} (90%-interval {lo}–{hi})").format(med=med, n=n_ranked,
+            "prioriteit {med} van {n} (90%-interval {lo}–{hi})").format(med=med, n=n_ranked,
                                                                    lo=lo, hi=hi)
         rows.append(RankIntervalRow(
-            str(node), str(rec["node_name"]), _int(rec["nominal_rank"]), med, lo, hi, n_ranked,
+            str(node), str(rec["node_name"]), _int(rec["priority_rank"]), med, lo, hi, n_ranked,
             p, p_text, first, bool(rec["robust"]), text))
     notice = None
     if scored != code:

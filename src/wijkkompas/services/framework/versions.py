@@ -44,6 +44,18 @@ def split_key(key: str) -> tuple[str, int | None]:
     return preset, int(number)
 
 
+def named_framework(ws, key: str) -> Framework:  # noqa: ANN001
+    """A framework by name only — a preset (``rotterdam``) or a saved version of one
+    (``rotterdam@2``) — never a file path: whatever came from a request or the database is
+    matched against these two registries. Anything else raises :class:`NotFound` whose
+    message depends on the name alone (not on whether some file of that name exists)."""
+    from wijkkompas.framework.schema import load_preset
+
+    fw = load_preset(str(key).partition(SEPARATOR)[0])  # unknown: the valid names only
+    preset, number = split_key(str(key))
+    return fw if number is None else load_version(ws, preset, number)
+
+
 def _row(r) -> SavedVersion:  # noqa: ANN001
     return SavedVersion(r.preset, int(r.version), f"{r.preset}{SEPARATOR}{r.version}",
                         r.framework_id, r.fingerprint, r.note or "", r.created_by, r.created_at)

@@ -252,8 +252,10 @@ def _rows(ctx: ViewContext, saved: Scored, now: Scored, opgave: str, year: int
     rows = []
     for code, rec in after.iterrows():
         old = before.loc[code] if code in before.index else None
-        rank = None if pd.isna(rec["rank"]) else int(rec["rank"])
-        old_rank = None if old is None or pd.isna(old["rank"]) else int(old["rank"])
+        # Priority ranks: 1 = the most urgent area (the lowest score).
+        rank = None if pd.isna(rec["priority_rank"]) else int(rec["priority_rank"])
+        old_rank = None if old is None or pd.isna(old["priority_rank"]) \
+            else int(old["priority_rank"])
         tier = rec["tier"] if isinstance(rec["tier"], str) else None
         old_tier = old["tier"] if old is not None and isinstance(old["tier"], str) else None
         idx = tier_index(now, tier)
@@ -315,6 +317,10 @@ def whatif(ctx: ViewContext, preset: str, *, opgave: str | None = None, jaar: in
     legend_counts: dict[str, int] = {}
     for r in rows:
         legend_counts[r.colour] = legend_counts.get(r.colour, 0) + 1
+    if len(fw.municipalities) == 1:  # areas drawn on the map without a row (screened out)
+        drawn = {s.code for s in ctx.shapes(fw.municipalities[0], fw.level)}
+        legend_counts[NO_DATA] = legend_counts.get(NO_DATA, 0) + len(
+            drawn - {r.code for r in rows})
     labels = now.tier_labels()
     legend = [LegendItem(label, colour, legend_counts.get(colour, 0))
               for label, colour in zip(labels, tier_colours(len(labels)), strict=True)]

@@ -437,8 +437,9 @@ def gap(ctx: ViewContext, *, indicator: str | None = None, gemeente: str | None 
         kader: str | None = None, opgave: str | None = None, niveau: str = "wijk") -> GapView:
     """The gap page of an indicator (or an opgave of ``kader``) per municipality."""
     subject, framework, level, munis = _gap_args(indicator, gemeente, kader, opgave, niveau)
-    report = svc.gap_report(ctx.ws, subject, framework=framework, level=level,
-                            municipalities=munis)
+    # ``kader`` names a preset or a saved version (never a path; unknown: NotFound)
+    report = svc.gap_report(ctx.ws, subject, level=level, municipalities=munis,
+                            framework=ctx.framework(framework) if framework else None)
     names = ctx.areas()["name"]
     measure = "indicator" if framework is None else "score"
     dec = decimals_of(ctx, subject, measure)
@@ -477,6 +478,6 @@ def gap_frame(ctx: ViewContext, **query: str | None) -> tuple[pd.DataFrame, dict
     subject, framework, level, munis = _gap_args(
         query.get("indicator"), query.get("gemeente"), query.get("kader"), query.get("opgave"),
         query.get("niveau") or "wijk")
-    report = svc.gap_report(ctx.ws, subject, framework=framework, level=level,
-                            municipalities=munis)
+    report = svc.gap_report(ctx.ws, subject, level=level, municipalities=munis,
+                            framework=ctx.framework(framework) if framework else None)
     return report.table.reset_index(), svc.provenance(subject=subject, level=level)

@@ -14,7 +14,12 @@ from wijkkompas.services.framework.overview import Chart
 from wijkkompas.services.monitor import pilots as pilot_svc
 from wijkkompas.services.monitor import usecases as svc
 from wijkkompas.services.monitor.charts import pilot_figure
-from wijkkompas.services.monitor.wording import decimals_of, shown_number, subject_label, translate_message
+from wijkkompas.services.monitor.wording import (
+    decimals_of,
+    shown_number,
+    subject_label,
+    translate_message,
+)
 from wijkkompas.services.shared.context import ViewContext, link
 from wijkkompas.services.shared.formatting import Shown, format_number
 

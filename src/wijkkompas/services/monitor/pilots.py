@@ -12,6 +12,7 @@ from sqlalchemy import select
 from wijkkompas.audit import conflict as audit_conflict
 from wijkkompas.audit import record
 from wijkkompas.errors import ConfigError, NotFound
+from wijkkompas.limits import NAME, TEXT, check_length
 from wijkkompas.monitor.pilots import DidResult, Pilot, choose_comparisons, diff_in_diff
 from wijkkompas.monitor.store import MonitorPilot
 from wijkkompas.services.monitor.usecases import (
@@ -27,6 +28,8 @@ def save_pilot(ws, pilot: Pilot, *, expected_version: int | None = None) -> int:
     of the stored pilot). ``expected_version`` guards against lost updates (409 with what
     changed). The subjects are checked against the catalogue."""
     ws.require("edit", {"areas": [*pilot.areas]})
+    check_length(pilot.name, "naam", NAME)
+    check_length(pilot.note, "toelichting", TEXT)
     for subject in pilot.subjects:
         direction_of(subject)
     values = dict(name=pilot.name, areas=list(pilot.areas), start_year=pilot.start_year,

@@ -20,12 +20,16 @@ from wijkkompas import __version__
 from wijkkompas.audit import conflict as audit_conflict
 from wijkkompas.audit import record
 from wijkkompas.errors import ConfigError, Conflict, NotFound
+from wijkkompas.exportsafe import excel_writer, write_csv
+from wijkkompas.framework.schema import Framework
+from wijkkompas.limits import REASON, check_length
 from wijkkompas.monitor.boundaries import HarmonisedSeries, harmonise_series
 from wijkkompas.monitor.inequality import GrowthVerdict, dispersion, is_growing
 from wijkkompas.monitor.progress import ProgressResult, assess_progress
 from wijkkompas.monitor.store import MonitorTarget, MonitorTargetVersion
 from wijkkompas.monitor.subjective import register_vs_survey
 from wijkkompas.monitor.targets import Target, TargetError
+from wijkkompas.services.framework.versions import named_framework
 
 FIRST_TERM = 2018  # municipal elections in March 2018, 2022, 2026, ...
 FORMAT_VERSION = 1
@@ -62,15 +66,55 @@ def direction_of(indicator: str) -> str:
     return cat[indicator].direction
 
 
+# Fields a target cannot do without, with what to say when one is missing.
+REQUIRED = {"code": "code: geef het doel een code, bijv. zuid-lbm-2031",
+            "areas": "areas: kies minstens één gebied",
+            "subject": "subject: geef een indicator- of opgavecode op",
+            "kind": "kind: kies de soort doel (absolute, change, reference of tier)",
+            "baseline_year": "baseline_year: geef het basisjaar op",
+            "target_year": "target_year: geef het doeljaar op"}
+
+
+def default_target_name(measure: str, subject: str, areas: Any, target_year: Any) -> str:
+    """A Dutch name for a target given without one, e.g.
+    ``'Doel 2031: Leefbaarometer totaalscore in WK059910 en WK059915'``."""
+    from wijkkompas.data.catalogue import load_catalogue
+
+    if measure == "score":
+        what = f"opgave {subject}"
+    else:
+        cat = load_catalogue()
+        what = cat[subject].label_nl if subject in cat else subject
+    codes = [str(a).upper() for a in areas]
+    if len(codes) > 3:
+        where = f"{codes[0]}, {codes[1]} en {len(codes) - 2} andere gebieden"
+    elif len(codes) > 1:
+        where = ", ".join(codes[:-1]) + " en " + codes[-1]
+    else:
+        where = "".join(codes)
+    return f"Doel {target_year}: {what} in {where}"
+
+
 def make_target(**fields: Any) -> Target:
     """Build a :class:`Target`, taking an indicator's direction from the catalogue when not
-    given (a neutral indicator cannot have a target)."""
+    given (a neutral indicator cannot have a target) and deriving a name when none is given
+    (:func:`default_target_name`). A missing required field raises :class:`TargetError`
+    naming it."""
     fields = {k: v for k, v in fields.items() if v is not None}
-    if fields.get("measure", "indicator") == "indicator" and "direction" not in fields:
-        fields["direction"] = direction_of(fields.get("subject", ""))
+    fields.setdefault("measure", "indicator")
+    for key, message in REQUIRED.items():
+        value = fields.get(key)
+        if value is None or (isinstance(value, str | list | tuple) and not value):
+            raise TargetError(message)
+    if fields["measure"] == "indicator" and "direction" not in fields:
+        fields["direction"] = direction_of(fields["subject"])
     for key in ("areas", "reference_areas"):
         if key in fields:
             fields[key] = tuple(fields[key])
+    if not str(fields.get("name") or "").strip():
+        fields["name"] = default_target_name(fields["measure"],
+                                             str(fields["subject"]), fields["areas"],
+                                             fields["target_year"])
     return Target(**fields)
 
 
@@ -86,7 +130,10 @@ def add_target(ws, target: Target, *, reason: str = "") -> int:  # noqa: ANN001
 
     The acting account must be allowed to edit every area of the target."""
     ws.require("edit", {"areas": [*target.areas]})
+    check_length(reason, "reden", REASON)
     _check_areas(ws, target)
+    if target.measure == "score":  # a framework is named (preset or preset@n), never a path
+        named_framework(ws, str(target.framework))
     now = datetime.now(UTC)
     with ws.engine.begin() as conn:
         exists = conn.execute(select(MonitorTarget.id).where(
@@ -117,6 +164,9 @@ def edit_target(ws, code: str, changes: dict[str, Any], *, reason: str = "",  # 
     """
     if "code" in changes and changes["code"] != code:
         raise TargetError("code: de code van een doel verandert niet; maak een nieuw doel")
+    check_length(reason, "reden", REASON)
+    if changes.get("framework") and changes.get("measure", "score") == "score":
+        named_framework(ws, str(changes["framework"]))  # a name, never a path
     with ws.engine.begin() as conn:
         row = conn.execute(select(MonitorTarget.id, MonitorTarget.current_version)
                            .where(MonitorTarget.code == code).with_for_update()).first()
@@ -234,7 +284,9 @@ def target_history(ws, code: str) -> pd.DataFrame:  # noqa: ANN001
 # --- series ---------------------------------------------------------------------------------
 
 
-def _score_series(ws, framework: str, opgave: str) -> pd.DataFrame:  # noqa: ANN001
+def _score_series(ws, framework: Framework | str, opgave: str) -> pd.DataFrame:  # noqa: ANN001
+    """Long scores of ``opgave``; ``framework`` a Framework, or (the local operator's CLI) a
+    preset name or YAML path."""
     from wijkkompas.services.framework.scoring import score_workspace
 
     years = sorted({int(y) for y in ws.observations().index.get_level_values("year")})
@@ -360,7 +412,8 @@ def target_series(ws, target: Target, *, areas: pd.DataFrame | None = None  # no
     levels = sorted(set(areas.loc[mine, "level"]) - {"municipality", "custom"})
     munis = sorted(set(areas.loc[mine, "municipality_code"].dropna()))
     if target.measure == "score":
-        series = _score_series(ws, str(target.framework), target.subject)
+        # a stored name, resolved by name only: a target never makes the server open a file
+        series = _score_series(ws, named_framework(ws, str(target.framework)), target.subject)
         indicator = None
     else:
         series, indicator = indicator_series(ws, target.subject), target.subject
@@ -409,7 +462,7 @@ class GapReport:
                               "sentence": v.sentence} for v in self.verdicts])
 
 
-def gap_report(ws, subject: str, *, framework: str | None = None,  # noqa: ANN001
+def gap_report(ws, subject: str, *, framework: Framework | str | None = None,  # noqa: ANN001
                level: str = "district", municipalities: list[str] | None = None,
                measure: str = "auto") -> GapReport:
     """Quintile gap, Theil and CV between the areas of each municipality, per year, and
@@ -516,16 +569,14 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, sheet: str = "tabel",
     path = Path(path)
     meta = meta or provenance()
     if path.suffix.lower() == ".xlsx":
-        with pd.ExcelWriter(path, engine="openpyxl") as xl:
+        with excel_writer(path) as xl:
             _excel_safe(frame).to_excel(xl, sheet_name=sheet[:31], index=False)
             for name, table in (extra or {}).items():
                 _excel_safe(table).to_excel(xl, sheet_name=name[:31], index=False)
             pd.Series(meta).rename("waarde").to_frame().to_excel(xl, sheet_name="herkomst")
         return path
     with open(path, "w", encoding="utf-8", newline="") as fh:
-        for key, value in meta.items():
-            fh.write(f"# {key}: {value}\n")
-        frame.to_csv(fh, index=False)
+        write_csv(fh, frame, meta)
     return path
 
 
@@ -544,10 +595,3 @@ def target_from_options(**opts: Any) -> Target:
         raise TargetError("geef precies één van --indicator of --opgave")
     measure = "indicator" if indicator else "score"
     return make_target(measure=measure, subject=indicator or opgave, **opts)
-
-
-__all__ = [
-    "Conflict", "GapReport", "add_target", "council_term", "edit_target", "gap_report",
-    "get_target", "harmonised_counts", "list_targets", "subjective_report",
-    "target_from_options", "target_history", "target_progress", "terms_spanned", "write_table",
-]

@@ -77,8 +77,8 @@ def _area_names(ctx: ViewContext) -> dict[str, str]:
 
 def _records(frame: pd.DataFrame) -> list[Any]:
     """Rows as attribute objects with loosely typed values (pandas' own row types are
-    unions that no caller here can use)."""
-    return list(frame.itertuples(index=False))
+    unions that no caller here can use). Missing values (NaN, NaT) are ``None``."""
+    return list(frame.astype(object).where(frame.notna(), None).itertuples(index=False))
 
 
 def _day(value: Any) -> date | None:

@@ -8,16 +8,14 @@ formatting once the cache is warm.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from urllib.parse import urlencode
 
 import numpy as np
 import pandas as pd
 
 from wijkkompas.errors import NotFound
-from wijkkompas.framework.presets import preset_names
 from wijkkompas.framework.result import ScoreResult
-from wijkkompas.framework.schema import Framework
+from wijkkompas.framework.schema import Framework, load_preset
 from wijkkompas.i18n import _, current_language
 from wijkkompas.services.shared.cache import ResultCache, data_version
 from wijkkompas.services.shared.maps import Shape, shapes_from_boundaries
@@ -83,24 +81,6 @@ def pooled_breaks(result: ScoreResult, n_classes: int = N_CLASSES) -> dict[str, 
     return out
 
 
-@lru_cache(maxsize=64)
-def _framework_file(path: str, mtime_ns: int) -> Framework:
-    from wijkkompas.framework.schema import load_framework
-
-    return load_framework(path)
-
-
-def load_preset(name: str) -> Framework:
-    """A preset framework, parsed once per file version (YAML parsing costs ~60 ms)."""
-    from wijkkompas.framework.presets import preset_path
-
-    path = preset_path(name)
-    if path is None:
-        raise NotFound(_("Onbekend afwegingskader {name}; kies uit {names}.").format(
-            name=name, names=", ".join(preset_names())))
-    return _framework_file(str(path), path.stat().st_mtime_ns)
-
-
 @dataclass
 class ViewContext:
     """The workspace and the app's cache; passed to every view function.
@@ -141,12 +121,12 @@ class ViewContext:
 
     def framework(self, key: str) -> Framework:
         """A preset (``rotterdam``) or a saved version of one (``rotterdam@2``)."""
-        from wijkkompas.services.framework.versions import load_version, split_key
+        from wijkkompas.services.framework.versions import SEPARATOR, load_version, split_key
 
+        fw = load_preset(key.partition(SEPARATOR)[0])  # unknown: the valid names, nothing else
         preset, number = split_key(key)
         if number is None:
-            return load_preset(preset)
-        load_preset(preset)  # an unknown preset name lists the valid ones
+            return fw
         return self._cached("saved_framework", preset, number,
                             factory=lambda: load_version(self.ws, preset, number))
 

@@ -54,6 +54,10 @@
   }
 
   function makeSortable(table) {
+    // Once per table: htmx settles can reach a table that is already enhanced, and a second
+    // pass would wrap the sort button in another one (two arrows per header).
+    if (table.hasAttribute("data-sortable-ready")) { return; }
+    table.setAttribute("data-sortable-ready", "");
     var status = document.createElement("p");
     status.className = "sort-status visually-hidden";
     status.setAttribute("aria-live", "polite");
@@ -80,6 +84,11 @@
       target.removeAttribute("aria-busy");
       enhance(target);
     }
+  });
+
+  // Folded tables are printed unfolded.
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details.fold").forEach(function (d) { d.open = true; });
   });
 
   function init() {
