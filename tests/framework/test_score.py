@@ -393,7 +393,7 @@ def test_previous_year_imputation_uses_history_before_the_scored_years() -> None
     # A gets its 2023 value 15: minmax over 15..50 -> 0 for A, (20 - 15) / 35 * 100 for B
     assert column(result.normalised, "x1") == pytest.approx(
         [0, 500 / 35, 1500 / 35, 2500 / 35, 100])
-    assert any("x1: 1 waarde geïmputeerd (previous_year) in 2024: WK999901" in w
+    assert any("x1: 1 waarde geïmputeerd in 2024, laatst bekende waarde: WK999901" in w
                for w in result.warnings)
     assert not any("2023" in w or "2022" in w for w in result.warnings)
 

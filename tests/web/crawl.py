@@ -42,7 +42,8 @@ class _Page(HTMLParser):
         self._skip = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style", "template"):
+        # Code blocks (the framework's YAML) are code on purpose: their keys are not checked.
+        if tag in ("script", "style", "template", "pre", "code"):
             self._skip += 1
         values = dict(attrs)
         if tag == "a" and values.get("href"):
@@ -52,7 +53,7 @@ class _Page(HTMLParser):
                 self.texts.append(values[name] or "")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style", "template") and self._skip:
+        if tag in ("script", "style", "template", "pre", "code") and self._skip:
             self._skip -= 1
 
     def handle_data(self, data: str) -> None:

@@ -12,6 +12,7 @@ from wijkkompas.services.framework.overview import Chart, tier_index
 from wijkkompas.services.shared.context import DEFAULT_PRESETS, Scored, ViewContext, level_label, link
 from wijkkompas.services.shared.formatting import Shown, format_number, show_observation, show_score
 from wijkkompas.services.shared.maps import NO_DATA, bar_figure, tier_colours
+from wijkkompas.services.shared.methods import spec_text
 
 N_TREND_YEARS = 6
 NATIONAL = "NL00"
@@ -119,7 +120,7 @@ def _opgave_scores(ctx: ViewContext, scored: Scored, area: str, year: int) -> li
                 value = show_score(rec["used"], 2)
                 value = Shown(value.value, value.text, "estimated", _(
                     "Geschat: de bron heeft hier geen waarde; het kader vulde hem aan "
-                    "({method}).").format(method=scored.framework.steps.impute.method))
+                    "({method}).").format(method=spec_text("impute", scored.framework.steps.impute)))
             contributions.append(ContributionRow(
                 str(ind), label, str(rec["theme"]), value,
                 show_score(rec["reference"], 2), show_score(rec["contribution"], 2)))

@@ -11,6 +11,7 @@ from wijkkompas.i18n import _
 from wijkkompas.services.framework.overview import Option
 from wijkkompas.services.shared.context import ViewContext, level_label, link
 from wijkkompas.services.shared.formatting import format_number
+from wijkkompas.services.shared.methods import method_text, step_label
 
 CBS_LICENCE = "CC BY 4.0"
 CBS_LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.nl"
@@ -184,12 +185,6 @@ class FrameworkView:
     yaml: str
 
 
-def _method(spec) -> str:  # noqa: ANN001
-    if not spec.params:
-        return spec.method
-    return spec.method + " (" + ", ".join(f"{k}={v}" for k, v in spec.params.items()) + ")"
-
-
 def framework_view(ctx: ViewContext, preset: str) -> FrameworkView:
     """A framework in readable form (the what-if controls come later)."""
     from wijkkompas.services.framework.overview import _kader_choices
@@ -224,8 +219,9 @@ def framework_view(ctx: ViewContext, preset: str) -> FrameworkView:
         name=fw.name, version=fw.version, description=fw.description.strip(),
         modelled_on=fw.modelled_on, level=level_label(fw.level),
         municipalities=list(fw.municipalities), years=list(fw.years),
-        steps={k: _method(getattr(fw.steps, k)) for k in
-               ("impute", "treat", "normalise", "weight", "aggregate")},
+        steps={step_label(k): method_text(k, getattr(fw.steps, k).method,
+                                          dict(getattr(fw.steps, k).params or {}))
+               for k in ("impute", "treat", "normalise", "weight", "aggregate")},
         anchor=anchor, reference=ref_text,
         screen=_("minimaal {pop} inwoners, minimaal {share}% van de gegevens").format(
             pop=fw.screen.min_population, share=format_number(fw.screen.min_data_share * 100)),
