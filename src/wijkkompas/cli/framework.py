@@ -106,6 +106,7 @@ def explain(
 ) -> None:
     """Leg uit waarom een gebied zo scoort: bijdrage per indicator."""
     from wijkkompas.data.catalogue import load_catalogue
+    from wijkkompas.formatting import signed
     from wijkkompas.services.framework.scoring import score_workspace
 
     result = score_workspace(_workspace(db), framework, years=[year] if year else None)
@@ -115,10 +116,12 @@ def explain(
         ex = result.explain(area.upper(), code, year)
         console.print(ex.summary(), highlight=False)
         table = Table("indicator", "thema", "waarde", "referentie", "bijdrage")
+        themes = {th.code: th.name for op in result.framework.opgaven for th in op.themes}
         for ind, row in ex.contributions.iterrows():
             label = cat[ind].label_nl if ind in cat else ind
-            table.add_row(label, row["theme"], _fmt(row["raw"], 2), _fmt(row["reference"], 2),
-                          _fmt(row["contribution"], 2))
+            # contributions are score points: one decimal, as in the summary above
+            table.add_row(label, themes.get(row["theme"], row["theme"]), _fmt(row["raw"], 2),
+                          _fmt(row["reference"], 2), signed(row["contribution"], 1))
         console.print(table)
 
 

@@ -47,11 +47,14 @@ class AreaExplanation:
     weaknesses: list[str]
 
     def summary(self) -> str:
+        from wijkkompas.formatting import score
+
         diff = self.score - self.reference_score
         side = "boven" if diff >= 0 else "onder"
         lines = [
             f"{self.name} ({self.area_code}), {self.opgave_name} {self.year}: score "
-            f"{self.score:.1f}, {abs(diff):.1f} {side} de referentie ({self.reference_score:.1f}); "
+            f"{score(self.score)}, {score(abs(diff))} {side} de referentie "
+            f"({score(self.reference_score)}); "
             f"rang {int(self.rank)} van {self.n_ranked}; klasse: {self.tier or '-'}",
         ]
         if self.weaknesses:
@@ -171,6 +174,7 @@ class ScoreResult:
             "contribution": mine["contribution"],
         }).sort_values("contribution")
         from wijkkompas.data.catalogue import load_catalogue
+        from wijkkompas.formatting import SCORE_DECIMALS, signed
 
         cat = load_catalogue()
 
@@ -192,8 +196,9 @@ class ScoreResult:
             n_ranked=int(year_scores.notna().sum()),
             tier=self.tiers.loc[key, opgave],
             contributions=table,
-            strengths=[f"{label(i)} ({v:+.1f})" for i, v in pos.items()],
-            weaknesses=[f"{label(i)} ({v:+.1f})" for i, v in neg.items()],
+            # Contributions are score points: one decimal, as in every table that shows them.
+            strengths=[f"{label(i)} ({signed(v, SCORE_DECIMALS)})" for i, v in pos.items()],
+            weaknesses=[f"{label(i)} ({signed(v, SCORE_DECIMALS)})" for i, v in neg.items()],
         )
 
     def koppelkansen(self, year: int | None = None) -> pd.DataFrame:

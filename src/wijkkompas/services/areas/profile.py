@@ -115,15 +115,16 @@ def _opgave_scores(ctx: ViewContext, scored: Scored, area: str, year: int) -> li
             spec = scored.framework.indicator_specs().get(str(ind))
             if spec is not None and spec.label:
                 label = spec.label
-            value = show_score(rec["raw"], 2)
+            dec = _decimals(ctx, str(ind))  # the indicator's own decimals (a count: none)
+            value = show_score(rec["raw"], dec)
             if value.value is None and pd.notna(rec.get("used")):
-                value = show_score(rec["used"], 2)
+                value = show_score(rec["used"], dec)
                 value = Shown(value.value, value.text, "estimated", _(
                     "Geschat: de bron heeft hier geen waarde; het kader vulde hem aan "
                     "({method}).").format(method=spec_text("impute", scored.framework.steps.impute)))
             contributions.append(ContributionRow(
                 str(ind), label, str(rec["theme"]), value,
-                show_score(rec["reference"], 2), show_score(rec["contribution"], 2)))
+                show_score(rec["reference"], dec), show_score(rec["contribution"], 1)))
         chart = None
         if has_score and contributions:
             chart = Chart(f"bijdragen-{op.code}", bar_figure(
