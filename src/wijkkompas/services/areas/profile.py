@@ -120,8 +120,8 @@ def _opgave_scores(ctx: ViewContext, scored: Scored, area: str, year: int) -> li
             if value.value is None and pd.notna(rec.get("used")):
                 value = show_score(rec["used"], dec)
                 value = Shown(value.value, value.text, "estimated", _(
-                    "Geschat: de bron heeft hier geen waarde; het kader vulde hem aan "
-                    "({method}).").format(method=spec_text("impute", scored.framework.steps.impute)))
+                    "Geschat: de bron heeft hier geen waarde; het kader vulde hem aan: "
+                    "{method}.").format(method=spec_text("impute", scored.framework.steps.impute)))
             contributions.append(ContributionRow(
                 str(ind), label, str(rec["theme"]), value,
                 show_score(rec["reference"], dec), show_score(rec["contribution"], 1)))

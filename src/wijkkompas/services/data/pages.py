@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from wijkkompas.errors import NotFound
+from wijkkompas.formatting import percent
 from wijkkompas.i18n import _
 from wijkkompas.services.framework.overview import Option
 from wijkkompas.services.shared.context import ViewContext, level_label, link
@@ -185,6 +186,20 @@ class FrameworkView:
     yaml: str
 
 
+def _priority_text(prio) -> str:  # noqa: ANN001
+    """The priority rule in words: cut-offs on the score, shares of the areas, or a top n."""
+    if prio.type == "threshold" and prio.relative_to_reference:
+        return _("grenzen op de score, als deel van de referentiescore: {cuts}").format(
+            cuts=", ".join(percent(c) for c in prio.cuts))
+    if prio.type == "threshold":
+        return _("grenzen op de score: {cuts}").format(
+            cuts=", ".join(format_number(c, 1) for c in prio.cuts))
+    if prio.type == "top_n":
+        return _("de {n} gebieden met de laagste score").format(n=prio.n)
+    return _("aandeel van de gebieden: {cuts}").format(
+        cuts=", ".join(percent(c, fraction=True) for c in prio.cuts))
+
+
 def framework_view(ctx: ViewContext, preset: str) -> FrameworkView:
     """A framework in readable form (the what-if controls come later)."""
     from wijkkompas.services.framework.overview import _kader_choices
@@ -225,8 +240,7 @@ def framework_view(ctx: ViewContext, preset: str) -> FrameworkView:
         anchor=anchor, reference=ref_text,
         screen=_("minimaal {pop} inwoners, minimaal {share}% van de gegevens").format(
             pop=fw.screen.min_population, share=format_number(fw.screen.min_data_share * 100)),
-        priority=f"{prio.type}: " + ", ".join(format_number(c, 2) for c in prio.cuts)
-        + (f" (n={prio.n})" if prio.n else ""),
+        priority=_priority_text(prio),
         tiers=prio.tier_labels(),
         opgaven=[OpgaveDef(op.code, op.name, op.description, op.weight, op.priority_when, [
             ThemeDef(th.code, th.name, th.weight, [
