@@ -14,6 +14,7 @@ from wijkkompas.services.areas import profile as views_area
 from wijkkompas.services.data import pages as views_data
 from wijkkompas.services.framework import downloads as exports
 from wijkkompas.services.framework import overview as views
+from wijkkompas.services.shared import glossary
 from wijkkompas.web.deps import CtxDep
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -103,6 +104,11 @@ def vergelijken(ctx: CtxDep, gebied: Annotated[list[str], Query(
 @router.get("/data", summary="Bronnen, dekking, importgeschiedenis en herkomst")
 def data(ctx: CtxDep) -> JSONResponse:
     return _json(views_data.data_overview(ctx))
+
+
+@router.get("/begrippen", summary="Begrippen: de woorden van de pagina's uitgelegd")
+def begrippen() -> JSONResponse:
+    return _json(glossary.glossary())
 
 
 @router.get("/kader/{preset}", summary="Afwegingskader in leesbare vorm")
