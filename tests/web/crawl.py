@@ -121,10 +121,17 @@ def check_text(url: str, texts: Iterable[str], *, dutch: bool) -> list[Problem]:
     return out
 
 
+def _other_language(url: str, dutch: bool) -> bool:
+    """A language switch link (``?lang=en`` on a Dutch crawl): not followed, as it would set the
+    language cookie and turn the rest of the crawl into the other language."""
+    lang = dict(parse_qsl(urlsplit(url).query)).get("lang")
+    return lang is not None and (lang != "nl") == dutch
+
+
 def crawl(client: object, start: str = "/", *, dutch: bool = True, limit: int = 400,
           per_shape: int = 4, max_downloads: int = 120) -> Crawl:
     """Breadth first from ``start``: at most ``limit`` pages, ``per_shape`` per route shape,
-    each download requested once (status only)."""
+    each download requested once (status only); in one language (``dutch`` or English)."""
     result = Crawl()
     seen: set[str] = {start}
     per: Counter[str] = Counter()
@@ -150,7 +157,7 @@ def crawl(client: object, start: str = "/", *, dutch: bool = True, limit: int = 
         result.problems.extend(check_text(url, parser.texts, dutch=dutch))
         for href in parser.links:
             link = _internal(url, href)
-            if link is None or link in seen:
+            if link is None or link in seen or _other_language(link, dutch):
                 continue
             seen.add(link)
             if _is_download(link):
