@@ -174,6 +174,11 @@ def moment(value: datetime | str | None) -> str:
             return value
     if not isinstance(value, datetime):
         return day(value)
+    if value.tzinfo is not None:  # an instant: written in UTC, and said so
+        from datetime import UTC
+
+        return format_datetime(value.astimezone(UTC).replace(tzinfo=None),
+                               format="d MMMM y HH:mm", locale=locale()) + " UTC"
     return format_datetime(value, format="d MMMM y HH:mm", locale=locale())
 
 

@@ -50,12 +50,21 @@ def _width(page) -> int:  # noqa: ANN001
     return int(page.evaluate("document.documentElement.scrollWidth"))
 
 
+# Tables in a scroll region (.table-scroll) that still need horizontal scrolling at this width.
+SCROLLING = """() => [...document.querySelectorAll('.table-scroll')]
+  .filter(e => e.scrollWidth > e.clientWidth + 1)
+  .map(e => (e.getAttribute('aria-label') || e.getAttribute('aria-labelledby') || e.id || '?')
+            + ': ' + e.scrollWidth + ' px in ' + e.clientWidth)"""
+
+
 @pytest.mark.parametrize(("name", "path"), PAGES)
 def test_page_fits_the_viewport(page, name: str, path: str) -> None:  # noqa: ANN001
     page.goto(path)
     page.wait_for_load_state("networkidle")
     screenshot(page, f"breedte-{name}")
     assert _width(page) <= WIDTH, f"{path} is {_width(page)} px wide at a {WIDTH} px viewport"
+    wide = page.evaluate(SCROLLING)
+    assert not wide, f"{path}: tables that scroll sideways: {wide}"
 
 
 def test_audit_page_fits_the_viewport_for_an_admin(page, admin: tuple[str, str]) -> None:  # noqa: ANN001

@@ -133,7 +133,7 @@ def audit_log(ctx: ViewContext, *, soort: str | None = None, entiteit: str | Non
     items, total = query(ctx.ws, soort=soort, entiteit=entiteit, actor=actor, sinds=sinds,
                          offset=(pagina - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     pages = max(1, -(-total // PAGE_SIZE))
-    rows = [AuditRow(e.id, e.at.isoformat(), moment(e.at.astimezone(UTC)) + " UTC",
+    rows = [AuditRow(e.id, e.at.isoformat(), moment(e.at.astimezone(UTC)),
                      e.actor, e.action, e.entity_type, e.entity_id,
                      entity_url(e.entity_type, e.entity_id), _changes(e.before, e.after),
                      e.before, e.after, e.framework_version, e.data_fingerprint,

@@ -32,8 +32,9 @@ def _field_labels() -> dict[str, str]:
         "comparable_over_time": _("Vergelijkbaar door de tijd"),
         "seed": _("Startwaarde van het toeval"),
         "methods": _("Methoden"),
-        "year": _("Jaar"),
-        "years": _("Jaren"),
+        "year": _("jaar"),
+        "years": _("jaren"),
+        "regions": _("gebieden in het bestand"),
         # audit fields
         "active": _("actief"),
         "cents": _("bedrag"),
@@ -167,7 +168,9 @@ def field_value(key: str, value: Any) -> str:
         return formatting.day(value)
     if key.endswith("_share") and isinstance(value, int | float | str):
         return formatting.percent(value, fraction=True)
-    if key.endswith(("year", "_version")) or key in ("version", "seed", "year"):
+    if "year" in key or key.endswith("_version") or key in ("version", "seed", "id"):
+        if isinstance(value, list | tuple):  # years are never written with a thousands dot
+            return ", ".join(map(str, value)) or formatting.DASH
         return str(value)
     if isinstance(value, int | float):
         return formatting.value(value)
@@ -180,4 +183,8 @@ def field_value(key: str, value: Any) -> str:
 
 def provenance_rows(provenance: dict[str, Any]) -> list[tuple[str, str]]:
     """The provenance of a result as (label, value) rows for a page."""
-    return [(field_label(k), field_value(k, v)) for k, v in provenance.items()]
+    return [(_capital(field_label(k)), field_value(k, v)) for k, v in provenance.items()]
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
