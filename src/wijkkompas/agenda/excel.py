@@ -41,9 +41,11 @@ from wijkkompas.agenda.model import (
     euros,
 )
 from wijkkompas.errors import DataError
+from wijkkompas.formatting import EXCEL_MONEY_CENTS, EXCEL_PERCENT
 
 FORMAT_VERSION = 1
-EURO_FORMAT = "#,##0.00"
+# An editable workbook: amounts keep their cents (formats from wijkkompas.formatting).
+EURO_FORMAT = EXCEL_MONEY_CENTS
 MAX_ROWS = 2000
 SHEETS: dict[str, list[str]] = {
     "Maatregelen": ["code", "titel", "omschrijving", "type", "status", "financiering",
@@ -101,7 +103,7 @@ def write_workbook(agenda: Agenda, path: str | Path) -> Path:
     info.append(["sleutel", "waarde"])
     for key, value in zip(AGENDA_KEYS, values, strict=True):
         info.append([key, value])
-    info["B9"].number_format = "0%"
+    info["B9"].number_format = EXCEL_PERCENT
     rows: dict[str, list[list[Any]]] = {name: [] for name in SHEETS}
     for m in agenda.measures:
         rows["Maatregelen"].append([
@@ -138,7 +140,7 @@ def write_workbook(agenda: Agenda, path: str | Path) -> Path:
                     cell.number_format = EURO_FORMAT
             if col in ("max aandeel", "cofinanciering"):
                 for cell in ws[letter][1:]:
-                    cell.number_format = "0%"
+                    cell.number_format = EXCEL_PERCENT
     _add_wide(wb, agenda)
     _add_lists(wb, agenda)
     wb.save(path)

@@ -157,12 +157,19 @@ def sensitivity(
     db: DbOption = None,
 ) -> None:
     """Gevoeligheidsanalyse: hoe stabiel zijn rangen en klassen bij andere gewichten en methoden?"""
+    from wijkkompas.formatting import percent
     from wijkkompas.services.framework.scoring import sensitivity_workspace
+    from wijkkompas.services.shared.methods import step_label
 
     result = sensitivity_workspace(_workspace(db), framework, draws=draws,
                                    concentration=concentration, methods=_parse_vary(vary),
                                    year=year, seed=seed, progress=_progress_printer())
     first = result.tier_labels[0]
+    fw = result.framework
+    names = {op.code: op.name for op in fw.opgaven}
+    names.update({th.code: th.name for op in fw.opgaven for th in op.themes})
+    names.update({i.code: i.label for op in fw.opgaven for th in op.themes
+                  for i in th.indicators if i.label})
     for node in result.table["node"].unique():
         rows = result.ranking(node)
         table = Table("gebied", "code", "rang", "mediaan", "5–95%", f"P({first})", "robuust",
@@ -172,7 +179,7 @@ def sensitivity(
             interval = f"{_fmt(row['rank_p05'], 0)}–{_fmt(row['rank_p95'], 0)}"
             table.add_row(str(row["name"]), row["area_code"], _fmt(row["nominal_rank"], 0),
                           _fmt(row["median_rank"], 0), interval,
-                          _fmt(row[f"p[{first}]"], 2), "ja" if row["robust"] else "")
+                          percent(row[f"p[{first}]"], fraction=True), "ja" if row["robust"] else "")
         console.print(table)
     if len(result.drivers):
         table = Table("opgave", "onzekerheid", "soort", "S", "ruis",
@@ -180,8 +187,11 @@ def sensitivity(
                       title_justify="left")
         for _, row in result.drivers.groupby("node", sort=False).head(8).iterrows():
             kind = f"gewicht {row['level']}" if row["kind"] == "gewicht" else "methode"
-            table.add_row(row["node"], row["input"], kind, _fmt(row["s_first"], 2),
-                          _fmt(row["noise"], 3))
+            # names, not codes (fysiek_wonen -> Woningvoorraad); a method step in words
+            what = names.get(row["input"]) or (step_label(row["input"])
+                                               if row["kind"] != "gewicht" else row["input"])
+            table.add_row(names.get(row["node"], row["node"]), what, kind,
+                          _fmt(row["s_first"], 2), _fmt(row["noise"], 3))
         console.print(table)
     for warning in result.warnings:
         console.print(f"[yellow]let op:[/] {warning}", highlight=False)

@@ -31,7 +31,7 @@ from wijkkompas.services.framework.overview import Chart, LegendItem, Option, ti
 from wijkkompas.services.shared.context import Scored, ViewContext, level_label, link
 from wijkkompas.services.shared.formatting import Shown, format_number, show_score
 from wijkkompas.services.shared.maps import NO_DATA, map_figure, tier_colours
-from wijkkompas.services.shared.methods import method_text
+from wijkkompas.services.shared.methods import method_name, method_text
 
 # Methods offered in the selects (those that need no extra parameters in the YAML).
 NORMALISE_CHOICES = ("minmax", "zscore", "zindex", "index", "dist_max", "rank", "percentile")
@@ -239,8 +239,8 @@ def _controls(saved: Framework, variant: Framework, ctx: ViewContext) -> list[We
 
 def _method_options(registry, choices: tuple[str, ...], saved: str) -> list[Option]:  # noqa: ANN001
     step = registry.step
-    opts = [Option("", _("zoals opgeslagen ({method})").format(method=method_text(step, saved)))]
-    opts.extend(Option(name, method_text(step, name)) for name in choices if name in registry)
+    opts = [Option("", _("zoals opgeslagen ({method})").format(method=method_name(step, saved)))]
+    opts.extend(Option(name, method_name(step, name)) for name in choices if name in registry)
     return opts
 
 

@@ -83,6 +83,11 @@ def method_text(step: str, method: str, params: dict[str, Any] | None = None) ->
         return label
 
 
+def method_name(step: str, method: str) -> str:
+    """A short name for a select: the sentence without its explanation in parentheses."""
+    return method_text(step, method).split(" (", 1)[0]
+
+
 def method_line(step: str, method: str, params: dict[str, Any] | None = None) -> str:
     """``<step>: <what the method does>``, e.g. "ontbrekende waarden: vorige meting gebruikt"."""
     return f"{step_label(step)}: {method_text(step, method, params)}"
