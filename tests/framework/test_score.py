@@ -164,8 +164,8 @@ def test_explain_strengths_and_weaknesses() -> None:
     assert ex.score == pytest.approx(56.25)
     assert ex.reference_score == pytest.approx(50.0)
     assert (ex.rank, ex.n_ranked) == (2, 5)
-    assert ex.strengths == ["x2 (+18.8)"] or ex.strengths == ["x2 (+18.7)"]
-    assert ex.weaknesses == ["x1 (-12.5)"]
+    assert ex.strengths == ["x2 (+18,8)"] or ex.strengths == ["x2 (+18,7)"]  # formatting.py
+    assert ex.weaknesses == ["x1 (-12,5)"]
     assert list(ex.contributions.index) == ["x1", "x2"]  # most negative first
     assert ex.contributions.loc["x1", "raw"] == 10.0
     assert ex.contributions.loc["x2", "normalised"] == pytest.approx(75.0)

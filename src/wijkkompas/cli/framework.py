@@ -157,7 +157,7 @@ def sensitivity(
     db: DbOption = None,
 ) -> None:
     """Gevoeligheidsanalyse: hoe stabiel zijn rangen en klassen bij andere gewichten en methoden?"""
-    from wijkkompas.formatting import percent
+    from wijkkompas.formatting import number, percent
     from wijkkompas.services.framework.scoring import sensitivity_workspace
     from wijkkompas.services.shared.methods import step_label
 
@@ -198,7 +198,7 @@ def sensitivity(
     prov = result.provenance()
     console.print(f"[dim]kader {prov['framework']} v{prov['framework_version']}, gegevens "
                   f"{prov['data_fingerprint']}, concentratie {prov['concentration']}, seed "
-                  f"{prov['seed']}, methoden {prov['methods']}, {result.seconds:.1f} s[/]")
+                  f"{prov['seed']}, methoden {prov['methods']}, {number(result.seconds, 1)} s[/]")
     if output is not None:
         result.to_csv(output)
         drivers = output.with_name(f"{output.stem}-drivers{output.suffix or '.csv'}")
