@@ -172,7 +172,7 @@ def test_explain_strengths_and_weaknesses() -> None:
     assert ex.contributions.loc["x1", "reference"] == pytest.approx(30.0)
     text = ex.summary()
     assert "Alfa (WK999901)" in text
-    assert "6.2 boven de referentie" in text or "6.3 boven de referentie" in text
+    assert "6,2 boven de referentie" in text or "6,3 boven de referentie" in text
     assert "rang 2 van 5" in text
     assert "trekt omlaag: x1" in text
     with pytest.raises(Exception, match="geen score voor WK999909"):
