@@ -41,7 +41,7 @@ def dutch(app) -> Crawl:  # noqa: ANN001
     from fastapi.testclient import TestClient
 
     with TestClient(app, raise_server_exceptions=False) as client:
-        return crawl(client, "/", dutch=True, limit=400)
+        return crawl(client, "/", dutch=True, limit=400, per_shape=6)
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +50,7 @@ def english(app) -> Crawl:  # noqa: ANN001
 
     with TestClient(app, raise_server_exceptions=False) as client:
         # ?lang=en sets the language cookie: every page the crawl follows is English.
-        return crawl(client, "/?lang=en", dutch=False, limit=400)
+        return crawl(client, "/?lang=en", dutch=False, limit=400, per_shape=6)
 
 
 def test_dutch_crawl_finds_no_defects(dutch: Crawl) -> None:

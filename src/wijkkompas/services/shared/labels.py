@@ -158,8 +158,8 @@ def field_value(key: str, value: Any) -> str:
     yes/no for booleans, numbers in the current notation, lists joined."""
     if value is None or value == "":
         return formatting.DASH
-    if isinstance(value, bool):
-        return _("ja") if value else _("nee")
+    if isinstance(value, bool) or value in ("ja", "nee"):  # the cores write ja/nee in Dutch
+        return _("ja") if value in (True, "ja") else _("nee")
     if (key == "cents" or key.endswith("_cents")) and isinstance(value, int | float):
         return formatting.money(int(value))
     if key in ("created", "created_at", "at") and isinstance(value, str):
