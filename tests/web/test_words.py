@@ -71,7 +71,9 @@ def test_audit_shows_fields_in_words(app) -> None:  # noqa: ANN001
 
     ws = app.state.ctx.ws
     add_user(ws, "woorden-beheer", "een-lang-wachtwoord", role="admin")
-    ps.log_decision(ws, "WK015303", "bankjes plaatsen", cents=2_100_000)
+    # a team of its own (the demo's teams are checked elsewhere): budget and one decision
+    ps.set_team(ws, "WK059906", name="Kernteam Woorden", budget_cents=5_000_000)
+    ps.log_decision(ws, "WK059906", "bankjes plaatsen", cents=2_100_000)
     with TestClient(app) as client:
         log_in(client, "woorden-beheer", "een-lang-wachtwoord", next_url="/audit")
         html = client.get("/audit").text
