@@ -14,9 +14,9 @@ import math
 import time
 from dataclasses import dataclass
 
+from wijkkompas.formatting import percent
 from wijkkompas.i18n import _
 from wijkkompas.services.shared.context import DEFAULT_PRESETS, ViewContext, link
-from wijkkompas.services.shared.formatting import format_number
 
 DRAWS = 300
 CONCENTRATION = 50.0
@@ -129,7 +129,7 @@ def rank_interval(ctx: ViewContext, code: str) -> RankIntervalView:
         p = rec.get(f"p[{first}]")
         p = None if p is None or not math.isfinite(p) else float(p)
         med, lo, hi = _int(rec["median_rank"]), _int(rec["rank_p05"]), _int(rec["rank_p95"])
-        p_text = "–" if p is None else f"{format_number(100 * p, 0)}%"
+        p_text = percent(p, fraction=True)
         text = "–" if med is None else _(
             "rang {med} van {n} (90%-interval {lo}–{hi})").format(med=med, n=n_ranked,
                                                                    lo=lo, hi=hi)

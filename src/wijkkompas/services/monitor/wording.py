@@ -3,7 +3,7 @@ a target in one sentence, and the numbers of a subject with the decimals of its 
 
 from __future__ import annotations
 
-from wijkkompas.formatting import signed
+from wijkkompas.formatting import percent, signed
 from wijkkompas.i18n import _, current_language
 from wijkkompas.services.monitor import usecases as svc
 from wijkkompas.services.shared.context import ViewContext
@@ -153,4 +153,4 @@ def shown_share(value: object) -> Shown:
     number = show_score(value, 0)
     if number.value is None:
         return number
-    return Shown(number.value, format_number(100 * number.value, 0) + "%", "ok")
+    return Shown(number.value, percent(number.value, fraction=True), "ok")
