@@ -10,7 +10,13 @@ from wijkkompas.errors import ConfigError, NotFound
 from wijkkompas.i18n import _, current_language
 from wijkkompas.services.framework.overview import Chart, tier_index
 from wijkkompas.services.shared.context import DEFAULT_PRESETS, Scored, ViewContext, level_label, link
-from wijkkompas.services.shared.formatting import Shown, format_number, show_observation, show_score
+from wijkkompas.services.shared.formatting import (
+    Shown,
+    format_number,
+    show_observation,
+    show_score,
+    show_signed,
+)
 from wijkkompas.services.shared.maps import NO_DATA, bar_figure, tier_colours
 from wijkkompas.services.shared.methods import spec_text
 
@@ -124,7 +130,7 @@ def _opgave_scores(ctx: ViewContext, scored: Scored, area: str, year: int) -> li
                     "{method}.").format(method=spec_text("impute", scored.framework.steps.impute)))
             contributions.append(ContributionRow(
                 str(ind), label, str(rec["theme"]), value,
-                show_score(rec["reference"], dec), show_score(rec["contribution"], 1)))
+                show_score(rec["reference"], dec), show_signed(rec["contribution"], 1)))
         chart = None
         if has_score and contributions:
             chart = Chart(f"bijdragen-{op.code}", bar_figure(

@@ -60,6 +60,14 @@ def show_observation(value: Any, status: str | None, *, decimals: int = 0,
     return Shown(number, text, status, note)
 
 
+def show_signed(value: Any, decimals: int = 1) -> Shown:
+    """A difference or contribution (computed): with its sign, ``+1,9``; NaN becomes "–"."""
+    shown = show_score(value, decimals)
+    if shown.value is None:
+        return shown
+    return Shown(shown.value, formatting.signed(shown.value, decimals), shown.status)
+
+
 def show_score(value: Any, decimals: int = 1) -> Shown:
     """A computed score (not an observation): NaN becomes "–"."""
     number = _finite(value)
