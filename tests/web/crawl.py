@@ -1,6 +1,6 @@
 """A bounded crawler over the demo web app: follows every internal link from a start page and
-reports what a user must never see (a 5xx, a Python repr, ``nan``/``None`` as a value, a
-traceback, an English or technical key on a Dutch page).
+reports what a user must never see (a 5xx, an offered link that answers 4xx, a Python repr,
+``nan``/``None`` as a value, a traceback, an English or technical key on a Dutch page).
 
 It works on any client with ``get(url)`` (FastAPI's TestClient, or an ``httpx.Client`` with a
 ``base_url`` against a running server), so it can also be pointed at ``wijkkompas serve``::
@@ -145,6 +145,8 @@ def crawl(client: object, start: str = "/", *, dutch: bool = True, limit: int = 
         if response.status_code >= 500:
             result.problems.append(Problem(url, "status-5xx", str(response.status_code)))
             continue
+        if response.status_code >= 400:  # a link that a page offers must work
+            result.problems.append(Problem(url, "status-4xx", str(response.status_code)))
         kind = response.headers.get("content-type", "")
         if _is_download(url) or "text/html" not in kind:
             result.downloads.append(url)
