@@ -80,3 +80,15 @@ def test_audit_shows_fields_in_words(app) -> None:  # noqa: ANN001
     assert "account toegevoegd" in html and "user.add" not in html
     assert "€ 21.000" in html and "cents" not in html and "2100000" not in html
     assert "active: true" not in html
+
+
+def test_invalid_input_is_explained_in_dutch(client) -> None:  # noqa: ANN001
+    response = client.get("/?jaar=abc&niveau=stad")
+    assert response.status_code == 422
+    assert "jaar: geen geheel getal" in response.text and "niveau: kies uit" in response.text
+    assert "Input should" not in response.text and "query." not in response.text
+    english = client.get("/?jaar=abc&lang=en").text
+    assert "jaar: not a whole number" in english
+    problems = client.get("/api/v1/overzicht?jaar=abc").json()["error"]["details"]["problems"]
+    assert problems == [{"location": "jaar", "type": "int_parsing",
+                         "message": "geen geheel getal"}]
