@@ -56,8 +56,8 @@ def test_mean_is_per_year_and_warning_counts_cells() -> None:
     x = frame({"i": [1, np.nan, 3, np.nan, 10, 20, np.nan, 30]}, years=[2022, 2024])
     ctx = context()
     assert values(im.mean(x, ctx)) == [1, 2, 3, 2, 10, 20, 20, 30]
-    assert ctx.warnings == ["i: 2 waarden geïmputeerd (mean) in 2022: BU01, BU03",
-                            "i: 1 waarde geïmputeerd (mean) in 2024: BU02"]
+    assert ctx.warnings == ["i: 2 waarden geïmputeerd in 2022, gemiddelde van het jaar: BU01, BU03",
+                            "i: 1 waarde geïmputeerd in 2024, gemiddelde van het jaar: BU02"]
 
 
 def test_year_without_values_stays_nan_and_is_warned() -> None:
@@ -79,7 +79,8 @@ def test_group_mean_within_group_and_year() -> None:
     x = frame({"i": [1, 3, np.nan, 10, np.nan, 30]})
     ctx = context(groups_for(x, ["A", "A", "A", "B", "B", "B"]))
     assert values(im.group_mean(x, ctx)) == [1, 3, 2, 10, 20, 30]
-    assert ctx.warnings == ["i: 2 waarden geïmputeerd (group_mean) in 2024: BU02, BU04"]
+    assert ctx.warnings == [
+        "i: 2 waarden geïmputeerd in 2024, gemiddelde van de groep (gemeente): BU02, BU04"]
 
 
 def test_group_median_within_group() -> None:
@@ -94,7 +95,8 @@ def test_whole_group_missing_falls_back_to_all_areas_with_warning() -> None:
     assert values(im.group_mean(x, ctx)) == [1, 3, 2, 2]
     assert ctx.warnings[0] == ("i: groep B zonder waarden in 2024; 2 waarden met de gemiddelde "
                                "van alle gebieden geïmputeerd: BU02, BU03")
-    assert ctx.warnings[1] == "i: 2 waarden geïmputeerd (group_mean) in 2024: BU02, BU03"
+    assert ctx.warnings[1] == (
+        "i: 2 waarden geïmputeerd in 2024, gemiddelde van de groep (gemeente): BU02, BU03")
 
 
 def test_area_without_group_falls_back_too() -> None:
@@ -144,7 +146,7 @@ def test_previous_year_biennial_monitor() -> None:
     ctx = context()
     out = im.previous_year(x, ctx, max_gap=2)
     assert values(out)[:2] == [5, 5] and math.isnan(values(out)[2])
-    assert ctx.warnings == ["i: 1 waarde geïmputeerd (previous_year) in 2022: A",
+    assert ctx.warnings == ["i: 1 waarde geïmputeerd in 2022, laatst bekende waarde: A",
                             "i: 1 waarde niet te imputeren in 2024 (geen waarde in de 2 jaar "
                             "ervoor): A"]
 

@@ -164,15 +164,15 @@ def test_explain_strengths_and_weaknesses() -> None:
     assert ex.score == pytest.approx(56.25)
     assert ex.reference_score == pytest.approx(50.0)
     assert (ex.rank, ex.n_ranked) == (2, 5)
-    assert ex.strengths == ["x2 (+18.8)"] or ex.strengths == ["x2 (+18.7)"]
-    assert ex.weaknesses == ["x1 (-12.5)"]
+    assert ex.strengths == ["x2 (+18,8)"] or ex.strengths == ["x2 (+18,7)"]  # formatting.py
+    assert ex.weaknesses == ["x1 (-12,5)"]
     assert list(ex.contributions.index) == ["x1", "x2"]  # most negative first
     assert ex.contributions.loc["x1", "raw"] == 10.0
     assert ex.contributions.loc["x2", "normalised"] == pytest.approx(75.0)
     assert ex.contributions.loc["x1", "reference"] == pytest.approx(30.0)
     text = ex.summary()
     assert "Alfa (WK999901)" in text
-    assert "6.2 boven de referentie" in text or "6.3 boven de referentie" in text
+    assert "6,2 boven de referentie" in text or "6,3 boven de referentie" in text
     # Priority rank: 1 = most urgent (lowest score); Alfa ties with another area (score rank
     # 2 of 5), and tied areas share the best rank on either scale.
     assert (ex.priority_rank, ex.assessed) == (3, True)
@@ -398,7 +398,7 @@ def test_previous_year_imputation_uses_history_before_the_scored_years() -> None
     # A gets its 2023 value 15: minmax over 15..50 -> 0 for A, (20 - 15) / 35 * 100 for B
     assert column(result.normalised, "x1") == pytest.approx(
         [0, 500 / 35, 1500 / 35, 2500 / 35, 100])
-    assert any("x1: 1 waarde geïmputeerd (previous_year) in 2024: WK999901" in w
+    assert any("x1: 1 waarde geïmputeerd in 2024, laatst bekende waarde: WK999901" in w
                for w in result.warnings)
     assert not any("2023" in w or "2022" in w for w in result.warnings)
 

@@ -105,7 +105,9 @@ def test_every_template_string_is_translated() -> None:
 def test_unknown_page_renders_error_page(client) -> None:  # noqa: ANN001
     response = client.get("/gebied/XX9999")
     assert response.status_code == 404
-    assert "Niet gevonden" in response.text and "NotFound" in response.text
+    # A Dutch title and a way back; no exception class name on the page (the JSON keeps it).
+    assert "<title>Niet gevonden" in response.text and "NotFound" not in response.text
+    assert "Foutcode 404" in response.text and "Terug naar het overzicht" in response.text
     assert client.get("/bestaat-niet").status_code == 404
 
 

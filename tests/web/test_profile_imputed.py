@@ -10,7 +10,7 @@ def test_imputed_value_is_shown_as_estimate(client) -> None:  # noqa: ANN001
     # 2021 are missing in the source for WK059901, so the framework uses the 2020 values.
     page = client.get("/gebied/WK059901").text
     assert "value-estimated" in page
-    assert "het kader vulde hem aan (previous_year)" in page
+    assert "het kader vulde hem aan: vorige meting gebruikt" in page
     data = client.get("/api/v1/gebied/WK059901").json()
     values = [c["value"] for op in data["opgaven"] for c in op["contributions"]]
     estimated = [v for v in values if v["status"] == "estimated"]

@@ -170,6 +170,7 @@ def check_allocations(agenda: Agenda) -> list[str]:
     """Every rule, checked exactly in cents on ``agenda.allocations``; Dutch messages, empty
     when all hold. Partly funded years are only checked against the rules, not the cost."""
     from wijkkompas.agenda.model import format_euros as fmt
+    from wijkkompas.formatting import percent
 
     problems = []
     by_my: dict[tuple[str, int], int] = {}
@@ -185,7 +186,7 @@ def check_allocations(agenda: Agenda) -> list[str]:
         cost = m.costs.get(a.year, 0)
         if s.max_share is not None and a.cents > s.max_share * cost:
             problems.append(f"{s.name} betaalt {fmt(a.cents)} aan {m.title} in {a.year}, meer "
-                            f"dan {s.max_share * 100:.0f}% van {fmt(cost)}")
+                            f"dan {percent(s.max_share, fraction=True)} van {fmt(cost)}")
     for (s, y), total in by_sy.items():
         if total > agenda.stream(s).amount(y):
             problems.append(f"{agenda.stream(s).name} {y}: {fmt(total)} toegewezen, budget "
@@ -208,6 +209,6 @@ def check_allocations(agenda: Agenda) -> list[str]:
             co = sum(v for (t, mm), v in by_sm.items() if mm == m and t in others)
             if Decimal(co) < s.cofinancing.ratio * amount:
                 problems.append(f"{agenda.measure(m).title}: cofinanciering {fmt(co)} is minder "
-                                f"dan {s.cofinancing.ratio * 100:.0f}% van {fmt(amount)} uit "
+                                f"dan {percent(s.cofinancing.ratio, fraction=True)} van {fmt(amount)} uit "
                                 f"{s.name}")
     return problems

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from wijkkompas.agenda.model import Agenda, format_euros
+from wijkkompas.formatting import score, signed
 
 
 @dataclass
@@ -33,10 +34,10 @@ class TierChange:
 
     def text(self) -> str:
         way = "omhoog (urgenter)" if self.more_urgent else "omlaag (minder urgent)"
-        why = ", ".join(f"{ind} {delta:+.1f}" for ind, delta in self.drivers) or "-"
+        why = ", ".join(f"{ind} {signed(delta, 1)}" for ind, delta in self.drivers) or "-"
         return (f"{self.name} ({self.area_code}) gaat op {self.opgave} {way}: van "
-                f"{self.old_tier} naar {self.new_tier} (score {self.old_score:.1f} -> "
-                f"{self.new_score:.1f}); vooral door {why}")
+                f"{self.old_tier} naar {self.new_tier} (score {score(self.old_score)} -> "
+                f"{score(self.new_score)}); vooral door {why}")
 
 
 def tier_changes(old, new, *, year_old: int | None = None, year_new: int | None = None,  # noqa: ANN001

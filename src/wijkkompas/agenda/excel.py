@@ -45,9 +45,11 @@ from wijkkompas.agenda.model import (
 from wijkkompas.data.guard import check_workbook, check_workbook_size
 from wijkkompas.errors import DataError, TooLarge
 from wijkkompas.exportsafe import inert_workbook
+from wijkkompas.formatting import EXCEL_MONEY_CENTS, EXCEL_PERCENT
 
 FORMAT_VERSION = 1
-EURO_FORMAT = "#,##0.00"
+# An editable workbook: amounts keep their cents (formats from wijkkompas.formatting).
+EURO_FORMAT = EXCEL_MONEY_CENTS
 MAX_ROWS = 2000
 MAX_UNPACKED_BYTES = 512 * 2 ** 20  # a workbook bigger than this unpacked is refused
 SHEETS: dict[str, list[str]] = {
@@ -106,7 +108,7 @@ def write_workbook(agenda: Agenda, path: str | Path) -> Path:
     info.append(["sleutel", "waarde"])
     for key, value in zip(AGENDA_KEYS, values, strict=True):
         info.append([key, value])
-    info["B9"].number_format = "0%"
+    info["B9"].number_format = EXCEL_PERCENT
     rows: dict[str, list[list[Any]]] = {name: [] for name in SHEETS}
     for m in agenda.measures:
         rows["Maatregelen"].append([
@@ -143,7 +145,7 @@ def write_workbook(agenda: Agenda, path: str | Path) -> Path:
                     cell.number_format = EURO_FORMAT
             if col in ("max aandeel", "cofinanciering"):
                 for cell in ws[letter][1:]:
-                    cell.number_format = "0%"
+                    cell.number_format = EXCEL_PERCENT
     _add_wide(wb, agenda)
     _add_lists(wb, agenda)
     inert_workbook(wb)  # names and notes are text, never formulas

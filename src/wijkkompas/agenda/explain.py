@@ -34,6 +34,7 @@ from wijkkompas.agenda.milp import GROUPS, SCALE, Model, Row, build_model, plann
 from wijkkompas.agenda.model import Agenda, format_euros
 from wijkkompas.agenda.result import Alternative, Binding, Conflict, Infeasibility
 from wijkkompas.agenda.solver import Solution, solve
+from wijkkompas.formatting import number, percent, signed
 
 if TYPE_CHECKING:
     from wijkkompas.agenda.result import AllocationResult
@@ -77,7 +78,7 @@ def binding_constraints(model: Model, values: np.ndarray, agenda: Agenda) -> lis
         stream, measure = agenda.stream(s), agenda.measure(m)
         span = f"{min(years)}" if len(years) == 1 else f"{min(years)}-{max(years)}"
         out.append(Binding("maximaal_aandeel", ("maximaal_aandeel", s, m),
-                           f"{stream.name} betaalt het maximum ({stream.max_share * 100:.0f}%) "
+                           f"{stream.name} betaalt het maximum ({percent(stream.max_share, fraction=True)}) "
                            f"van {measure.title} ({span})"))
     activity = _activity(model, values)
     for i, row in enumerate(model.rows):
@@ -97,7 +98,7 @@ def binding_constraints(model: Model, values: np.ndarray, agenda: Agenda) -> lis
         else:
             out.append(Binding(row.group, row.key,
                                f"gebied {row.key[1]} krijgt het maximale aandeel "
-                               f"({agenda.max_area_share * 100:.0f}%)"))
+                               f"({percent(agenda.max_area_share, fraction=True)})"))
     return out
 
 
@@ -169,14 +170,14 @@ def shadow_prices(model: Model, sol: Solution, priorities: Mapping | pd.Series, 
                                if p.values[j] > 1e-6 and m not in funded)
         probe = format_euros(probe_s or 0, whole=True)
         if per_euro > 1e-12:
-            text = (f"{s.name}: één euro extra in {best_year} levert {per_euro * 1e6:.2f} "
+            text = (f"{s.name}: één euro extra in {best_year} levert {number(per_euro * 1e6, 2)} "
                     "punten per miljoen euro op (schaduwprijs)")
         else:
             text = f"{s.name}: een extra euro levert op de marge niets op"
         if gain > 1e-9:
             titles = ", ".join(agenda.measure(m).title for m in added) or "meer van lopende " \
                 "maatregelen"
-            text += f"; met {probe} per jaar extra komt erbij: {titles} (+{gain:.2f} punten)"
+            text += f"; met {probe} per jaar extra komt erbij: {titles} ({signed(gain, 2)} punten)"
         elif probe_s:
             text += f"; ook {probe} per jaar extra levert niets op"
         else:
@@ -263,16 +264,16 @@ def _details(agenda: Agenda, group: str) -> list[str]:
         return [f"{a.stream} -> {a.measure} {a.year}: {format_euros(a.cents, whole=True)}"
                 for a in agenda.allocations if a.manual]
     if group == "cofinanciering":
-        return [f"{s.name}: minstens {s.cofinancing.ratio * 100:.0f}% cofinanciering"
+        return [f"{s.name}: minstens {percent(s.cofinancing.ratio, fraction=True)} cofinanciering"
                 for s in agenda.streams if s.cofinancing]
     if group == "maximaal_aandeel":
-        return [f"{s.name} hoogstens {s.max_share * 100:.0f}%" for s in agenda.streams
+        return [f"{s.name} hoogstens {percent(s.max_share, fraction=True)}" for s in agenda.streams
                 if s.max_share is not None]
     if group == "oormerk":
         return [f"{s.name}: {s.earmark.describe()}" for s in agenda.streams
                 if s.earmark.describe() != "geen oormerk"]
     if group == "gebiedsaandeel" and agenda.max_area_share is not None:
-        return [f"hoogstens {agenda.max_area_share * 100:.0f}% per gebied"]
+        return [f"hoogstens {percent(agenda.max_area_share, fraction=True)} per gebied"]
     return []
 
 

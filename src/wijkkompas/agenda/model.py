@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 import pandas as pd
 
@@ -77,15 +77,11 @@ def euros(amount_cents: int) -> Decimal:
 
 
 def format_euros(amount_cents: int, *, whole: bool = False) -> str:
-    """Dutch notation: ``€ 1.234.567,89`` (``whole`` rounds to euros: ``€ 1.234.568``)."""
-    value = euros(amount_cents)
-    if whole:
-        value = value.quantize(Decimal(1), rounding=ROUND_HALF_EVEN)
-        text = f"{abs(value):,.0f}"
-    else:
-        text = f"{abs(value):,.2f}"
-    text = text.replace(",", "_").replace(".", ",").replace("_", ".")
-    return f"{'-' if value < 0 else ''}€ {text}"
+    """Money for people (:func:`wijkkompas.formatting.money`): ``€ 1.234.567,89``, cents only
+    when they are not zero (``€ 120.000``); ``whole`` rounds to euros: ``€ 1.234.568``."""
+    from wijkkompas.formatting import money
+
+    return money(amount_cents, cents=False if whole else None)
 
 
 def share(value: Decimal | str | int | None) -> Decimal | None:

@@ -9,6 +9,7 @@ import pandas as pd
 
 from wijkkompas import __version__
 from wijkkompas.agenda.model import Agenda, format_euros
+from wijkkompas.formatting import number, percent
 
 
 @dataclass
@@ -30,7 +31,7 @@ class Alternative:
     dropped: list[str]
 
     def text(self) -> str:
-        return (f"ook optimaal ({self.objective:.2f}): met {', '.join(self.added) or '-'} "
+        return (f"ook optimaal ({number(self.objective, 2)}): met {', '.join(self.added) or '-'} "
                 f"in plaats van {', '.join(self.dropped) or '-'}")
 
 
@@ -139,8 +140,8 @@ class AllocationResult:
             return text
         frame = self.measures_frame()
         chosen = frame[frame["share"] > 1e-6]
-        lines = [f"Status: {self.status} (waarde {self.objective:.2f}, gap "
-                 f"{self.gap * 100:.2f}%); {len(chosen)} van {len(frame)} maatregelen "
+        lines = [f"Status: {self.status} (waarde {number(self.objective, 2)}, gap "
+                 f"{percent(self.gap, 2, fraction=True)}); {len(chosen)} van {len(frame)} maatregelen "
                  f"gefinancierd, samen {format_euros(int(chosen['funded'].sum()), whole=True)}."]
         if self.binding:
             lines.append("Knellend: " + "; ".join(b.text for b in self.binding[:8])

@@ -22,6 +22,7 @@ from wijkkompas.data.load import (
     select_in,
     start_run,
 )
+from wijkkompas.formatting import count
 from wijkkompas.store.models import Area, Boundary
 
 # --- storing --------------------------------------------------------------------------------
@@ -104,7 +105,7 @@ def load_boundaries(engine: Engine, data: BoundaryData, *, user: str,
         report.new_areas = created
         report.warnings.extend(warns)
         if progress:
-            progress(f"{len(frame):,} grenzen schrijven")
+            progress(f"{count(len(frame))} grenzen schrijven")
         report.inserted, report.changed, report.unchanged = write_boundaries(
             conn, frame, area_ids, run_id, source=data.file.name
         )

@@ -13,12 +13,16 @@ import typer
 from wijkkompas import __version__
 from wijkkompas.cli import agenda, data, framework, governance, monitor, serve, users
 from wijkkompas.cli._common import PASSWORD_ENV, clear_acting, console, set_acting
+from wijkkompas.cli._dutch import install as _dutch_typer
+
+_dutch_typer()  # Typer's own texts ("Usage", "Options", "Show this message and exit") in Dutch
 
 app = typer.Typer(
     name="wijkkompas",
     help="Gebiedsgericht werken met wijk- en buurtdata.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["--help", "-h"]},
 )
 
 

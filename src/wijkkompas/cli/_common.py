@@ -147,9 +147,10 @@ def print_report(report: Any) -> None:
 
 
 def _fmt(value: float | None, digits: int = 1) -> str:
-    if value is None or type(value).__name__ == "NAType" or value != value:  # None/<NA>/NaN
-        return "-"
-    return f"{value:.{digits}f}".replace(".", ",")
+    """A number for the terminal (:func:`wijkkompas.formatting.number`); missing -> "-"."""
+    from wijkkompas.formatting import finite, number
+
+    return "-" if finite(value) is None else number(value, digits)
 
 
 def set_acting(name: str | None, token: str | None) -> None:

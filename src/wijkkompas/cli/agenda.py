@@ -40,6 +40,7 @@ def _euro(cents: int) -> str:
 
 def _print_result(result) -> None:  # noqa: ANN001
     from wijkkompas.agenda.terms import crossing_commitments, totals_per_term
+    from wijkkompas.formatting import number, percent, score
 
     if not result.feasible:
         console.print(f"[bold red]{result.summary()}[/]", highlight=False)
@@ -50,8 +51,8 @@ def _print_result(result) -> None:  # noqa: ANN001
                   title_justify="left")
     for code, row in frame.sort_values(["share", "value"], ascending=False).iterrows():
         table.add_row(code, row["title"], row["status"], _euro(row["cost"]),
-                      _euro(row["funded"]), f"{row['share'] * 100:.0f}%",
-                      f"{row['value']:.1f}".replace(".", ","))
+                      _euro(row["funded"]), percent(row["share"], fraction=True),
+                      score(row["value"]))
     console.print(table)
     unused = result.unused
     streams = Table("geldstroom", "budget", "toegewezen", "niet besteed",
@@ -72,8 +73,8 @@ def _print_result(result) -> None:  # noqa: ANN001
         console.print(f"[cyan]termijngrens:[/] {c.text()}", highlight=False)
     prov = result.provenance()
     console.print(f"[dim]kader {prov['framework']} v{prov['framework_version']}, gegevens "
-                  f"{prov['data_fingerprint']}; bouwen {result.build_seconds:.2f} s, oplossen "
-                  f"{result.solve_seconds:.2f} s[/]")
+                  f"{prov['data_fingerprint']}; bouwen {number(result.build_seconds, 2)} s, oplossen "
+                  f"{number(result.solve_seconds, 2)} s[/]")
 
 
 @agenda_app.command("optimise")

@@ -126,6 +126,7 @@ def explain(
 ) -> None:
     """Leg uit waarom een gebied zo scoort: bijdrage per indicator."""
     from wijkkompas.data.catalogue import load_catalogue
+    from wijkkompas.formatting import signed
     from wijkkompas.services.framework.scoring import score_workspace
 
     if level is None and area.strip().upper().startswith(("WK", "BU")):
@@ -142,10 +143,12 @@ def explain(
         if ex.contributions.empty:
             continue
         table = Table("indicator", "thema", "waarde", "referentie", "bijdrage")
+        themes = {th.code: th.name for op in result.framework.opgaven for th in op.themes}
         for ind, row in ex.contributions.iterrows():
             label = cat[ind].label_nl if ind in cat else ind
-            table.add_row(label, row["theme"], _fmt(row["raw"], 2), _fmt(row["reference"], 2),
-                          _fmt(row["contribution"], 2))
+            # contributions are score points: one decimal, as in the summary above
+            table.add_row(label, themes.get(row["theme"], row["theme"]), _fmt(row["raw"], 2),
+                          _fmt(row["reference"], 2), signed(row["contribution"], 1))
         console.print(table)
 
 
@@ -182,13 +185,20 @@ def sensitivity(
     db: DbOption = None,
 ) -> None:
     """Gevoeligheidsanalyse: hoe stabiel zijn rangen en klassen bij andere gewichten en methoden?"""
+    from wijkkompas.formatting import number, percent
     from wijkkompas.services.framework.scoring import sensitivity_workspace
+    from wijkkompas.services.shared.methods import step_label
 
     result = sensitivity_workspace(_workspace(db, create=False), framework, draws=draws,
                                    concentration=concentration, methods=_parse_vary(vary),
                                    year=year, seed=seed, progress=_progress_printer(),
                                    level=level)
     first = result.tier_labels[0]
+    fw = result.framework
+    names = {op.code: op.name for op in fw.opgaven}
+    names.update({th.code: th.name for op in fw.opgaven for th in op.themes})
+    names.update({i.code: i.label for op in fw.opgaven for th in op.themes
+                  for i in th.indicators if i.label})
     for node in result.table["node"].unique():
         rows = result.ranking(node)
         table = Table("gebied", "code", "prioriteit", "mediaan", "5–95%", f"P({first})",
@@ -207,7 +217,7 @@ def sensitivity(
             lo, hi = sorted((flip(row["rank_p05"]), flip(row["rank_p95"])))
             table.add_row(str(row["name"]), row["area_code"], _fmt(row["priority_rank"], 0),
                           _fmt(flip(row["median_rank"]), 0), f"{_fmt(lo, 0)}–{_fmt(hi, 0)}",
-                          _fmt(row[f"p[{first}]"], 2), "ja" if row["robust"] else "")
+                          percent(row[f"p[{first}]"], fraction=True), "ja" if row["robust"] else "")
         console.print(table)
     if len(result.drivers):
         table = Table("opgave", "onzekerheid", "soort", "S", "ruis",
@@ -215,15 +225,18 @@ def sensitivity(
                       title_justify="left")
         for _, row in result.drivers.groupby("node", sort=False).head(8).iterrows():
             kind = f"gewicht {row['level']}" if row["kind"] == "gewicht" else "methode"
-            table.add_row(row["node"], row["input"], kind, _fmt(row["s_first"], 2),
-                          _fmt(row["noise"], 3))
+            # names, not codes (fysiek_wonen -> Woningvoorraad); a method step in words
+            what = names.get(row["input"]) or (step_label(row["input"])
+                                               if row["kind"] != "gewicht" else row["input"])
+            table.add_row(names.get(row["node"], row["node"]), what, kind,
+                          _fmt(row["s_first"], 2), _fmt(row["noise"], 3))
         console.print(table)
     for warning in result.warnings:
         console.print(f"[yellow]let op:[/] {warning}", highlight=False)
     prov = result.provenance()
     console.print(f"[dim]kader {prov['framework']} v{prov['framework_version']}, gegevens "
                   f"{prov['data_fingerprint']}, concentratie {prov['concentration']}, seed "
-                  f"{prov['seed']}, methoden {prov['methods']}, {result.seconds:.1f} s[/]")
+                  f"{prov['seed']}, methoden {prov['methods']}, {number(result.seconds, 1)} s[/]")
     if output is not None:
         result.to_csv(output)
         drivers = output.with_name(f"{output.stem}-drivers{output.suffix or '.csv'}")

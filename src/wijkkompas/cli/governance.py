@@ -49,12 +49,17 @@ def audit(
         export(items, output)
         console.print(f"{len(items)} regels geschreven naar {output}")
         return
+    from wijkkompas.formatting import moment
+    from wijkkompas.services.shared.labels import action_label, entity_label, field_label
+
+    # In words, as on the audit page; the export (-o) keeps the codes.
     table = Table("wanneer", "wie", "actie", "wat", "gewijzigd")
     for e in items:
         keys = changed_keys(e.before if isinstance(e.before, dict) else None,
                             e.after if isinstance(e.after, dict) else None)
-        table.add_row(f"{e.at:%Y-%m-%d %H:%M:%S}", e.actor, e.action,
-                      f"{e.entity_type}:{e.entity_id}", ", ".join(keys[:6]))
+        table.add_row(moment(e.at), e.actor, action_label(e.action),
+                      f"{entity_label(e.entity_type)} {e.entity_id}",
+                      ", ".join(field_label(k) for k in keys[:6]))
     console.print(table if items else "Geen wijzigingen gevonden.")
 
 

@@ -140,6 +140,7 @@ def progress(
     db: DbOption = None,
 ) -> None:
     """Voortgang per gebied: basis → nu → doel, deel van de weg, prognose, op koers."""
+    from wijkkompas.formatting import percent
     from wijkkompas.services.monitor import usecases as svc
 
     ws = _workspace(db)
@@ -150,13 +151,14 @@ def progress(
         "gebied": t["name"], "basis": t["baseline_value"],
         "nu (jaar)": [("-" if pd.isna(v) else f"{_fmt(v, 2)} ({int(y)})")
                       for v, y in zip(t["current_value"], t["current_year"], strict=True)],
-        "doel": t["target_value"], "deel v.d. weg": t["share_of_way"],
+        "doel": t["target_value"],
+        "deel v.d. weg": [percent(v, fraction=True) for v in t["share_of_way"]],
         "prognose (band)": [("-" if pd.isna(f) else f"{_fmt(f, 2)} ({_fmt(lo, 2)} – {_fmt(hi, 2)})")
                             for f, lo, hi in zip(t["forecast"], t["forecast_low"],
                                                  t["forecast_high"], strict=True)],
         "status": t["status_label"],
     })
-    _print_frame(shown, f"{target.name} — {target.describe()}", {"deel v.d. weg": 2})
+    _print_frame(shown, f"{target.name} — {target.describe()}")
     console.print(result.summary().split("\n", 1)[1], highlight=False, soft_wrap=True)
     for row in t.itertuples():
         extra = "; ".join(x for x in (row.note, row.flags, row.milestones) if x)

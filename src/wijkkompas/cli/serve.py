@@ -43,6 +43,7 @@ def demo(
                                       envvar="WIJKKOMPAS_PORT")] = 8000,
 ) -> None:
     """Bouw de demo-database (Rotterdam, Groningen, Enschede, Assen) en open de webapp erop."""
+    from wijkkompas.formatting import count
     from wijkkompas.services.data.demo import build_demo, municipality_overview
     from wijkkompas.settings import load_settings
 
@@ -60,7 +61,7 @@ def demo(
     table = Table("code", "gemeente", "wijken", "buurten", "inwoners", "jaren met gegevens",
                   "indicatoren", title="Demogemeenten", title_justify="left")
     for code, row in overview.iterrows():
-        pop = f"{row['inwoners']:,}".replace(",", ".") + f" ({row['inwoners_jaar']})" \
+        pop = count(row["inwoners"]) + f" ({row['inwoners_jaar']})" \
             if row["inwoners"] is not None else "-"
         table.add_row(code, row["gemeente"], str(row["wijken"]), str(row["buurten"]), pop,
                       _years_text(row["jaren"]), str(row["indicatoren"]))

@@ -33,6 +33,7 @@ from wijkkompas.data.catalogue import Catalogue, load_catalogue
 from wijkkompas.data.codes import LEVEL_ORDER, municipality_of, parent_of
 from wijkkompas.data.parsed import ParsedData
 from wijkkompas.data.validate import check_against_stored, check_parsed
+from wijkkompas.formatting import count
 from wijkkompas.store.models import (
     Area,
     AreaYear,
@@ -437,7 +438,7 @@ def _bulk_insert(conn: Connection, frame: pd.DataFrame, run_id: int,
             for i in range(n):
                 copy.write_row((area[i], ind[i], year[i], value[i], status[i], run_id))
                 if progress and i and i % 200_000 == 0:
-                    progress(f"{i:,} van {n:,} waarden geschreven")
+                    progress(f"{count(i)} van {count(n)} waarden geschreven")
         return
     sql = ("INSERT INTO observations (area_id, indicator_id, year, value, status, import_run_id) "
            "VALUES (?, ?, ?, ?, ?, ?)")
@@ -447,7 +448,7 @@ def _bulk_insert(conn: Connection, frame: pd.DataFrame, run_id: int,
         for start in range(0, n, _CHUNK * 4):
             cursor.executemany(sql, rows[start : start + _CHUNK * 4])
             if progress:
-                progress(f"{min(start + _CHUNK * 4, n):,} van {n:,} waarden geschreven")
+                progress(f"{count(min(start + _CHUNK * 4, n))} van {count(n)} waarden geschreven")
     finally:
         cursor.close()
 
@@ -505,7 +506,7 @@ def load_parsed(engine: Engine, parsed: ParsedData, *, checksum: str, user: str,
             frame = frame.loc[keep].reset_index(drop=True)
             _count_statuses(report, frame["status"])
         if progress:
-            progress(f"{len(frame):,} waarden vergelijken en schrijven")
+            progress(f"{count(len(frame))} waarden vergelijken en schrijven")
         report.inserted, report.changed, report.unchanged = write_observations(
             conn, frame, run_id, progress
         )

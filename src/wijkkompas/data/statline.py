@@ -34,6 +34,7 @@ from wijkkompas.data.kwb import parse_odata_records
 from wijkkompas.data.parsed import ParsedData
 from wijkkompas.data.validate import unique_keys
 from wijkkompas.errors import ConfigError, DataError, NetworkError
+from wijkkompas.formatting import count
 
 #: KWB table ids and the year they describe. ``verified``: checked against data in
 #: ``shared/data/raw`` (85984NED: TableInfos.json Period "2024"; 84583NED: the Den Haag 2019
@@ -245,7 +246,7 @@ class StatLineClient:
             out.extend(r for r in data["value"] if isinstance(r, dict))
             pages += 1
             if progress:
-                progress(f"pagina {pages} opgehaald, {len(out):,} rijen")
+                progress(f"pagina {pages} opgehaald, {count(len(out))} rijen")
             link = data.get("odata.nextLink")
             if link and (link in seen or pages >= MAX_PAGES):
                 raise NetworkError(

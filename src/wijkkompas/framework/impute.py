@@ -56,9 +56,11 @@ def _finish(x: pd.DataFrame, out: pd.DataFrame, ctx: StepContext, label: str,
     was = x.isna()
     imputed = was & out.notna()
     still = was & out.isna()
+    # The method in words (its Dutch label), not its code: warnings are shown on pages.
+    how = IMPUTE.get(label).label_nl if label in IMPUTE else label
     for code in x.columns[imputed.any().to_numpy()]:
         for year, rows in _per_year(imputed, code):
-            ctx.warn(f"{code}: {n_values(len(rows))} geïmputeerd ({label}) in {year}: "
+            ctx.warn(f"{code}: {n_values(len(rows))} geïmputeerd in {year}, {how}: "
                      f"{name_cells(rows)}")
     for code in x.columns[still.any().to_numpy()]:
         for year, rows in _per_year(still, code):

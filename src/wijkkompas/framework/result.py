@@ -56,6 +56,8 @@ class AreaExplanation:
         return self.reason is None
 
     def summary(self) -> str:
+        from wijkkompas.formatting import score
+
         if not self.assessed:
             return (f"{self.name} ({self.area_code}), {self.opgave_name} {self.year}: "
                     f"niet beoordeeld: {self.reason}")
@@ -63,7 +65,8 @@ class AreaExplanation:
         side = "boven" if diff >= 0 else "onder"
         lines = [
             f"{self.name} ({self.area_code}), {self.opgave_name} {self.year}: score "
-            f"{self.score:.1f}, {abs(diff):.1f} {side} de referentie ({self.reference_score:.1f}); "
+            f"{score(self.score)}, {score(abs(diff))} {side} de referentie "
+            f"({score(self.reference_score)}); "
             f"prioriteit {self.priority_rank} van {self.n_ranked} (1 = meest urgent); "
             f"klasse: {self.tier or '–'}",
         ]
@@ -292,6 +295,7 @@ class ScoreResult:
             "contribution": mine["contribution"],
         }).sort_values("contribution")
         from wijkkompas.data.catalogue import load_catalogue
+        from wijkkompas.formatting import SCORE_DECIMALS, signed
 
         cat = load_catalogue()
 
@@ -322,8 +326,9 @@ class ScoreResult:
             n_ranked=int(year_scores.notna().sum()),
             tier=self.tiers.loc[key, opgave],
             contributions=table,
-            strengths=[f"{label(i)} ({v:+.1f})" for i, v in pos.items()],
-            weaknesses=[f"{label(i)} ({v:+.1f})" for i, v in neg.items()],
+            # Contributions are score points: one decimal, as in every table that shows them.
+            strengths=[f"{label(i)} ({signed(v, SCORE_DECIMALS)})" for i, v in pos.items()],
+            weaknesses=[f"{label(i)} ({signed(v, SCORE_DECIMALS)})" for i, v in neg.items()],
         )
 
     def _unassessed(self, area_code: str, opgave: str, opgave_name: str, year: int,

@@ -98,7 +98,8 @@ def _screen(raw: pd.DataFrame, population: pd.Series | None, fw: Framework,
     screened = pd.DataFrame({"reason": reasons[out]})
     if out.any():
         n_areas = screened.index.get_level_values("area_code").nunique()
-        ctx.warn(f"{n_areas} gebieden (deels) uitgesloten bij screening; zie 'screened'")
+        ctx.warn(f"{n_areas} gebieden (deels) uitgesloten bij screening: te weinig inwoners "
+                 "of te weinig gegevens")
     return raw[~out], screened
 
 

@@ -98,7 +98,16 @@ def nl(value: float, digits: int = 3, *, sign: bool = False, significant: bool =
     ``significant`` uses ``digits`` significant digits (``g`` format), otherwise fixed
     decimals; ``sign`` always shows + or −.
     """
+    from wijkkompas.formatting import number, signed
+
     if value is None or not np.isfinite(value):
         return "-"
-    spec = f"{'+' if sign else ''}.{digits}{'g' if significant else 'f'}"
-    return format(value, spec).replace(".", ",")
+    decimals = digits
+    if significant:  # as many decimals as ``digits`` significant digits need (never 8e+03)
+        magnitude = int(np.floor(np.log10(abs(value)))) if value else 0
+        decimals = max(0, digits - 1 - magnitude)
+        text = number(value, decimals)
+        if "," in text:  # like the g format: no trailing zeros
+            text = text.rstrip("0").rstrip(",")
+        return ("+" + text) if sign and value > 0 and text.strip("0,.") else text
+    return signed(value, decimals) if sign else number(value, decimals)

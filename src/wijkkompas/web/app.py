@@ -83,6 +83,11 @@ def make_templates() -> Jinja2Templates:
     env.globals["languages"] = i18n.LANGUAGES
     env.globals["current_language"] = i18n.current_language
     env.globals["language_url"] = language_url
+    from wijkkompas.services.shared.labels import entity_label, field_label, provenance_rows
+
+    env.globals["provenance_rows"] = provenance_rows  # machine keys -> Dutch labels
+    env.globals["entity_label"] = entity_label
+    env.globals["field_label"] = field_label
     from wijkkompas.web.auth import csrf_token, current_user
 
     env.globals["csrf_token"] = csrf_token

@@ -95,10 +95,37 @@ def _library_error(request: Request, exc: Exception) -> Response:
     return respond(request, status, type(exc).__name__, str(exc), details)
 
 
+def _problem_text(err: dict[str, Any]) -> str:
+    """Pydantic's message in the page's language (its own texts are English)."""
+    ctx = err.get("ctx") or {}
+    texts = {
+        "int_parsing": _("geen geheel getal"), "int_from_float": _("geen geheel getal"),
+        "float_parsing": _("geen getal"), "bool_parsing": _("geen ja/nee-waarde"),
+        "missing": _("ontbreekt"), "date_parsing": _("geen datum (JJJJ-MM-DD)"),
+        "literal_error": _("kies uit {expected}"), "enum": _("kies uit {expected}"),
+        "string_too_long": _("te lang (hoogstens {max_length} tekens)"),
+        "string_too_short": _("te kort"),
+        "greater_than_equal": _("moet minstens {ge} zijn"),
+        "greater_than": _("moet meer dan {gt} zijn"),
+        "less_than_equal": _("mag hoogstens {le} zijn"),
+        "less_than": _("moet minder dan {lt} zijn"),
+    }
+    text = texts.get(str(err.get("type", "")))
+    if text is None:
+        return str(err.get("msg", ""))
+    try:
+        return text.format(**{k: str(v).replace("'", "") for k, v in ctx.items()})
+    except (KeyError, IndexError):
+        return str(err.get("msg", ""))
+
+
 def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    problems = [{"location": ".".join(str(p) for p in err.get("loc", ())),
-                 "message": str(err.get("msg", ""))} for err in exc.errors()]
+    # "query.jaar" -> "jaar": the parameter as the user typed it
+    problems = [{"location": ".".join(str(p) for p in err.get("loc", ())
+                                      if p not in ("query", "path", "body", "header")),
+                 "type": str(err.get("type", "")),
+                 "message": _problem_text(err)} for err in exc.errors()]
     message = "; ".join(f"{p['location']}: {p['message']}" for p in problems)
     return respond(request, 422, "ValidationError",
                    _("Ongeldige invoer: {problems}").format(problems=message),

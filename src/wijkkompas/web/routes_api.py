@@ -14,6 +14,7 @@ from wijkkompas.services.areas import profile as views_area
 from wijkkompas.services.data import pages as views_data
 from wijkkompas.services.framework import downloads as exports
 from wijkkompas.services.framework import overview as views
+from wijkkompas.services.shared import glossary
 from wijkkompas.web.deps import CtxDep
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -123,6 +124,11 @@ def data(ctx: CtxDep) -> JSONResponse:
 @router.get("/data/herkomst", summary="Herkomstbeschrijving van de demodata (Markdown)")
 def herkomst() -> JSONResponse:
     return _json(views_data.provenance_page())
+
+
+@router.get("/begrippen", summary="Begrippen: de woorden van de pagina's uitgelegd")
+def begrippen() -> JSONResponse:
+    return _json(glossary.glossary())
 
 
 @router.get("/kader/{preset}", summary="Afwegingskader in leesbare vorm")

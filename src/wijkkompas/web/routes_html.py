@@ -11,6 +11,7 @@ from wijkkompas.services.areas import profile as views_area
 from wijkkompas.services.data import pages as views_data
 from wijkkompas.services.framework import overview as views
 from wijkkompas.services.framework import rankinterval
+from wijkkompas.services.shared import glossary
 from wijkkompas.web.deps import CtxDep
 from wijkkompas.web.page_cache import provisional
 from wijkkompas.web.routes_api import Gemeente, Jaar, Kader, Kleur, Niveau, Opgave
@@ -57,6 +58,11 @@ def vergelijken(request: Request, ctx: CtxDep,
 @router.get("/data")
 def data(request: Request, ctx: CtxDep) -> Response:
     return render(request, "data.html", views_data.data_overview(ctx), api="/api/v1/data")
+
+
+@router.get("/begrippen")
+def begrippen(request: Request) -> Response:
+    return render(request, "begrippen.html", glossary.glossary(), api="/api/v1/begrippen")
 
 
 @router.get("/data/herkomst")

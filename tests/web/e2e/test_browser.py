@@ -129,7 +129,8 @@ def test_whatif_weight_changes_ranking_live(page) -> None:  # noqa: ANN001
     # Another method via the select.
     page.get_by_label("Aggregatie").select_option("topsis")
     page.wait_for_function("() => location.search.includes('aggregate=topsis')")
-    page.wait_for_selector("text=aggregatie: mean → topsis")
+    # the methods in words (issue 18), not their codes
+    page.wait_for_selector("text=aggregatie: gewogen gemiddelde → TOPSIS")
 
 
 def test_download_ranking_csv(page) -> None:  # noqa: ANN001

@@ -8,7 +8,6 @@ for the page, its JSON twin and the downloads alike (:func:`require_reader`).
 
 from __future__ import annotations
 
-import json
 import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -21,9 +20,11 @@ from sqlalchemy import select
 from wijkkompas.audit import AuditEntry, Entry, changed_keys, export
 from wijkkompas.audit import query as audit_query
 from wijkkompas.errors import ConfigError, Forbidden, Unauthenticated
+from wijkkompas.formatting import moment
 from wijkkompas.i18n import _
 from wijkkompas.permissions import can
 from wijkkompas.services.shared.context import ViewContext, link
+from wijkkompas.services.shared.labels import action_label, entity_label, field_label, field_value
 
 PAGE_SIZE = 25  # a page an advisor can read; the downloads hold every row
 
@@ -59,6 +60,8 @@ class AuditRow:
     after: Any
     framework_version: str | None
     data_fingerprint: str | None
+    action_text: str = ""  # the action and entity kind in words (``action`` stays the code)
+    entity_text: str = ""
 
 
 @dataclass
@@ -102,19 +105,13 @@ def query(ws: Any, *, soort: str | None = None, entiteit: str | None = None,
                        limit=limit)
 
 
-def _shown(value: Any) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False)
-
-
 def _changes(before: Any, after: Any) -> list[Change]:
+    """What changed, in words: Dutch field labels and formatted values (money, dates, ja/nee)."""
     if isinstance(before, dict | type(None)) and isinstance(after, dict | type(None)):
         b, a = before or {}, after or {}
-        return [Change(k, _shown(b.get(k)), _shown(a.get(k))) for k in changed_keys(b, a)]
-    return [Change("", _shown(before), _shown(after))]
+        return [Change(field_label(k), field_value(k, b.get(k)), field_value(k, a.get(k)))
+                for k in changed_keys(b, a)]
+    return [Change("", field_value("", before), field_value("", after))]
 
 
 def entity_url(kind: str, ident: str) -> str | None:
@@ -136,10 +133,11 @@ def audit_log(ctx: ViewContext, *, soort: str | None = None, entiteit: str | Non
     items, total = query(ctx.ws, soort=soort, entiteit=entiteit, actor=actor, sinds=sinds,
                          offset=(pagina - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     pages = max(1, -(-total // PAGE_SIZE))
-    rows = [AuditRow(e.id, e.at.isoformat(), f"{e.at.astimezone(UTC):%d-%m-%Y %H:%M:%S} UTC",
+    rows = [AuditRow(e.id, e.at.isoformat(), moment(e.at.astimezone(UTC)),
                      e.actor, e.action, e.entity_type, e.entity_id,
                      entity_url(e.entity_type, e.entity_id), _changes(e.before, e.after),
-                     e.before, e.after, e.framework_version, e.data_fingerprint)
+                     e.before, e.after, e.framework_version, e.data_fingerprint,
+                     action_label(e.action), entity_label(e.entity_type))
             for e in items]
     ws: Any = ctx.ws
     with ws.engine.connect() as conn:

@@ -10,8 +10,15 @@ from wijkkompas.errors import ConfigError, FrameworkError, NotFound
 from wijkkompas.i18n import _, current_language
 from wijkkompas.services.framework.overview import Chart, tier_index
 from wijkkompas.services.shared.context import DEFAULT_PRESETS, Scored, ViewContext, level_label, link
-from wijkkompas.services.shared.formatting import Shown, format_number, show_observation, show_score
+from wijkkompas.services.shared.formatting import (
+    Shown,
+    format_number,
+    show_observation,
+    show_score,
+    show_signed,
+)
 from wijkkompas.services.shared.maps import NO_DATA, bar_figure, tier_colours
+from wijkkompas.services.shared.methods import spec_text
 
 N_TREND_YEARS = 6
 NATIONAL = "NL00"
@@ -115,15 +122,16 @@ def _opgave_scores(ctx: ViewContext, scored: Scored, area: str, year: int) -> li
             spec = scored.framework.indicator_specs().get(str(ind))
             if spec is not None and spec.label:
                 label = spec.label
-            value = show_score(rec["raw"], 2)
+            dec = _decimals(ctx, str(ind))  # the indicator's own decimals (a count: none)
+            value = show_score(rec["raw"], dec)
             if value.value is None and pd.notna(rec.get("used")):
-                value = show_score(rec["used"], 2)
+                value = show_score(rec["used"], dec)
                 value = Shown(value.value, value.text, "estimated", _(
-                    "Geschat: de bron heeft hier geen waarde; het kader vulde hem aan "
-                    "({method}).").format(method=scored.framework.steps.impute.method))
+                    "Geschat: de bron heeft hier geen waarde; het kader vulde hem aan: "
+                    "{method}.").format(method=spec_text("impute", scored.framework.steps.impute)))
             contributions.append(ContributionRow(
                 str(ind), label, str(rec["theme"]), value,
-                show_score(rec["reference"], 2), show_score(rec["contribution"], 2)))
+                show_score(rec["reference"], dec), show_signed(rec["contribution"], 1)))
         chart = None
         if has_score and contributions:
             chart = Chart(f"bijdragen-{op.code}", bar_figure(

@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from wijkkompas.errors import NotFound
+from wijkkompas.formatting import percent
 from wijkkompas.i18n import _
 from wijkkompas.services.framework.overview import Option
 from wijkkompas.services.shared.context import ViewContext, level_label, link
 from wijkkompas.services.shared.formatting import format_number
+from wijkkompas.services.shared.methods import method_text, step_label
 
 CBS_LICENCE = "CC BY 4.0"
 CBS_LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.nl"
@@ -197,10 +199,18 @@ class FrameworkView:
     yaml: str
 
 
-def _method(spec) -> str:  # noqa: ANN001
-    if not spec.params:
-        return spec.method
-    return spec.method + " (" + ", ".join(f"{k}={v}" for k, v in spec.params.items()) + ")"
+def _priority_text(prio) -> str:  # noqa: ANN001
+    """The priority rule in words: cut-offs on the score, shares of the areas, or a top n."""
+    if prio.type == "threshold" and prio.relative_to_reference:
+        return _("grenzen op de score, als deel van de referentiescore: {cuts}").format(
+            cuts=", ".join(percent(c) for c in prio.cuts))
+    if prio.type == "threshold":
+        return _("grenzen op de score: {cuts}").format(
+            cuts=", ".join(format_number(c, 1) for c in prio.cuts))
+    if prio.type == "top_n":
+        return _("de {n} gebieden met de laagste score").format(n=prio.n)
+    return _("aandeel van de gebieden: {cuts}").format(
+        cuts=", ".join(percent(c, fraction=True) for c in prio.cuts))
 
 
 def framework_view(ctx: ViewContext, preset: str) -> FrameworkView:
@@ -242,13 +252,13 @@ def framework_view(ctx: ViewContext, preset: str) -> FrameworkView:
         name=fw.name, version=fw.version, description=fw.description.strip(),
         modelled_on=fw.modelled_on, level=level_label(fw.level),
         municipalities=list(fw.municipalities), years=list(fw.years),
-        steps={k: _method(getattr(fw.steps, k)) for k in
-               ("impute", "treat", "normalise", "weight", "aggregate")},
+        steps={step_label(k): method_text(k, getattr(fw.steps, k).method,
+                                          dict(getattr(fw.steps, k).params or {}))
+               for k in ("impute", "treat", "normalise", "weight", "aggregate")},
         anchor=anchor, reference=ref_text,
         screen=_("minimaal {pop} inwoners, minimaal {share}% van de gegevens").format(
             pop=fw.screen.min_population, share=format_number(fw.screen.min_data_share * 100)),
-        priority=f"{prio.type}: " + ", ".join(format_number(c, 2) for c in prio.cuts)
-        + (f" (n={prio.n})" if prio.n else ""),
+        priority=_priority_text(prio),
         tiers=prio.tier_labels(),
         opgaven=[OpgaveDef(op.code, op.name, op.description, op.weight, op.priority_when, [
             ThemeDef(th.code, th.name, th.weight, [

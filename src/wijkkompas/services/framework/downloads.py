@@ -15,6 +15,7 @@ import shapely
 
 from wijkkompas import __version__
 from wijkkompas.exportsafe import excel_writer, write_csv
+from wijkkompas.formatting import EXCEL_SCORE
 from wijkkompas.services.areas.profile import CBS_ATTRIBUTION, profile_frame
 from wijkkompas.services.framework.overview import overview
 from wijkkompas.services.shared.context import LEVEL_PARAM, ViewContext
@@ -66,11 +67,23 @@ def to_csv_bytes(frame: pd.DataFrame, meta: dict[str, str]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
+# Excel number formats per column (wijkkompas.formatting): scores with one decimal, ranks and
+# years as whole numbers; Excel shows them with the reader's own separators.
+XLSX_FORMATS = {"score": EXCEL_SCORE, "rank": "0", "year": "0"}
+
+
 def to_xlsx_bytes(frame: pd.DataFrame, meta: dict[str, str], sheet: str) -> bytes:
     """A workbook with ``frame`` and a 'herkomst' sheet; text cells never formulas."""
     buf = io.BytesIO()
     with excel_writer(buf) as xl:
         frame.to_excel(xl, sheet_name=sheet, index=False)
+        cells = xl.sheets[sheet]
+        for i, col in enumerate(frame.columns, start=1):
+            fmt = XLSX_FORMATS.get(str(col))
+            if fmt is None:
+                continue
+            for (cell,) in cells.iter_rows(min_row=2, min_col=i, max_col=i):
+                cell.number_format = fmt
         pd.Series(meta, name="waarde").rename_axis("sleutel").to_frame().to_excel(
             xl, sheet_name="herkomst")
     return buf.getvalue()

@@ -14,9 +14,9 @@ import math
 import time
 from dataclasses import dataclass
 
+from wijkkompas.formatting import percent
 from wijkkompas.i18n import _
 from wijkkompas.services.shared.context import DEFAULT_PRESETS, ViewContext, link
-from wijkkompas.services.shared.formatting import format_number
 
 DRAWS = 300
 CONCENTRATION = 50.0
@@ -135,7 +135,7 @@ def rank_interval(ctx: ViewContext, code: str) -> RankIntervalView:
                    for op in ctx.framework(preset).opgaven)
         if med is not None and not high:
             med, lo, hi = n_ranked + 1 - med, n_ranked + 1 - hi, n_ranked + 1 - lo
-        p_text = "–" if p is None else f"{format_number(100 * p, 0)}%"
+        p_text = percent(p, fraction=True)
         text = "–" if med is None else _(
             "prioriteit {med} van {n} (90%-interval {lo}–{hi})").format(med=med, n=n_ranked,
                                                                    lo=lo, hi=hi)

@@ -31,6 +31,7 @@ from wijkkompas.services.framework.overview import Chart, LegendItem, Option, ti
 from wijkkompas.services.shared.context import Scored, ViewContext, level_label, link
 from wijkkompas.services.shared.formatting import Shown, format_number, show_score
 from wijkkompas.services.shared.maps import NO_DATA, map_figure, tier_colours
+from wijkkompas.services.shared.methods import method_name
 
 # Methods offered in the selects (those that need no extra parameters in the YAML).
 NORMALISE_CHOICES = ("minmax", "zscore", "zindex", "index", "dist_max", "rank", "percentile")
@@ -237,10 +238,9 @@ def _controls(saved: Framework, variant: Framework, ctx: ViewContext) -> list[We
 
 
 def _method_options(registry, choices: tuple[str, ...], saved: str) -> list[Option]:  # noqa: ANN001
-    opts = [Option("", _("zoals opgeslagen ({method})").format(method=saved))]
-    for name in choices:
-        method = registry.get(name)
-        opts.append(Option(name, f"{method.label_nl or name} ({name})"))
+    step = registry.step
+    opts = [Option("", _("zoals opgeslagen ({method})").format(method=method_name(step, saved)))]
+    opts.extend(Option(name, method_name(step, name)) for name in choices if name in registry)
     return opts
 
 
@@ -309,11 +309,13 @@ def whatif(ctx: ViewContext, preset: str, *, opgave: str | None = None, jaar: in
         for c in controls if c.changed]
     if variant.steps.normalise != fw.steps.normalise:
         changes.append(_("normalisatie: {old} → {new}").format(
-            old=fw.steps.normalise.method, new=variant.steps.normalise.method))
+            old=method_name("normalise", fw.steps.normalise.method),
+            new=method_name("normalise", variant.steps.normalise.method)))
     if any((op.aggregate or fw.steps.aggregate) != (vo.aggregate or variant.steps.aggregate)
            for op, vo in zip(fw.opgaven, variant.opgaven, strict=True)):
         changes.append(_("aggregatie: {old} → {new}").format(
-            old=fw.steps.aggregate.method, new=variant.steps.aggregate.method))
+            old=method_name("aggregate", fw.steps.aggregate.method),
+            new=method_name("aggregate", variant.steps.aggregate.method)))
     legend_counts: dict[str, int] = {}
     for r in rows:
         legend_counts[r.colour] = legend_counts.get(r.colour, 0) + 1

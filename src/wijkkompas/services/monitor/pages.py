@@ -200,7 +200,7 @@ def programme(ctx: ViewContext, code: str, *, versie: int | None = None) -> Prog
     query = {"versie": versie} if versie else {}
     return ProgrammeView(
         code=target.code, name=target.name, version=history[-1].version if versie is None
-        else versie, description=describe_target(target), subject=target.subject,
+        else versie, description=describe_target(target, ctx), subject=target.subject,
         subject_label=label, direction=target.direction, baseline_year=target.baseline_year,
         target_year=target.target_year,
         terms=", ".join(svc.terms_spanned(target.baseline_year, target.target_year)),
@@ -262,7 +262,7 @@ def monitor_index(ctx: ViewContext) -> MonitorIndexView:
     names = ctx.areas()["name"]
     targets = [TargetSummary(
         str(r["code"]), str(r["name"]), int(r["version"]),
-        describe_target(svc.get_target(ctx.ws, str(r["code"]))),
+        describe_target(svc.get_target(ctx.ws, str(r["code"])), ctx),
         int(r["areas"]), int(r["baseline_year"]), int(r["target_year"]), str(r["terms"]),
         pd.Timestamp(r["changed_at"]).strftime("%Y-%m-%d"), str(r["changed_by"]),
         link(f"/monitor/doel/{r['code']}"), _history(ctx, str(r["code"])))
@@ -331,7 +331,7 @@ def area_monitor(ctx: ViewContext, code: str) -> AreaMonitor:
         table = result.table
         mine = _progress_rows(ctx, table[table["area_code"] == code],
                               decimals_of(ctx, target.subject, target.measure), result.details)
-        rows += [AreaTargetRow(target.code, target.name, describe_target(target),
+        rows += [AreaTargetRow(target.code, target.name, describe_target(target, ctx),
                                link(f"/monitor/doel/{target.code}"), p) for p in mine]
     gaps = []
     if municipality:

@@ -3,6 +3,7 @@ a target in one sentence, and the numbers of a subject with the decimals of its 
 
 from __future__ import annotations
 
+from wijkkompas.formatting import percent, signed
 from wijkkompas.i18n import _, current_language
 from wijkkompas.services.monitor import usecases as svc
 from wijkkompas.services.shared.context import ViewContext
@@ -101,15 +102,17 @@ def milestone_text(check: dict, decimals: int) -> str:
         verdict=verdict)
 
 
-def describe_target(target: svc.Target) -> str:
-    """One sentence describing a target, in the page's language."""
+def describe_target(target: svc.Target, ctx: ViewContext | None = None) -> str:
+    """One sentence describing a target, in the page's language; its numbers with the decimals
+    of the subject's unit (with ``ctx``) or as many as the value needs."""
+    dec = (decimals_of(ctx, target.subject, target.measure) if ctx is not None
+           else 0 if float(target.value or 0).is_integer() else 2)
     if target.kind == "absolute":
-        how = _("naar {value} in {year}").format(value=format_number(target.value, 2),
+        how = _("naar {value} in {year}").format(value=format_number(target.value, dec),
                                                  year=target.target_year)
     elif target.kind == "change":
-        sign = "+" if (target.value or 0) >= 0 else ""
         how = _("{value} t.o.v. {base} in {year}").format(
-            value=sign + format_number(target.value, 2), base=target.baseline_year,
+            value=signed(target.value, dec), base=target.baseline_year,
             year=target.target_year)
     elif target.kind == "reference":
         label = target.reference_label or _("gemiddelde van {areas}").format(
@@ -118,7 +121,7 @@ def describe_target(target: svc.Target) -> str:
         if target.reference_year is not None:
             how += f" ({target.reference_year})"
         if target.value:
-            how += f" {'+' if target.value > 0 else ''}{format_number(target.value, 2)}"
+            how += f" {signed(target.value, dec)}"
     else:
         how = _("uit de laagste klasse in {year}").format(year=target.target_year)
     what = target.subject if target.measure == "indicator" else _("opgave {code}").format(
@@ -150,4 +153,4 @@ def shown_share(value: object) -> Shown:
     number = show_score(value, 0)
     if number.value is None:
         return number
-    return Shown(number.value, format_number(100 * number.value, 0) + "%", "ok")
+    return Shown(number.value, percent(number.value, fraction=True), "ok")

@@ -15,14 +15,11 @@ API answer and download goes through :func:`show_observation`.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-from babel.numbers import format_decimal
-
-from wijkkompas.i18n import _, current_language
+from wijkkompas import formatting
+from wijkkompas.i18n import _
 
 SHOWABLE = frozenset({"ok", "estimated"})
 DASH = "–"
@@ -38,26 +35,13 @@ class Shown:
     note: str | None = None
 
 
-@lru_cache(maxsize=16)
-def _pattern(decimals: int) -> str:
-    return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-
-
 def format_number(value: float | None, decimals: int = 0) -> str:
-    """A number in the current language's notation (``1.234,5`` in Dutch); None/NaN -> "–"."""
-    if value is None or not math.isfinite(value):
-        return DASH
-    locale = "nl_NL" if current_language() == "nl" else "en_GB"
-    return format_decimal(round(float(value), decimals), format=_pattern(max(decimals, 0)),
-                          locale=locale)
+    """A number in the current language's notation (``1.234,5`` in Dutch); None/NaN -> "–".
+    (:func:`wijkkompas.formatting.number`, kept under this name for the view services.)"""
+    return formatting.number(value, decimals)
 
 
-def _finite(value: Any) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
+_finite = formatting.finite
 
 
 def show_observation(value: Any, status: str | None, *, decimals: int = 0,
@@ -71,11 +55,17 @@ def show_observation(value: Any, status: str | None, *, decimals: int = 0,
     if status not in SHOWABLE or number is None:
         return Shown(None, DASH, "missing" if status in SHOWABLE else status,
                      _("Geen waarde beschikbaar."))
-    text = format_number(number, decimals)
-    if unit == "%":
-        text = f"{text}%"
+    text = formatting.percent(number, decimals) if unit == "%" else format_number(number, decimals)
     note = _("Geschatte waarde.") if status == "estimated" else None
     return Shown(number, text, status, note)
+
+
+def show_signed(value: Any, decimals: int = 1) -> Shown:
+    """A difference or contribution (computed): with its sign, ``+1,9``; NaN becomes "–"."""
+    shown = show_score(value, decimals)
+    if shown.value is None:
+        return shown
+    return Shown(shown.value, formatting.signed(shown.value, decimals), shown.status)
 
 
 def show_score(value: Any, decimals: int = 1) -> Shown:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import shapely
 
+from wijkkompas.i18n import current_language
+
 # Tier colours by position (0 = highest priority), fixed for every year and municipality.
 TIER_COLOURS = {
     2: ["#b2182b", "#d1e5f0"],
@@ -112,8 +114,10 @@ def bar_figure(labels: list[str], values: list[float | None], title: str) -> dic
     colours = [CLASS_COLOURS[0] if (v or 0) < 0 else CLASS_COLOURS[4] for v in values]
     return {
         "data": [{"type": "bar", "orientation": "h", "x": values, "y": labels,
-                  "marker": {"color": colours}, "hovertemplate": "%{y}: %{x:.2f}<extra></extra>"}],
+                  "marker": {"color": colours}, "hovertemplate": "%{y}: %{x:+.1f}<extra></extra>"}],
         "layout": {
+            # Plotly's decimal and thousands separators in the page's language (1,5 / 1.5)
+            "separators": ",." if current_language() == "nl" else ".,",
             "title": {"text": title, "font": {"size": 14}}, "height": 60 + 28 * len(labels),
             "margin": {"l": 260, "r": 20, "t": 40, "b": 30}, "showlegend": False,
             "xaxis": {"zeroline": True, "zerolinecolor": "#333"},
