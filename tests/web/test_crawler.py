@@ -13,15 +13,7 @@ from tests.web.crawl import Crawl, Problem, crawl
 # is reported as an expected failure instead of a failure; once both halves are merged the set
 # is empty and the entries can go.
 KNOWN_DEFECTS: dict[str, tuple[str, str]] = {
-    # name of the defect: (URL prefix, check)
-    "500 on Nieuw Mathenesse (NAType in framework/result.py)": ("/gebied/WK059919", "status-5xx"),
-    "500 on buurt BU05991926 (NAType)": ("/gebied/BU05991926", "status-5xx"),
-    "/data prints <built-in method values>": ("/data", "python-repr"),
-    "'nan' for a partner without area and opgave": ("/partners/", "value-nan"),
-    "'Vergelijken' on a profile links to /vergelijken with one area (422)":
-        ("/vergelijken", "status-4xx"),
-    "audit links shown to visitors who may not see the audit (401)": ("/audit", "status-4xx"),
-    "/kernteams is a 404": ("/kernteams", "status-4xx"),
+    # name of the defect: (URL prefix, check); empty: every defect the crawl found is fixed
 }
 
 

@@ -14,11 +14,6 @@ pytestmark = pytest.mark.e2e
 WIDTH = 1280
 ADMIN, ADMIN_PASSWORD = "e2e-beheerder", "e2e-beheer-wachtwoord-123"
 
-# Known layout defect, fixed in the other half of issue 18 (branch i-pages): the agenda table
-# is about 1,600 px wide. Remove the mark once both halves are merged.
-AGENDA_TOO_WIDE = pytest.mark.xfail(strict=False, reason="known defect: agenda table too wide "
-                                    "(other half of issue 18)")
-
 PAGES = [
     pytest.param("overzicht", "/", id="overzicht"),
     pytest.param("overzicht-en", "/?lang=en", id="overzicht-en"),
@@ -26,7 +21,9 @@ PAGES = [
     pytest.param("wat-als", "/kader/rotterdam?w.fysiek_wonen=4&aggregate=topsis", id="wat-als"),
     pytest.param("monitor", "/monitor", id="monitor"),
     pytest.param("monitor-doel", "/monitor/doel/zuid-2031", id="monitor-doel"),
-    pytest.param("agenda", "/agenda", id="agenda", marks=AGENDA_TOO_WIDE),
+    pytest.param("agenda", "/agenda", id="agenda"),
+    pytest.param("overzicht-buurt-aanpak", "/?gemeente=GM0153&niveau=buurt&kleur=aanpak",
+                 id="overzicht-buurt-aanpak"),
     pytest.param("partners", "/partners", id="partners"),
     pytest.param("begrippen", "/begrippen", id="begrippen"),
 ]
