@@ -203,8 +203,14 @@ def test_csv_and_json_downloads_read_the_same(tmp_path: Path) -> None:
     json_path = tmp_path / "50090NED_UntypedDataSet_2016_65plus.json"
     json_path.write_text(json.dumps({"value": frame.to_dict("records")}), "utf-8")
     key = ["area_code", "indicator", "year"]
-    expected = read_kwb(RIVM / "2016_65+.xlsx").observations.sort_values(key).reset_index(
-        drop=True)
+    # Where a value sits in its file (line, file column) differs per form; the values do not.
+    where = ["line", "file_column", "column"]
+
+    def values(path: Path) -> pd.DataFrame:
+        obs = read_kwb(path).observations
+        return obs.drop(columns=[c for c in where if c in obs]).sort_values(key).reset_index(
+            drop=True)
+
+    expected = values(RIVM / "2016_65+.xlsx")
     for path in (csv_path, json_path):
-        got = read_kwb(path).observations.sort_values(key).reset_index(drop=True)
-        pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+        pd.testing.assert_frame_equal(values(path), expected, check_dtype=False)
