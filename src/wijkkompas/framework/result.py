@@ -226,9 +226,14 @@ class ScoreResult:
         used = sorted({c for r in spec.rules for c in (*r.tiers, *r.declining)})
         from wijkkompas.framework.tiers import NO_TIER
 
+        # Not assessed: the area's own reason (too few inhabitants, a business area), or no tier
+        # on any opgave the rules use. An opgave without data this year just matches no rule.
         missing = tiers[used].isna() | (tiers[used] == NO_TIER) if used else \
             pd.DataFrame(index=tiers.index)
-        not_assessed = missing.any(axis=1) if used else pd.Series(False, index=tiers.index)
+        not_assessed = missing.all(axis=1) if used else pd.Series(False, index=tiers.index)
+        if self.assessment is not None and "reason" in self.assessment:
+            not_assessed |= self.assessment["reason"].xs(year, level="year").reindex(
+                tiers.index).notna()
         approach = pd.Series(None, index=tiers.index, dtype=object)
         rule_no = pd.Series(None, index=tiers.index, dtype=object)
         why = pd.Series("", index=tiers.index, dtype=object)

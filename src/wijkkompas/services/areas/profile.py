@@ -20,7 +20,7 @@ from wijkkompas.services.shared.formatting import (
 from wijkkompas.services.shared.maps import NO_DATA, bar_figure, tier_colours
 from wijkkompas.services.shared.methods import spec_text
 
-N_TREND_YEARS = 6
+N_TREND_YEARS = 8  # every data year of the demo; the table scrolls beyond that
 NATIONAL = "NL00"
 CBS_ATTRIBUTION = "Bron: CBS (Kerncijfers wijken en buurten), CC BY 4.0"
 
@@ -33,6 +33,7 @@ class ContributionRow:
     value: Shown
     reference: Shown
     contribution: Shown
+    year: int | None = None  # peiljaar mode: the year the value comes from
 
 
 @dataclass
@@ -62,6 +63,7 @@ class IndicatorRow:
     direction: str
     trend: list[Shown]
     comparison: list[Shown]
+    comparison_year: int | None = None  # the area's latest year with a value: the comparison's
 
 
 @dataclass
@@ -92,6 +94,7 @@ class ProfileView:
     sources: list[str]
     provenance: dict[str, str]
     downloads: dict[str, str] = field(default_factory=dict)
+    approach: dict | None = None  # the framework's aanpak for this area: name, approach, why
     monitor: object | None = None  # views_monitor.AreaMonitor: targets, register vs survey
     agenda: object | None = None  # views_agenda.AreaAgendaView: measures in this area
 
@@ -112,6 +115,9 @@ def _decimals(ctx: ViewContext, code: str) -> int:
 def _opgave_scores(ctx: ViewContext, scored: Scored, area: str, year: int) -> list[OpgaveScore]:
     out = []
     colours = tier_colours(len(scored.tier_labels()))
+    sources = scored.result.source_years
+    from_year = (sources.loc[(year, area)] if sources is not None
+                  and (year, area) in sources.index else None)
     for op in scored.framework.opgaven:
         ex = ctx.explain(scored, area, op.code, year)
         has_score = pd.notna(ex.score)
@@ -129,9 +135,11 @@ def _opgave_scores(ctx: ViewContext, scored: Scored, area: str, year: int) -> li
                 value = Shown(value.value, value.text, "estimated", _(
                     "Geschat: de bron heeft hier geen waarde; het kader vulde hem aan: "
                     "{method}.").format(method=spec_text("impute", scored.framework.steps.impute)))
+            source = from_year.get(str(ind)) if from_year is not None else None
             contributions.append(ContributionRow(
                 str(ind), label, str(rec["theme"]), value,
-                show_score(rec["reference"], dec), show_signed(rec["contribution"], 1)))
+                show_score(rec["reference"], dec), show_signed(rec["contribution"], 1),
+                int(source) if source is not None and pd.notna(source) else None))
         chart = None
         if has_score and contributions:
             chart = Chart(f"bijdragen-{op.code}", bar_figure(
@@ -172,8 +180,13 @@ def _indicator_table(ctx: ViewContext, codes: list[str], area: str,
         for year, shown in zip(years, trend, strict=True):
             if shown.status in counts and (area, code, year) in sel:
                 counts[shown.status] += 1
+        # Compare in the year of the area's own latest value, so that the reference columns
+        # show the same year as the area (and say which year that is).
+        own = sorted(y for (a, i, y), (_v, st) in sel.items()
+                     if a == area and i == code and st in ("ok", "estimated"))
+        row_year = int(own[-1]) if own else comp_year
         rows.append(IndicatorRow(code, label, unit, direction, trend,
-                                 [cell(code, c, comp_year) for c, _n in compare]))
+                                 [cell(code, c, row_year) for c, _n in compare], row_year))
     return IndicatorTable(years, comp_year, [n for _c, n in compare], rows), counts
 
 
@@ -201,7 +214,7 @@ def area_profile(ctx: ViewContext, code: str, *, jaar: int | None = None) -> Pro
         except FrameworkError:
             scored = ctx.scored(preset)
     opgaven: list[OpgaveScore] = []
-    scored_area, year = None, None
+    scored_area, year, approach = None, None, None
     if scored is None:
         notices.append(_("Voor deze gemeente is geen afwegingskader ingesteld."))
     else:
@@ -229,6 +242,13 @@ def area_profile(ctx: ViewContext, code: str, *, jaar: int | None = None) -> Pro
         if scored_area:
             opgaven = _opgave_scores(ctx, scored, scored_area, year)
             quality.extend(w for w in result.warnings if scored_area in w)
+            if fw.approach is not None:
+                table = ctx.derived(scored, "approaches", year)
+                if scored_area in table.index:
+                    rec = table.loc[scored_area]
+                    approach = {"name": fw.approach.name,
+                                "approach": rec["approach"] if isinstance(rec["approach"], str)
+                                else None, "explanation": str(rec["explanation"])}
     codes = ["a_inw", *[c for c in (scored.framework.indicator_codes() if scored else [])
                         if c != "a_inw"]]
     compare = []
@@ -256,6 +276,7 @@ def area_profile(ctx: ViewContext, code: str, *, jaar: int | None = None) -> Pro
         provenance=scored.result.provenance() if scored else {},
         downloads={"csv": link(f"/api/v1/gebied/{code}.csv"),
                    "xlsx": link(f"/api/v1/gebied/{code}.xlsx")},
+        approach=approach,
         monitor=monitor,
         agenda=_area_agenda(ctx, code),
     )
