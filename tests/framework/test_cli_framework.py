@@ -57,7 +57,6 @@ def test_score_preset_on_the_demo(cli, demo_url: str) -> None:  # noqa: ANN001
     # Peiljaar mode: the last peiljaar with data (2024) is shown by default.
     assert "Leefsituatie (urgentie) — 2024" in out
     assert "Potentie — 2024" in out
-    assert "Koppelkansen" in out
     assert "focus" in out
     assert "Aanpak (naar de Enschedese investeringsafweging) — 2024" in out
     assert "intensief herstructureren" in out

@@ -174,7 +174,8 @@ def test_ranking_xlsx(client) -> None:  # noqa: ANN001
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["ranglijst", "herkomst"]
     header = [c.value for c in book["ranglijst"][1]]
-    assert header == ["rank", "area_code", "name", "score", "tier", "score_rank"]
+    assert header == ["rank", "area_code", "name", "score", "tier", "score_rank", "not_assessed",
+                      "approach"]
     assert book["ranglijst"].max_row == 1 + len(
         client.get("/api/v1/overzicht?gemeente=GM0014").json()["ranking"])
 

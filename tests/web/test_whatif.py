@@ -20,15 +20,16 @@ def test_whatif_default_is_the_saved_version(client) -> None:  # noqa: ANN001
 
 
 def test_whatif_weight_changes_ranking_and_marks_difference(client) -> None:  # noqa: ANN001
-    data = client.get("/api/v1/kader/rotterdam/whatif?w.fysiek_wonen=6").json()
+    # Rotterdam opens on its social index: weigh its theme "Werk en inkomen" six times as much.
+    data = client.get("/api/v1/kader/rotterdam/whatif?w.sociaal_werk_inkomen=6").json()
     assert data["changed"] and data["moved"] > 0
-    assert any("Woningvoorraad" in c for c in data["changes"])
+    assert any("Werk en inkomen" in c for c in data["changes"])
     assert data["fingerprint"] != data["saved_fingerprint"]
     moved = [r for r in data["rows"] if r["rank_change"]]
     assert sum(r["rank_change"] for r in moved) == 0  # ranks are a permutation
     # No-JS: the same query renders the full page with the same diff.
-    html = client.get("/kader/rotterdam?w.fysiek_wonen=6&lang=nl").text
-    assert "gewicht Woningvoorraad: 1,00 → 6,00" in html and "plaatsen" in html
+    html = client.get("/kader/rotterdam?w.sociaal_werk_inkomen=6&lang=nl").text
+    assert "gewicht Werk en inkomen: 1,00 → 6,00" in html and "plaatsen" in html
 
 
 def test_whatif_fragment_for_htmx_and_redirect_without(client) -> None:  # noqa: ANN001
@@ -49,7 +50,7 @@ def test_whatif_methods(client, query: str) -> None:  # noqa: ANN001
 
 
 def test_whatif_equal_weights_switch_to_manual(client) -> None:  # noqa: ANN001
-    data = client.get("/api/v1/kader/assen/whatif?w.p_hh_li=0.1").json()
+    data = client.get("/api/v1/kader/assen/whatif?w.gz_eenzaam_18p=0.1").json()
     assert any("gelijk" in n for n in data["notices"])
 
 
@@ -72,7 +73,7 @@ def test_whatif_matches_full_scoring(app) -> None:  # noqa: ANN001
 
     ctx = app.state.ctx.for_request()
     saved = ctx.scored("groningen")
-    variant, _ = whatif.variant_framework(saved.framework, {"fysiek_wonen": 3.0}, None,
+    variant, _ = whatif.variant_framework(saved.framework, {"fysiek_woningvoorraad": 3.0}, None,
                                           "topsis")
     fast = whatif.score_variant(ctx, saved, variant).result
     full = score_workspace(ctx.ws, variant)

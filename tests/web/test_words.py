@@ -46,14 +46,18 @@ def test_provenance_has_dutch_labels(client) -> None:  # noqa: ANN001
 def test_method_block_in_sentences(client) -> None:  # noqa: ANN001
     html = client.get("/kader/rotterdam").text
     method = html.split('id="methode-titel"', 1)[1].split("</section>", 1)[0]
-    assert "Ontbrekende waarden" in method and "vorige meting gebruikt" in method
+    assert "Ontbrekende waarden" in method and "niet aangevuld" in method
+    assert "recentste waarde uit het peiljaar of tot 4 jaar eerder" in method
+    assert "minder dan 500 inwoners" in method and "integrale aanpak" in method
     assert "100 = referentie" in method
     for code in ("previous_year", "zindex", ">impute<", ">normalise<", ">weight<"):
         assert code not in method, code
 
 
 @pytest.mark.parametrize(("path", "status"), [("/gebied/XX9999", 404),
-                                              ("/vergelijken?gebied=WK059901", 422)])
+                                              ("/vergelijken?gebied=WK059901&gebied=WK059903"
+                                               "&gebied=WK059904&gebied=WK059905"
+                                               "&gebied=WK059906", 422)])
 def test_error_pages_have_a_dutch_title_and_a_way_back(client, path: str, status: int) -> None:  # noqa: ANN001
     response = client.get(path)
     assert response.status_code == status

@@ -57,14 +57,19 @@ def score(
     db: DbOption = None,
 ) -> None:
     """Scoor een afwegingskader: ranglijst, prioriteitsklassen en koppelkansen."""
-    from wijkkompas.services.framework.scoring import score_table, score_workspace
+    from wijkkompas.services.framework.scoring import (
+        resolve_framework,
+        score_table,
+        score_workspace,
+    )
 
     if table_file is not None:
         result = score_table(table_file, framework, year=year[0] if year else None,
                              progress=_progress_printer())
     else:
-        result = score_workspace(_workspace(db, create=False), framework, years=year or None,
-                                 progress=_progress_printer(), level=level)
+        fw = resolve_framework(framework, level)  # a bad framework says so before the database
+        result = score_workspace(_workspace(db, create=False), fw, years=year or None,
+                                 progress=_progress_printer())
     fw = result.framework
     # The year asked for (an anchored framework also scores its base year), else the last.
     asked = [y for y in (year or []) if y in result.years]
@@ -127,14 +132,15 @@ def explain(
     """Leg uit waarom een gebied zo scoort: bijdrage per indicator."""
     from wijkkompas.data.catalogue import load_catalogue
     from wijkkompas.formatting import signed
-    from wijkkompas.services.framework.scoring import score_workspace
+    from wijkkompas.services.framework.scoring import resolve_framework, score_workspace
 
     if level is None and area.strip().upper().startswith(("WK", "BU")):
         from wijkkompas.data.codes import level_of
 
         level = level_of(area.strip().upper())  # a buurt code explains the buurt ranking
-    result = score_workspace(_workspace(db, create=False), framework,
-                             years=[year] if year else None, level=level)
+    fw = resolve_framework(framework, level)
+    result = score_workspace(_workspace(db, create=False), fw,
+                             years=[year] if year else None)
     codes = [opgave] if opgave else [op.code for op in result.framework.opgaven]
     cat = load_catalogue()
     for code in codes:
@@ -186,13 +192,13 @@ def sensitivity(
 ) -> None:
     """Gevoeligheidsanalyse: hoe stabiel zijn rangen en klassen bij andere gewichten en methoden?"""
     from wijkkompas.formatting import number, percent
-    from wijkkompas.services.framework.scoring import sensitivity_workspace
+    from wijkkompas.services.framework.scoring import resolve_framework, sensitivity_workspace
     from wijkkompas.services.shared.methods import step_label
 
-    result = sensitivity_workspace(_workspace(db, create=False), framework, draws=draws,
+    fw = resolve_framework(framework, level)
+    result = sensitivity_workspace(_workspace(db, create=False), fw, draws=draws,
                                    concentration=concentration, methods=_parse_vary(vary),
-                                   year=year, seed=seed, progress=_progress_printer(),
-                                   level=level)
+                                   year=year, seed=seed, progress=_progress_printer())
     first = result.tier_labels[0]
     fw = result.framework
     names = {op.code: op.name for op in fw.opgaven}

@@ -50,6 +50,8 @@ class AreaExplanation:
     # the area has a score.
     reason: str | None = None
     priority_rank: int | None = None  # 1 = the most urgent (lowest score); None without a score
+    # Scored, but given no priority tier (too few inhabitants, a business area): why.
+    not_assessed: str | None = None
 
     @property
     def assessed(self) -> bool:
@@ -67,8 +69,9 @@ class AreaExplanation:
             f"{self.name} ({self.area_code}), {self.opgave_name} {self.year}: score "
             f"{score(self.score)}, {score(abs(diff))} {side} de referentie "
             f"({score(self.reference_score)}); "
-            f"prioriteit {self.priority_rank} van {self.n_ranked} (1 = meest urgent); "
-            f"klasse: {self.tier or '–'}",
+            + (f"prioriteit {self.priority_rank} van {self.n_ranked} (1 = meest urgent); "
+               f"klasse: {self.tier or '–'}" if self.not_assessed is None else
+               f"geen prioriteit: niet beoordeeld — {self.not_assessed}"),
         ]
         if self.weaknesses:
             lines.append("trekt omlaag: " + ", ".join(self.weaknesses))
@@ -317,7 +320,12 @@ class ScoreResult:
             return self._unassessed(area_code, op.code, op.name, year, reason, table)
         neg = table[table["contribution"] < 0]["contribution"].nsmallest(N_STRENGTHS)
         pos = table[table["contribution"] > 0]["contribution"].nlargest(N_STRENGTHS)
-        year_scores = self.scores.xs(year, level="year")[opgave]
+        year_priority = self.priority_ranks.xs(year, level="year")[opgave]
+        priority = self.priority_ranks.loc[key, opgave]
+        not_assessed = None
+        if self.assessment is not None and "reason" in self.assessment:
+            why = self.assessment["reason"].get(key)
+            not_assessed = why if isinstance(why, str) else None
         return AreaExplanation(
             area_code=area_code,
             name=str(self.areas["name"].get(area_code, area_code)),
@@ -327,8 +335,9 @@ class ScoreResult:
             score=float(self.scores.loc[key, opgave]),
             reference_score=float(self.reference_scores[opgave]),
             rank=int(self.ranks.loc[key, opgave]),
-            priority_rank=int(self.priority_ranks.loc[key, opgave]),
-            n_ranked=int(year_scores.notna().sum()),
+            priority_rank=None if pd.isna(priority) else int(priority),
+            n_ranked=int(year_priority.notna().sum()),
+            not_assessed=not_assessed,
             tier=self.tiers.loc[key, opgave],
             contributions=table,
             # Contributions are score points: one decimal, as in every table that shows them.

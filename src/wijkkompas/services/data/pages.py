@@ -197,6 +197,10 @@ class FrameworkView:
     opgaven: list[OpgaveDef]
     fingerprint: str
     yaml: str
+    peiljaar: str | None = None  # "per indicator de recentste waarde tot 4 jaar eerder"
+    levels: list[str] = field(default_factory=list)  # the levels it scores (wijk, buurt)
+    assessment: str | None = None  # who gets no priority tier
+    approach: list[dict[str, str]] = field(default_factory=list)  # the typology's rules
 
 
 def _priority_text(prio) -> str:  # noqa: ANN001
@@ -265,7 +269,28 @@ def framework_view(ctx: ViewContext, preset: str) -> FrameworkView:
                 IndicatorDef(i.code, ind_label(i), i.weight, direction(i), i.denominator)
                 for i in th.indicators]) for th in op.themes]) for op in fw.opgaven],
         fingerprint=fw.fingerprint(), yaml=fw.to_yaml(),
+        peiljaar=_("per indicator de recentste waarde uit het peiljaar of tot {n} jaar eerder, "
+                   "met het jaar erbij").format(n=fw.peiljaar.window)
+        if fw.peiljaar is not None else None,
+        levels=[level_label(lv) for lv in fw.level_names()],
+        assessment=_assessment_text(prio),
+        approach=[{"aanpak": r.approach, "wanneer": r.description or ""}
+                  for r in fw.approach.rules] + [{"aanpak": fw.approach.default, "wanneer": ""}]
+        if fw.approach is not None else [],
     )
+
+
+def _assessment_text(prio) -> str | None:  # noqa: ANN001
+    """Who gets no priority tier, in words."""
+    parts = []
+    if prio.min_population:
+        parts.append(_("minder dan {n} inwoners (of onbekend)").format(n=prio.min_population))
+    if prio.min_households:
+        parts.append(_("minder dan {n} huishoudens").format(n=prio.min_households))
+    if prio.max_establishments_per_inhabitant:
+        parts.append(_("meer dan {n} bedrijfsvestiging per inwoner (bedrijventerrein, haven)"
+                       ).format(n=format_number(prio.max_establishments_per_inhabitant, 1)))
+    return "; ".join(parts) or None
 
 
 # --- lists ----------------------------------------------------------------------------------

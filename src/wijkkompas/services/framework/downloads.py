@@ -32,6 +32,8 @@ def ranking_frame(ctx: ViewContext, **query: object) -> tuple[pd.DataFrame, dict
         "approach": r.approach} for r in view.ranking],
         columns=["rank", "area_code", "name", "score", "tier", "score_rank", "not_assessed",
                  "approach"])
+    for col in ("rank", "score_rank"):  # whole numbers; an unassessed area has none
+        frame[col] = frame[col].astype("Int64")
     meta = {"format_version": str(FORMAT_VERSION), "gemeente": view.gemeente,
             "kader": view.kader, "opgave": view.opgave, "opgave_name": view.opgave_naam,
             "year": str(view.jaar), "niveau": view.niveau, "tool_version": __version__,
