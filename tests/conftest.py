@@ -65,6 +65,20 @@ def fresh_database_url(folder: Path, prefix: str = "t") -> Iterator[str]:
         admin.dispose()
 
 
+def workspace_with(folder: Path, *files: Path) -> Iterator[Workspace]:
+    """A fresh workspace in ``folder`` with ``files`` imported as CBS data (generator for a
+    module-scoped fixture: every case that shares it must leave it as it found it)."""
+    settings = load_settings({}, data_dir=str(folder / "data"), user="tester")
+    with fresh_database_url(folder) as url:
+        ws = Workspace.open(url, settings=settings)
+        try:
+            for path in files:
+                ws.import_cbs(path)
+            yield ws
+        finally:
+            ws.close()
+
+
 @pytest.fixture
 def database_url(tmp_path: Path) -> Iterator[str]:
     with fresh_database_url(tmp_path) as url:

@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 
 import wijkkompas.data.load as load_module
-from tests.conftest import fresh_database_url, table_counts
+from tests.conftest import table_counts, workspace_with
 from tests.data.test_kwb import CAPYBARA, IKGEO, ODATA_DICT, STATLINE, WBK2022
 from wijkkompas.errors import DataError
-from wijkkompas.settings import load_settings
 from wijkkompas.workspace import Workspace
 
 
@@ -24,15 +23,7 @@ from wijkkompas.workspace import Workspace
 def loaded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
     """One loaded database for the whole matrix: every case asserts it changed nothing, so
     sharing it is sound (and keeps the PostgreSQL run fast)."""
-    folder = tmp_path_factory.mktemp("bad_input")
-    settings = load_settings({}, data_dir=str(folder / "data"), user="tester")
-    with fresh_database_url(folder) as url:
-        ws = Workspace.open(url, settings=settings)
-        try:
-            ws.import_cbs(CAPYBARA)
-            yield ws
-        finally:
-            ws.close()
+    yield from workspace_with(tmp_path_factory.mktemp("bad_input"), CAPYBARA)
 
 
 def statline_text() -> str:

@@ -17,11 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, fresh_database_url, table_counts
+from tests.conftest import FIXTURES, table_counts, workspace_with
 from tests.data.test_kwb import CAPYBARA, ODATA_DICT, STATLINE
 from wijkkompas.data.guard import load_json
 from wijkkompas.errors import DataError
-from wijkkompas.settings import load_settings
 from wijkkompas.workspace import Workspace
 
 GEOJSON = FIXTURES / "fuzz" / "assen_wijken_2022.geojson"
@@ -29,15 +28,7 @@ GEOJSON = FIXTURES / "fuzz" / "assen_wijken_2022.geojson"
 
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
-    folder = tmp_path_factory.mktemp("parse_boundary")
-    settings = load_settings({}, data_dir=str(folder / "data"), user="tester")
-    with fresh_database_url(folder) as url:
-        ws = Workspace.open(url, settings=settings)
-        try:
-            ws.import_cbs(CAPYBARA)
-            yield ws
-        finally:
-            ws.close()
+    yield from workspace_with(tmp_path_factory.mktemp("parse_boundary"), CAPYBARA)
 
 
 # --- the minimal files ---------------------------------------------------------------------
