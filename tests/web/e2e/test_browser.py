@@ -114,7 +114,7 @@ def test_whatif_weight_changes_ranking_live(page) -> None:  # noqa: ANN001
     before = page.locator("#ranglijst-wat-als tbody tr").evaluate_all(
         "rows => rows.map(r => r.dataset.code)")
     # Keyboard: focus the theme weight, type a new value, leave the field (change event).
-    field = page.get_by_label("Thema: Woningvoorraad")
+    field = page.get_by_label("Thema: Werk en inkomen")  # Rotterdam opens on its social index
     field.fill("6")
     field.press("Tab")
     page.wait_for_selector(".whatif-summary.is-changed", timeout=15_000)
@@ -123,7 +123,7 @@ def test_whatif_weight_changes_ranking_live(page) -> None:  # noqa: ANN001
     assert sorted(before) == sorted(after)
     assert before != after, "the ranking did not change"
     assert page.locator("#ranglijst-wat-als .up, #ranglijst-wat-als .down").count() > 0
-    assert "w.fysiek_wonen=6" in page.url  # the URL keeps the what-if (reload, share)
+    assert "w.sociaal_werk_inkomen=6" in page.url  # the URL keeps the what-if (reload, share)
     page.wait_for_selector("#kaart-wat-als .main-svg")
     screenshot(page, "afwegingskader-na-wijziging")
     # Another method via the select.
