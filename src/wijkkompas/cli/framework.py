@@ -102,8 +102,8 @@ def score(
                       title_justify="left")
         for area, row in approaches.sort_values(["approach", "name"],
                                                 na_position="last").iterrows():
-            table.add_row(str(row["name"]), area, str(row["approach"] or "–")
-                          if isinstance(row["approach"], str) else "–", row["explanation"])
+            approach = row["approach"] if isinstance(row["approach"], str) else "–"
+            table.add_row(str(row["name"]), area, approach, row["explanation"])
         console.print(table)
     for warning in result.warnings:
         console.print(f"[yellow]let op:[/] {warning}", highlight=False)

@@ -58,9 +58,10 @@ def _terms() -> list[Term]:
                "veiligheid. Een opgave bestaat uit thema's, en een thema uit indicatoren."),
              "", ["score", "koppelkans"]),
         Term("peiljaar", _("Peiljaar"),
-             _("Het jaar waarop de normalisatie vastgezet is. Zo blijven scores uit "
-               "verschillende jaren vergelijkbaar: een gebied dat vooruitgaat, gaat ook in "
-               "score vooruit."),
+             _("Het jaar waarvoor gescoord wordt. Per indicator telt de recentste waarde uit "
+               "dat jaar of hoogstens enkele jaren eerder (het kader zegt hoeveel); het jaar van "
+               "elke waarde staat erbij. De normalisatie ligt vast op één basisjaar of op alle "
+               "jaren samen, zodat scores van verschillende peiljaren vergelijkbaar blijven."),
              "", ["normalisatie", "referentie"]),
         Term("imputatie", _("Imputatie (aanvullen)"),
              _("Een ontbrekende waarde aanvullen, bijvoorbeeld met de vorige meting of het "
