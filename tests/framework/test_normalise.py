@@ -48,11 +48,13 @@ def col(out: pd.DataFrame, code: str = "i") -> list[float]:
 
 def test_registry_has_every_method_with_defaults() -> None:
     assert set(ALL) <= set(NORMALISE.names())
-    assert NORMALISE.get("minmax").defaults == {"low": 0.0, "high": 100.0}
-    assert NORMALISE.get("zscore").defaults == {"mean": 0.0, "sd": 1.0}
+    assert NORMALISE.get("minmax").defaults == {"low": 0.0, "high": 100.0, "constant": "middle"}
+    assert NORMALISE.get("zscore").defaults == {"mean": 0.0, "sd": 1.0, "constant": "middle"}
     assert NORMALISE.get("goalposts").defaults == {"scale": 100.0, "trunc": True}
     assert NORMALISE.get("index").defaults == {"base": 100.0}
-    assert NORMALISE.get("zindex").defaults == {"base": 100.0, "scale": 10.0}
+    assert NORMALISE.get("zindex").defaults == {"base": 100.0, "scale": 10.0,
+                                                "constant": "middle"}
+    assert NORMALISE.get("rank").defaults == {"ties": "average", "constant": "middle"}
     assert NORMALISE.get("dist_target").defaults == {"scale": 100.0, "cap_max": False}
     for name in ALL:
         assert NORMALISE.get(name).doc

@@ -67,7 +67,7 @@ def test_base_is_valid() -> None:
          ["opgaven[0].aggregate: onbekende aggregate-methode 'som'"]),
         (lambda d: d.update(steps={"normalise": {"method": "minmax", "params": {"lo": 1}}}),
          ["steps.normalise: normalise 'minmax': onbekende parameter(s) lo",
-          "geldig: high, low"]),
+          "geldig: constant, high, low"]),
         (lambda d: d.update(steps={"impute": {"method": "previous_year",
                                               "params": {"gap": 2}}}),
          ["steps.impute:", "onbekende parameter(s) gap", "geldig: max_gap"]),

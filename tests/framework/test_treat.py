@@ -30,7 +30,7 @@ def test_registry() -> None:
     assert {"none", "winsorise"} <= set(TREAT.names())
     assert TREAT.get("winsorise").defaults == {
         "winmax": 5, "skew_thresh": 2.0, "kurt_thresh": 3.5, "force_win": False,
-        "by_year": True, "log_fallback": True}
+        "by_year": True, "log_fallback": True, "log_mirror": True}
 
 
 def test_skew_kurt_hand_example() -> None:

@@ -12,10 +12,12 @@ Methods (COINr ``i_mean``, ``i_median``, ``i_mean_grp``, ``i_median_grp``, ``imp
     the mean / median of the areas with a value *in the same year* (a cross-section per year,
     as COINr imputes each coin of a purse on its own). A year without any value stays NaN.
 ``group_mean`` / ``group_median``
-    the same within the area's group (``ctx.groups``, e.g. the municipality) and year. When a
-    whole group has no value in that year, or the area has no group, the statistic of all
-    areas in that year is used instead (mean for ``group_mean``, median for
-    ``group_median``), warned.
+    the same within the area's group (``ctx.groups``) and year. The group is the municipality,
+    or the column named by ``group`` (any column of the table or area attribute, text or
+    number; the scoring run looks it up). When a whole group has no value in that year, or the
+    area has no group, the statistic of all areas in that year is used instead (mean for
+    ``group_mean``, median for ``group_median``), warned; with ``fallback="none"`` (set by
+    ``conventions: coinr``) such cells stay NaN, as COINr's ``i_mean_grp`` leaves them.
 ``previous_year``
     the area's own last known value from an earlier year of ``x``, at most ``max_gap`` years
     back (year difference, so a biennial monitor with ``max_gap=2`` reaches the previous
@@ -95,10 +97,16 @@ def median(x: pd.DataFrame, ctx: StepContext) -> pd.DataFrame:
     return _cross_section(x, ctx, "median")
 
 
-def _grouped(x: pd.DataFrame, ctx: StepContext, stat: str) -> pd.DataFrame:
+FALLBACKS = ("overall", "none")
+
+
+def _grouped(x: pd.DataFrame, ctx: StepContext, stat: str, fallback: str) -> pd.DataFrame:
     label = f"group_{stat}"
     where = f"impute '{label}'"
     require_panel(x, where)
+    if fallback not in FALLBACKS:
+        raise FrameworkError(f"{where}: parameter fallback moet 'overall' of 'none' zijn, niet "
+                             f"{fallback!r}")
     if ctx.groups is None:
         raise FrameworkError(f"{where}: geen groepen (bijv. gemeente) per gebied opgegeven")
     xf = x.astype(float)
@@ -106,10 +114,13 @@ def _grouped(x: pd.DataFrame, ctx: StepContext, stat: str) -> pd.DataFrame:
     years = x.index.get_level_values("year")
     in_group = xf.groupby([years, groups.to_numpy()], sort=False, dropna=True).transform(stat)
     in_group = in_group.reindex(x.index)  # rows without a group come back as NaN
+    if fallback == "none":
+        return _finish(x, xf.fillna(in_group), ctx, label,
+                       "geen waarde in de groep in dat jaar, of geen groep")
     overall = xf.groupby(level="year", sort=False).transform(stat)
-    fallback = xf.isna() & in_group.isna() & overall.notna()
-    for code in x.columns[fallback.any().to_numpy()]:
-        for year, rows in _per_year(fallback, code):
+    falls_back = xf.isna() & in_group.isna() & overall.notna()
+    for code in x.columns[falls_back.any().to_numpy()]:
+        for year, rows in _per_year(falls_back, code):
             names = pd.unique(groups.reindex(rows).fillna("(geen groep)").astype(str))
             shown = ", ".join(names[:5]) + (f" (+{len(names) - 5})" if len(names) > 5 else "")
             ctx.warn(f"{code}: groep {shown} zonder waarden in {year}; {n_values(len(rows))} "
@@ -119,18 +130,26 @@ def _grouped(x: pd.DataFrame, ctx: StepContext, stat: str) -> pd.DataFrame:
     return _finish(x, out, ctx, label, "geen enkele waarde in dat jaar")
 
 
-@IMPUTE.register("group_mean", label_nl="gemiddelde van de groep (gemeente)")
-def group_mean(x: pd.DataFrame, ctx: StepContext) -> pd.DataFrame:
-    """Fill NaN with the mean of the area's group (``ctx.groups``) in the same year; a group
-    without values falls back to the mean of all areas in that year (warned)."""
-    return _grouped(x, ctx, "mean")
+@IMPUTE.register("group_mean", label_nl="gemiddelde van de groep (gemeente)", group=None,
+                 fallback="overall")
+def group_mean(x: pd.DataFrame, ctx: StepContext, *, group: str | None = None,
+               fallback: str = "overall") -> pd.DataFrame:
+    """Fill NaN with the mean of the area's group (``ctx.groups``: the municipality, or the
+    column ``group``) in the same year; a group without values falls back to the mean of all
+    areas in that year (warned), or stays NaN with ``fallback="none"`` (COINr
+    ``i_mean_grp``)."""
+    return _grouped(x, ctx, "mean", fallback)
 
 
-@IMPUTE.register("group_median", label_nl="mediaan van de groep (gemeente)")
-def group_median(x: pd.DataFrame, ctx: StepContext) -> pd.DataFrame:
-    """Fill NaN with the median of the area's group (``ctx.groups``) in the same year; a group
-    without values falls back to the median of all areas in that year (warned)."""
-    return _grouped(x, ctx, "median")
+@IMPUTE.register("group_median", label_nl="mediaan van de groep (gemeente)", group=None,
+                 fallback="overall")
+def group_median(x: pd.DataFrame, ctx: StepContext, *, group: str | None = None,
+                 fallback: str = "overall") -> pd.DataFrame:
+    """Fill NaN with the median of the area's group (``ctx.groups``: the municipality, or the
+    column ``group``) in the same year; a group without values falls back to the median of
+    all areas in that year (warned), or stays NaN with ``fallback="none"`` (COINr
+    ``i_median_grp``)."""
+    return _grouped(x, ctx, "median", fallback)
 
 
 @IMPUTE.register("previous_year", label_nl="laatst bekende waarde", max_gap=2)

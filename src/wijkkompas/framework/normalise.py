@@ -22,6 +22,9 @@ Policies (named warnings via ``ctx.warn``, each naming the indicator):
   rank-based methods (constant within a year) rank ``(n + 1) / 2``, percentile ``0.5``,
   borda ``(n - 1) / 2``. COINr returns NaN (minmax, zscore) or 0 (prank, borda) here; a
   constant indicator carries no information and must neither empty nor drag down a composite.
+  With ``constant="coinr"`` (set by ``conventions: coinr``) the formula's own result is kept,
+  as COINr does: NaN for the linear methods (``0 / 0``), rank 1 (``ties="min"``), percentile
+  0 (NaN for a single area) and borda 0.
 * **all-NaN indicator**: stays NaN, warned. An indicator with values in ``x`` but none in
   ``fit`` cannot be anchored: NaN, warned.
 * **NaN** is never turned into a number and never changes another cell's value except through
@@ -99,34 +102,49 @@ def _linear(xd: pd.DataFrame, offset: pd.Series, span: pd.Series, mult: float, a
     return pd.DataFrame(arr, index=xd.index, columns=xd.columns)
 
 
+CONSTANT_POLICIES = ("middle", "coinr")
+
+
+def _check_constant(constant: str, where: str) -> None:
+    if constant not in CONSTANT_POLICIES:
+        raise FrameworkError(f"{where}: parameter constant moet 'middle' of 'coinr' zijn, niet "
+                             f"{constant!r}")
+
+
 def _fill_constant(out: pd.DataFrame, xd: pd.DataFrame, constant: pd.Series, mid: float,
-                   ctx: StepContext, anchor: pd.Index) -> pd.DataFrame:
-    """Set every available value of constant columns to ``mid`` and warn once per column."""
+                   ctx: StepContext, anchor: pd.Index, policy: str = "middle") -> pd.DataFrame:
+    """Set every available value of constant columns to ``mid`` and warn once per column;
+    with ``policy="coinr"`` the columns become NaN (COINr's ``0 / 0``), also warned."""
     cols = list(xd.columns[constant.to_numpy()])
     if not cols:
         return out
     out = out.copy()
-    out[cols] = np.where(xd[cols].notna(), mid, np.nan)
+    coinr = policy == "coinr"
+    out[cols] = np.nan if coinr else np.where(xd[cols].notna(), mid, np.nan)
     for code in cols:
         ctx.warn(f"{code}: constant in de ankerrijen ({years_text(anchor)}); "
-                 f"alle scores op {mid:g}")
+                 + ("scores leeg (COINr)" if coinr else f"alle scores op {mid:g}"))
     return out
 
 
 def _range_method(x: pd.DataFrame, fit: pd.DataFrame, ctx: StepContext, lo: float, hi: float,
-                  where: str) -> pd.DataFrame:
+                  where: str, constant: str = "middle") -> pd.DataFrame:
+    _check_constant(constant, where)
     xd, fd, _ = _oriented(x, fit, ctx, where)
     assert fd is not None
     has = _anchor_ok(x, fd, ctx)
     fmin, fmax = fd.min(), fd.max()
     out = _linear(xd, fmin, fmax - fmin, hi - lo, lo)
-    return _fill_constant(out, xd, has & (fmax == fmin), (lo + hi) / 2, ctx, fd.index)
+    return _fill_constant(out, xd, has & (fmax == fmin), (lo + hi) / 2, ctx, fd.index,
+                          constant)
 
 
-def _year_scores(a: np.ndarray, kind: str) -> tuple[np.ndarray, np.ndarray]:
+def _year_scores(a: np.ndarray, kind: str, coinr: bool = False
+                 ) -> tuple[np.ndarray, np.ndarray]:
     """Rank-based scores per column of one year's values ``a`` (NaN stays NaN), and the
-    per-column "no spread" flag. ``kind``: ``rank`` (average ties), ``percentile`` or
-    ``borda`` (both from min-ranks)."""
+    per-column "no spread" flag. ``kind``: ``rank`` (average ties), ``rank_min``,
+    ``percentile`` or ``borda`` (the last three from min-ranks). Without spread every area
+    gets the middle score, or with ``coinr`` what the formula gives (COINr)."""
     m = a.shape[0]
     order = np.argsort(a, axis=0)  # NaN sorts last; tie order is irrelevant here
     srt = np.take_along_axis(a, order, axis=0)
@@ -140,6 +158,8 @@ def _year_scores(a: np.ndarray, kind: str) -> tuple[np.ndarray, np.ndarray]:
         ends[:-1] = starts[1:]
         last = np.minimum.accumulate(np.where(ends, pos, m)[::-1], axis=0)[::-1]
         score = (first + last) / 2 + 1
+    elif kind == "rank_min":
+        score = first + 1
     elif kind == "borda":
         score = first
     else:
@@ -147,8 +167,9 @@ def _year_scores(a: np.ndarray, kind: str) -> tuple[np.ndarray, np.ndarray]:
             score = first / (count - 1.0)
     top = np.take_along_axis(srt, np.maximum(count - 1, 0)[None, :], axis=0)[0]
     flat = (count > 0) & (srt[0] == top)
-    if flat.any():
-        mid = {"rank": (count + 1) / 2, "borda": (count - 1) / 2}.get(kind, 0.5)
+    if flat.any() and not coinr:
+        mid = {"rank": (count + 1) / 2, "rank_min": (count + 1) / 2,
+               "borda": (count - 1) / 2}.get(kind, 0.5)
         score = np.where(flat, mid, score)
     out = np.empty(a.shape)
     np.put_along_axis(out, order, score, axis=0)
@@ -156,22 +177,27 @@ def _year_scores(a: np.ndarray, kind: str) -> tuple[np.ndarray, np.ndarray]:
     return out, flat
 
 
-def _by_year_ranks(x: pd.DataFrame, ctx: StepContext, kind: str) -> pd.DataFrame:
+def _by_year_ranks(x: pd.DataFrame, ctx: StepContext, kind: str, constant: str = "middle"
+                   ) -> pd.DataFrame:
     """Rank-based ``kind`` scores of ``x * dir`` within each year; years without spread for
-    an indicator get the middle score and a warning."""
-    xd, _, _ = _oriented(x, None, ctx, f"normalise '{kind}'")
+    an indicator get the middle score (or COINr's, ``constant="coinr"``) and a warning."""
+    where = f"normalise '{kind.removesuffix('_min')}'"
+    _check_constant(constant, where)
+    coinr = constant == "coinr"
+    xd, _, _ = _oriented(x, None, ctx, where)
     arr = xd.to_numpy()
     years = np.asarray(xd.index.get_level_values("year"))
     out = np.full(arr.shape, np.nan)
     flat_years: dict[str, list[str]] = {}
     for year in pd.unique(years):  # a loop over years, vectorised over areas and indicators
         rows = np.flatnonzero(years == year)
-        scores, flat = _year_scores(arr[rows], kind)
+        scores, flat = _year_scores(arr[rows], kind, coinr)
         out[rows] = scores
         for j in np.flatnonzero(flat):
             flat_years.setdefault(xd.columns[j], []).append(str(year))
     for code, ys in flat_years.items():
-        ctx.warn(f"{code}: geen spreiding in {', '.join(ys)}; scores op het midden")
+        ctx.warn(f"{code}: geen spreiding in {', '.join(ys)}; "
+                 + ("scores volgens COINr" if coinr else "scores op het midden"))
     return pd.DataFrame(out, index=x.index, columns=x.columns)
 
 
@@ -189,55 +215,74 @@ def _nonpositive(x: pd.DataFrame, ctx: StepContext, what: str) -> pd.DataFrame:
 # methods anchored on fit
 
 
-@NORMALISE.register("minmax", label_nl="min-max (0–100)", low=0.0, high=100.0)
+@NORMALISE.register("minmax", label_nl="min-max (0–100)", low=0.0, high=100.0,
+                    constant="middle")
 def minmax(x: pd.DataFrame, fit: pd.DataFrame, ctx: StepContext, *, low: float = 0.0,
-           high: float = 100.0) -> pd.DataFrame:
+           high: float = 100.0, constant: str = "middle") -> pd.DataFrame:
     """Min-max scaling, COINr ``n_minmax`` with direction applied first.
 
     ``y = (x*d - min) / (max - min) * (high - low) + low`` with ``min``/``max`` of ``fit*d``.
     Rows outside the anchor's range fall outside ``[low, high]`` (no truncation), so scores of
-    later years stay comparable with the base year. Constant anchor: ``(low + high) / 2``.
+    later years stay comparable with the base year. Constant anchor: ``(low + high) / 2``
+    (``constant="coinr"``: NaN, as COINr's ``0 / 0``).
 
     Parameters
     ----------
     low, high
         Target range; ``high`` must exceed ``low``.
+    constant
+        ``middle`` (default) or ``coinr``: what a constant anchor gives (see the module).
     """
     if not high > low:
         raise FrameworkError(f"normalise 'minmax': high ({high}) moet groter zijn dan low "
                              f"({low})")
-    return _range_method(x, fit, ctx, float(low), float(high), "normalise 'minmax'")
+    return _range_method(x, fit, ctx, float(low), float(high), "normalise 'minmax'",
+                         constant)
 
 
-@NORMALISE.register("zscore", label_nl="z-score", mean=0.0, sd=1.0)
+@NORMALISE.register("zscore", label_nl="z-score", mean=0.0, sd=1.0, constant="middle")
 def zscore(x: pd.DataFrame, fit: pd.DataFrame, ctx: StepContext, *, mean: float = 0.0,
-           sd: float = 1.0) -> pd.DataFrame:
+           sd: float = 1.0, constant: str = "middle") -> pd.DataFrame:
     """Standardisation, COINr ``n_zscore``: ``y = (x*d - m) / s * sd + mean``.
 
     ``m`` and ``s`` are the mean and the *sample* standard deviation (``n - 1``, as R's
-    ``sd()``) of ``fit*d``. Fewer than two anchor values or ``s == 0``: every value ``mean``.
+    ``sd()``) of ``fit*d``. Fewer than two anchor values or ``s == 0``: every value ``mean``
+    (``constant="coinr"``: NaN).
     """
     where = "normalise 'zscore'"
     check_positive(sd, "sd", where)
+    _check_constant(constant, where)
     xd, fd, _ = _oriented(x, fit, ctx, where)
     assert fd is not None
     has = _anchor_ok(x, fd, ctx)
     fsd = fd.std(ddof=1)
     out = _linear(xd, fd.mean(), fsd, float(sd), float(mean))
-    return _fill_constant(out, xd, has & ~(fsd > 0), float(mean), ctx, fd.index)
+    return _fill_constant(out, xd, has & ~(fsd > 0), float(mean), ctx, fd.index, constant)
 
 
-@NORMALISE.register("dist_max", label_nl="afstand tot het maximum", scale=100.0)
-def dist_max(x: pd.DataFrame, fit: pd.DataFrame, ctx: StepContext, *, scale: float = 100.0
-             ) -> pd.DataFrame:
+@NORMALISE.register("dist_max", label_nl="afstand tot het maximum", scale=100.0,
+                    constant="middle")
+def dist_max(x: pd.DataFrame, fit: pd.DataFrame, ctx: StepContext, *, scale: float = 100.0,
+             constant: str = "middle") -> pd.DataFrame:
     """Distance to the best anchor value, COINr ``n_dist2max``, times ``scale``.
 
     ``y = (1 - (max - x*d) / (max - min)) * scale`` with ``max``/``min`` of ``fit*d``: the best
-    anchor value scores ``scale``, the worst 0 (numerically minmax onto ``[0, scale]``).
-    Constant anchor: ``scale / 2``.
+    anchor value scores ``scale``, the worst 0. Computed in exactly this order (as COINr), so
+    near-ties round as in COINr (minmax onto ``[0, scale]`` equals it in exact arithmetic
+    only). Constant anchor: ``scale / 2`` (``constant="coinr"``: NaN).
     """
-    check_positive(scale, "scale", "normalise 'dist_max'")
-    return _range_method(x, fit, ctx, 0.0, float(scale), "normalise 'dist_max'")
+    where = "normalise 'dist_max'"
+    check_positive(scale, "scale", where)
+    _check_constant(constant, where)
+    xd, fd, _ = _oriented(x, fit, ctx, where)
+    assert fd is not None
+    has = _anchor_ok(x, fd, ctx)
+    fmin, fmax = fd.min(), fd.max()
+    span = (fmax - fmin).where(fmax != fmin).to_numpy()
+    arr = (1.0 - (fmax.to_numpy() - xd.to_numpy()) / span) * float(scale)
+    out = pd.DataFrame(arr, index=xd.index, columns=xd.columns)
+    return _fill_constant(out, xd, has & (fmax == fmin), float(scale) / 2, ctx, fd.index,
+                          constant)
 
 
 def _distance_to(x: pd.DataFrame, fit: pd.DataFrame, ctx: StepContext, anchor: pd.Series,
@@ -294,26 +339,28 @@ def dist_target(x: pd.DataFrame, fit: pd.DataFrame, ctx: StepContext, *, scale: 
 
 
 @NORMALISE.register("zindex", label_nl="index, 100 = referentie (gestandaardiseerd)",
-                    base=100.0, scale=10.0)
+                    base=100.0, scale=10.0, constant="middle")
 def zindex(x: pd.DataFrame, fit: pd.DataFrame, ctx: StepContext, *, base: float = 100.0,
-           scale: float = 10.0) -> pd.DataFrame:
+           scale: float = 10.0, constant: str = "middle") -> pd.DataFrame:
     """Standardised index where ``base`` = the reference: ``base + scale * d * (x - ref) / s``.
 
     ``s`` is the sample standard deviation of ``fit`` (raw units), ``ref`` comes from
     ``ctx.reference``. One anchor standard deviation better than the reference scores
     ``base + scale`` (110 by default). This is how "100 = Rotterdam 2014"-style indices are
     usually built (not a COINr method). Constant anchor or fewer than two anchor values:
-    every value ``base``, warned. Missing reference: :class:`FrameworkError`.
+    every value ``base`` (``constant="coinr"``: NaN), warned. Missing reference:
+    :class:`FrameworkError`.
     """
     where = "normalise 'zindex'"
     check_positive(scale, "scale", where)
+    _check_constant(constant, where)
     xd, fd, dirs = _oriented(x, fit, ctx, where)
     assert fd is not None
     has = _anchor_ok(x, fd, ctx)
     refd = per_indicator(ctx.reference, x.columns, "referentie", where) * dirs
     fsd = fd.std(ddof=1)
     out = _linear(xd, refd, fsd, float(scale), float(base))
-    return _fill_constant(out, xd, has & ~(fsd > 0), float(base), ctx, fd.index)
+    return _fill_constant(out, xd, has & ~(fsd > 0), float(base), ctx, fd.index, constant)
 
 
 # --------------------------------------------------------------------------------------------
@@ -375,34 +422,43 @@ def index(x: pd.DataFrame, fit: pd.DataFrame, ctx: StepContext, *, base: float =
 # rank-based methods: relative within each year of x; fit is not used
 
 
-@NORMALISE.register("rank", label_nl="rangnummer")
-def rank(x: pd.DataFrame, fit: pd.DataFrame, ctx: StepContext) -> pd.DataFrame:
+@NORMALISE.register("rank", label_nl="rangnummer", ties="average", constant="middle")
+def rank(x: pd.DataFrame, fit: pd.DataFrame, ctx: StepContext, *, ties: str = "average",
+         constant: str = "middle") -> pd.DataFrame:
     """Rank within each year, 1 = worst, ``n`` = best; ties get their average rank.
 
-    Like R's ``rank()`` default (``ties.method = "average"``); COINr ``n_rank`` uses
-    ``"min"``. NaN stays NaN and is not counted. ``fit`` is not used: ranks are relative by
-    nature. A year without spread gives every area ``(n + 1) / 2`` (what average ties give).
+    Like R's ``rank()`` default (``ties.method = "average"``). ``ties="min"`` gives tied
+    areas the lowest rank of their group (1, 2, 2, 4), as COINr's ``n_rank``. NaN stays NaN
+    and is not counted. ``fit`` is not used: ranks are relative by nature. A year without
+    spread gives every area ``(n + 1) / 2`` (what average ties give); with
+    ``constant="coinr"`` what the tie rule gives (``ties="min"``: 1, as COINr).
     """
-    return _by_year_ranks(x, ctx, "rank")
+    if ties not in ("average", "min"):
+        raise FrameworkError(f"normalise 'rank': parameter ties moet 'average' of 'min' zijn, "
+                             f"niet {ties!r}")
+    return _by_year_ranks(x, ctx, "rank" if ties == "average" else "rank_min", constant)
 
 
-@NORMALISE.register("percentile", label_nl="percentielrang (0–1)")
-def percentile(x: pd.DataFrame, fit: pd.DataFrame, ctx: StepContext) -> pd.DataFrame:
+@NORMALISE.register("percentile", label_nl="percentielrang (0–1)", constant="middle")
+def percentile(x: pd.DataFrame, fit: pd.DataFrame, ctx: StepContext, *,
+               constant: str = "middle") -> pd.DataFrame:
     """Percentile rank within each year, COINr ``n_prank``: ``(r - 1) / (n - 1)`` in ``[0, 1]``.
 
     ``r`` is the rank with ties ``"min"`` ("sport" ranking: tied areas share the lowest rank)
     and ``n`` the number of areas with a value in that year. So the worst area scores 0, the
     best 1, and ``y`` is the share of the other areas that are strictly worse. A year
-    without spread (including a single area) scores 0.5 (COINr: 0, or NaN for one area).
+    without spread (including a single area) scores 0.5; with ``constant="coinr"`` 0, or NaN
+    for a single area (``0 / 0``), as COINr.
     """
-    return _by_year_ranks(x, ctx, "percentile")
+    return _by_year_ranks(x, ctx, "percentile", constant)
 
 
-@NORMALISE.register("borda", label_nl="Borda-score")
-def borda(x: pd.DataFrame, fit: pd.DataFrame, ctx: StepContext) -> pd.DataFrame:
+@NORMALISE.register("borda", label_nl="Borda-score", constant="middle")
+def borda(x: pd.DataFrame, fit: pd.DataFrame, ctx: StepContext, *, constant: str = "middle"
+          ) -> pd.DataFrame:
     """Borda score within each year: the number of areas with a strictly worse value.
 
     COINr ``n_borda``: ``rank(x, ties.method = "min") - 1``. Ranges from 0 to ``n - 1``. A year
-    without spread scores ``(n - 1) / 2`` for every area (COINr: 0).
+    without spread scores ``(n - 1) / 2`` for every area (``constant="coinr"``: 0, as COINr).
     """
-    return _by_year_ranks(x, ctx, "borda")
+    return _by_year_ranks(x, ctx, "borda", constant)

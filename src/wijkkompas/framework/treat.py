@@ -24,9 +24,11 @@ The default treatment (COINr ``Treat`` with ``winsorise`` -> ``log_CT``), per in
    ``log_fallback=False``, which keeps the winsorised values as COINr does without ``f2``), COINr
    ``log_CT``: ``log(x - min + a)`` with ``a = 0.01 (max - min)``, which also works for
    negative values. For negative skew the mirrored form of COINr's ``log_CT_plus``,
-   ``-log(max + a - x)``, is used (``log_CT`` would make a negative skew worse). Both keep the
-   order of the areas; the values are no longer in the input's units (so goalposts and
-   ratio indices in raw units no longer apply), which the warning says.
+   ``-log(max + a - x)``, is used (``log_CT`` would make a negative skew worse), unless
+   ``log_mirror=False`` (set by ``conventions: coinr``): then ``log(x - min + a)`` whatever the
+   skew, exactly as COINr's ``log_CT``. Both keep the order of the areas; the values are no
+   longer in the input's units (so goalposts and ratio indices in raw units no longer apply),
+   which the warning says.
 
 Which rows decide (``by_year``): with ``by_year=True`` (default, COINr treats each coin of a
 purse on its own) and ``fit`` holding the same years as ``x``, each year is decided on that
@@ -114,7 +116,7 @@ class _Decision:
 
 
 def _decide(v: np.ndarray, skew0: float, winmax: int, skew_thresh: float, kurt_thresh: float,
-            force_win: bool, log_fallback: bool) -> _Decision:
+            force_win: bool, log_fallback: bool, log_mirror: bool = True) -> _Decision:
     """Winsorise ``v`` (no NaN, failing the test, skewness ``skew0``) COINr-style; fall back
     to the log when it still fails."""
     w = v.copy()
@@ -151,7 +153,7 @@ def _decide(v: np.ndarray, skew0: float, winmax: int, skew_thresh: float, kurt_t
             out.lo = float(w.min())
         return out
     out.log = True
-    out.log_sign = 1.0 if skew0 > 0 else -1.0
+    out.log_sign = 1.0 if skew0 > 0 or not log_mirror else -1.0
     return out
 
 
@@ -226,10 +228,11 @@ def none(x: pd.DataFrame, fit: pd.DataFrame, ctx: StepContext) -> pd.DataFrame:
 
 @TREAT.register("winsorise", label_nl="winsoriseren, anders log (COINr)", winmax=5,
                 skew_thresh=2.0, kurt_thresh=3.5, force_win=False, by_year=True,
-                log_fallback=True)
+                log_fallback=True, log_mirror=True)
 def winsorise(x: pd.DataFrame, fit: pd.DataFrame, ctx: StepContext, *, winmax: int = 5,
               skew_thresh: float = 2.0, kurt_thresh: float = 3.5, force_win: bool = False,
-              by_year: bool = True, log_fallback: bool = True) -> pd.DataFrame:
+              by_year: bool = True, log_fallback: bool = True, log_mirror: bool = True
+              ) -> pd.DataFrame:
     """COINr's default treatment: winsorise up to ``winmax`` points, else log (see module).
 
     Parameters
@@ -247,6 +250,9 @@ def winsorise(x: pd.DataFrame, fit: pd.DataFrame, ctx: StepContext, *, winmax: i
         Apply the log transform when winsorising is not enough (COINr default). ``False``
         keeps the winsorised values (COINr with ``f2 = NULL``) and warns; use it when a later
         step needs raw units (``index``, ``goalposts``, ``dist_ref``, ``zindex``).
+    log_mirror
+        For a negative skew use the mirrored ``-log(max + a - x)`` (default). ``False``
+        always uses COINr's ``log_CT``, ``log(x - min + a)``.
 
     Examples
     --------
@@ -273,7 +279,7 @@ def winsorise(x: pd.DataFrame, fit: pd.DataFrame, ctx: StepContext, *, winmax: i
             code = x.columns[j]
             v = anchor[:, j]
             dec = _decide(v[~np.isnan(v)], float(skew[j]), int(winmax), skew_thresh,
-                          kurt_thresh, bool(force_win), bool(log_fallback))
+                          kurt_thresh, bool(force_win), bool(log_fallback), bool(log_mirror))
             if dec.still_skewed and not dec.log:
                 records[code].skewed.append(label)
             before = arr[xrows, j]
