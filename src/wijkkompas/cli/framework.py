@@ -42,37 +42,80 @@ def frameworks() -> None:
     console.print(table)
 
 
+def _table_years(values: list[str]) -> tuple[int | None, str | None]:
+    """``--year`` with ``--table``: a year (a whole number) and/or the name of the table's
+    year column (e.g. COINr's ``Time``)."""
+    year = column = None
+    for value in values:
+        if value.strip().lstrip("-").isdigit():
+            if year is not None:
+                raise typer.BadParameter("met --table één jaar", param_hint="--year")
+            year = int(value)
+        elif column is None:
+            column = value
+        else:
+            raise typer.BadParameter("met --table één jaarkolom", param_hint="--year")
+    return year, column
+
+
+def _db_years(values: list[str]) -> list[int] | None:
+    years = []
+    for value in values:
+        if not value.strip().lstrip("-").isdigit():
+            raise typer.BadParameter(f"{value!r} is geen jaar (een jaarkolom kan alleen met "
+                                     "--table)", param_hint="--year")
+        years.append(int(value))
+    return years or None
+
+
 @commands.command()
 @handle_errors
 def score(
     framework: FrameworkArg,
-    year: Annotated[list[int] | None, typer.Option("--year", help="Jaar (herhaalbaar).")] = None,
+    year: Annotated[list[str] | None, typer.Option("--year", help=(
+        "Jaar (herhaalbaar). Met --table: het jaar, of de naam van de jaarkolom (bijv. "
+        "Time)."))] = None,
     opgave: Annotated[str | None, typer.Option(help="Alleen deze opgave tonen.")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Schrijf alle scores "
                                                 "naar .csv of .xlsx.")] = None,
     table_file: Annotated[Path | None, typer.Option("--table", help="Scoor een brede CSV "
                                                     "(gebiedscode + indicatorkolommen) zonder "
                                                     "database.")] = None,
+    id_column: Annotated[str | None, typer.Option("--id-column", help=(
+        "Met --table: de kolom met de ids van de eenheden, zoals ze zijn (geen "
+        "CBS-codes nodig); andere tekstkolommen zijn kenmerken, geen indicatoren."))] = None,
+    name_column: Annotated[str | None, typer.Option("--name-column", help=(
+        "Met --table: de kolom met de namen van de eenheden."))] = None,
+    output_steps: Annotated[Path | None, typer.Option("--output-steps", help=(
+        "Schrijf elke tussenstap (denominated, imputed, screened, treated, normalised, "
+        "aggregated) als CSV in deze map."))] = None,
     level: LevelOption = None,
     db: DbOption = None,
 ) -> None:
     """Scoor een afwegingskader: ranglijst, prioriteitsklassen en koppelkansen."""
+    from wijkkompas.framework.stepfiles import write_steps
     from wijkkompas.services.framework.scoring import (
         resolve_framework,
         score_table,
         score_workspace,
     )
 
+    if table_file is None and (id_column or name_column):
+        raise typer.BadParameter("alleen met --table", param_hint="--id-column/--name-column")
     if table_file is not None:
-        result = score_table(table_file, framework, year=year[0] if year else None,
+        table_year, year_column = _table_years(year or [])
+        result = score_table(table_file, framework, year=table_year, id_column=id_column,
+                             name_column=name_column, year_column=year_column,
                              progress=_progress_printer())
+        years = [table_year] if table_year is not None else []
     else:
+        years = _db_years(year or []) or []
         fw = resolve_framework(framework, level)  # a bad framework says so before the database
-        result = score_workspace(_workspace(db, create=False), fw, years=year or None,
+        result = score_workspace(_workspace(db, create=False), fw, years=years or None,
                                  progress=_progress_printer())
     fw = result.framework
     # The year asked for (an anchored framework also scores its base year), else the last.
-    asked = [y for y in (year or []) if y in result.years]
+    asked = [y for y in years if y in result.years]
     last = asked[-1] if asked else result.years[-1]
     codes = [opgave] if opgave else [op.code for op in fw.opgaven]
     for code in codes:
@@ -117,6 +160,9 @@ def score(
         else:
             result.to_csv(output)
         console.print(f"Geschreven: {output}")
+    if output_steps is not None:
+        paths = write_steps(result, output_steps)
+        console.print(f"Geschreven: {len(paths)} stapbestanden in {output_steps}")
 
 
 @commands.command()

@@ -35,6 +35,9 @@ class StepContext:
         normalisation is fitted on the assessed rows (``priority.scale_on_assessed``).
     warnings
         Messages that name areas and indicators; steps append, never print.
+    steps
+        Intermediate frames the scoring run keeps for the step files (``denominated``,
+        ``imputed``, ``treated``); references, never copies.
     """
 
     directions: pd.Series
@@ -45,6 +48,7 @@ class StepContext:
     groups: pd.Series | None = None
     not_assessed: pd.Series | None = None
     warnings: list[str] = field(default_factory=list)
+    steps: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:

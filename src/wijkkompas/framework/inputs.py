@@ -8,6 +8,7 @@ a plain wide CSV with :func:`from_wide_table` without any database.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,6 +62,23 @@ class ScoringData:
                 columns=indicators)
         return wide
 
+    def group_labels(self, column: str, index: pd.Index) -> pd.Series:
+        """The group of every ``(year, area_code)`` row of ``index`` by ``column``: an area
+        attribute (``municipality_code``, ``parent_code``, a text column of a table), else an
+        indicator's value in that year. NaN where a row has no group."""
+        areas = index.get_level_values("area_code")
+        if column in self.areas.columns:
+            return pd.Series(areas.map(self.areas[column]).to_numpy(dtype=object), index=index)
+        if (self.observations["indicator"] == column).any():
+            years = sorted({int(y) for y in index.get_level_values("year")})
+            wide = self.wide(sorted(set(areas)), [column], years)
+            return wide[column].reindex(index)
+        from wijkkompas.errors import FrameworkError
+
+        known = [c for c in self.areas.columns if c not in ("name", "level", "years")]
+        raise FrameworkError(f"steps.impute: groepskolom {column!r} niet gevonden; kies een "
+                             f"kolom van de tabel of een gebiedskenmerk ({', '.join(known)})")
+
     def years_with(self, indicators: list[str]) -> list[int]:
         obs = self.observations
         ok = obs[obs["indicator"].isin(indicators) & (obs["status"] == "ok")]
@@ -105,11 +123,19 @@ def _is_sorted(keys: list[np.ndarray]) -> bool:
         return False
 
 
-def from_wide_table(path: str | Path, *, year: int | None = None) -> ScoringData:
+def from_wide_table(path: str | Path, *, year: int | None = None, id_column: str | None = None,
+                    name_column: str | None = None, year_column: str | None = None,
+                    level: str = "district", numeric: Iterable[str] = ()) -> ScoringData:
     """Read a plain wide CSV (area code + one column per indicator, optional year column).
 
-    The area-code column is the first column whose values are all CBS codes; a ``year`` or
-    ``jaar`` column gives the year, else ``year`` must be passed.
+    Without ``id_column`` the area-code column is the first column whose values are all CBS
+    codes. With ``id_column`` the units are that column's values taken as they are (any ids:
+    regions, postcode areas, another country's units), all at ``level``; columns that are not
+    all numbers are kept as unit attributes (e.g. a group for group imputation) instead of
+    indicators, except the ``numeric`` ones (the framework's indicators), whose first
+    non-number is an error. The year comes from ``year_column``, else a ``year`` or ``jaar``
+    column (with ``id_column`` also ``Time``, as COINr names it), else ``year`` must be given.
+    ``name_column`` names the units (default a ``naam``/``name``/``regio`` column, else the id).
     """
     from wijkkompas.data.sniff import read_table_text, read_text
     from wijkkompas.data.values import parse_values
@@ -117,20 +143,35 @@ def from_wide_table(path: str | Path, *, year: int | None = None) -> ScoringData
     path = Path(path)
     tf = read_text(path)
     frame = read_table_text(tf)
-    code_col = None
-    for col in frame.columns:
-        codes = clean_codes(frame[col])
-        if len(codes) and len(invalid_codes(codes)) == 0:
-            code_col = col
-            break
-    if code_col is None:
-        raise DataError("geen kolom met CBS-gebiedscodes gevonden", file=path.name, row=1)
-    codes = clean_codes(frame[code_col])
-    year_col = next((c for c in frame.columns if c.lower() in ("year", "jaar")), None)
+    for given, what in ((id_column, "--id-column"), (name_column, "--name-column"),
+                        (year_column, "--year")):
+        if given is not None and given not in frame.columns:
+            raise DataError(f"kolom {given!r} ({what}) staat niet in de tabel; kolommen: "
+                            f"{', '.join(frame.columns)}", file=path.name, row=1)
+    if id_column is not None:
+        code_col = id_column
+        codes = frame[code_col].astype(str).str.strip()
+        empty = np.flatnonzero((codes == "").to_numpy())
+        if len(empty):
+            raise DataError("lege id", file=path.name, row=int(empty[0]) + 2, column=code_col)
+    else:
+        code_col = None
+        for col in frame.columns:
+            found = clean_codes(frame[col])
+            if len(found) and len(invalid_codes(found)) == 0:
+                code_col = col
+                break
+        if code_col is None:
+            raise DataError("geen kolom met CBS-gebiedscodes gevonden (geef --id-column op "
+                            "voor andere ids)", file=path.name, row=1)
+        codes = clean_codes(frame[code_col])
+    names_ok = ("year", "jaar", "time") if id_column is not None else ("year", "jaar")
+    year_col = year_column or next((c for c in frame.columns if c.lower() in names_ok), None)
     if year_col is not None:
         years = pd.to_numeric(frame[year_col], errors="coerce")
-        if years.isna().any():
-            pos = int(np.flatnonzero(years.isna().to_numpy())[0])
+        whole = years.notna() & (years == years.round())
+        if not whole.all():
+            pos = int(np.flatnonzero(~whole.to_numpy())[0])
             raise DataError("geen geldig jaar", file=path.name, row=pos + 2, column=year_col,
                             value=frame[year_col].iloc[pos])
         years = years.astype(int)
@@ -138,24 +179,44 @@ def from_wide_table(path: str | Path, *, year: int | None = None) -> ScoringData
         years = pd.Series([year] * len(frame))
     else:
         raise DataError("geen jaarkolom; geef het jaar op", file=path.name)
-    parts = []
+    if id_column is not None:
+        twice = pd.DataFrame({"c": codes, "y": years}).duplicated()
+        if twice.any():
+            pos = int(np.flatnonzero(twice.to_numpy())[0])
+            raise DataError("id komt twee keer voor in hetzelfde jaar", file=path.name,
+                            row=pos + 2, column=code_col, value=codes.iloc[pos])
+    name_col = name_column or next(
+        (c for c in frame.columns if c.lower() in ("naam", "name", "regio")), None)
+    must = set(numeric)
+    parts, attributes = [], {}
     for col in frame.columns:
-        if col in (code_col, year_col) or col.lower() in ("naam", "name", "regio"):
+        if col in (code_col, year_col, name_col) or (
+                name_column is None and col.lower() in ("naam", "name", "regio")):
             continue
         values, status, bad = parse_values(frame[col])
+        if bad is not None and id_column is not None and col not in must:
+            text = frame[col].astype(str).str.strip()
+            attributes[col] = text.where(text != "", None).to_numpy(dtype=object)
+            continue
         if bad is not None:
             raise DataError("geen getal", file=path.name, row=bad.position + 2, column=col,
                             value=bad.value)
         parts.append(pd.DataFrame({"area_code": codes.to_numpy(dtype=object), "indicator": col,
                                    "year": years.to_numpy(), "value": values,
                                    "status": status}))
+    if not parts:
+        raise DataError("geen kolommen met getallen", file=path.name, row=1)
     obs = pd.concat(parts, ignore_index=True)
-    names = next((frame[c] for c in frame.columns if c.lower() in ("naam", "name", "regio")),
-                 codes)
-    areas = pd.DataFrame({
-        "name": names.to_numpy(dtype=object),
-        "level": levels(codes).to_numpy(dtype=object),
-        "municipality_code": [municipality_of(c) for c in codes],
-    }, index=pd.Index(codes.to_numpy(dtype=object), name="area_code"))
+    names = frame[name_col] if name_col is not None else codes
+    if id_column is not None:
+        areas = pd.DataFrame({"name": names.to_numpy(dtype=object), "level": level,
+                              "municipality_code": None, **attributes},
+                             index=pd.Index(codes.to_numpy(dtype=object), name="area_code"))
+    else:
+        areas = pd.DataFrame({
+            "name": names.to_numpy(dtype=object),
+            "level": levels(codes).to_numpy(dtype=object),
+            "municipality_code": [municipality_of(c) for c in codes],
+        }, index=pd.Index(codes.to_numpy(dtype=object), name="area_code"))
     areas = areas[~areas.index.duplicated()]
     return ScoringData(obs, areas)

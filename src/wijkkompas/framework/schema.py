@@ -164,6 +164,8 @@ class ScreenSpec(Strict):
     min_population: int = Field(default=0, ge=0)
     population_indicator: str = "a_inw"
     min_data_share: float = Field(default=0.5, ge=0, le=1)
+    after_impute: bool = Field(
+        default=False, description="screen after imputation (COINr) instead of before it")
 
 
 class PeiljaarSpec(Strict):
@@ -286,6 +288,9 @@ class Framework(Strict):
     version: int = Field(default=1, ge=1)
     description: str = ""
     modelled_on: str | None = None
+    conventions: Literal["coinr"] | None = Field(
+        default=None, description="coinr: COINr 1.1.14's conventions as defaults "
+        "(see wijkkompas.framework.conventions); explicit keys still win")
     level: Literal["municipality", "district", "neighbourhood"] = "district"
     municipalities: list[str] = Field(default_factory=list)
     years: list[int] = Field(default_factory=list)
@@ -298,6 +303,13 @@ class Framework(Strict):
     approach: ApproachSpec | None = None
     opgaven: list[OpgaveSpec] = Field(min_length=1)
     overall: OverallSpec | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _conventions(cls, data: Any) -> Any:
+        from wijkkompas.framework.conventions import apply_conventions
+
+        return apply_conventions(data) if isinstance(data, dict) else data
 
     @model_validator(mode="after")
     def _unique_codes(self) -> Framework:
@@ -411,7 +423,14 @@ class Framework(Strict):
         return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
     def fingerprint(self) -> str:
-        text = json.dumps(self.model_dump(mode="json"), sort_keys=True)
+        data = self.model_dump(mode="json")
+        # Keys added after fingerprints were first stored count only when set, so a framework
+        # that does not use them keeps its fingerprint.
+        if data.get("conventions") is None:
+            data.pop("conventions", None)
+        if not data["screen"].get("after_impute"):
+            data["screen"].pop("after_impute", None)
+        text = json.dumps(data, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def with_weights(self, weights: dict[str, float]) -> Framework:

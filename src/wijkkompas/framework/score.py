@@ -29,6 +29,7 @@ from wijkkompas.framework.rank import rank_scores
 from wijkkompas.framework.registry import AGGREGATE, IMPUTE, NORMALISE, TREAT, WEIGHT
 from wijkkompas.framework.result import ScoreResult
 from wijkkompas.framework.schema import Framework, StepSpec, ThemeSpec
+from wijkkompas.framework.screening import screen_after_impute, screen_before_impute
 from wijkkompas.framework.tiers import ASSESSMENT_COLUMNS, assess, assign_tiers
 
 RANK_BASED = {"rank", "percentile", "borda"}
@@ -80,27 +81,6 @@ def _denominate(wide: pd.DataFrame, fw: Framework, ctx: StepContext) -> pd.DataF
                          f"{int(zero.sum())} gebied-jaren; waarde ontbreekt daar")
             out[code] = wide[code] / denom.where(~zero) * spec.per
     return out[fw.indicator_codes()]
-
-
-def _screen(raw: pd.DataFrame, population: pd.Series | None, fw: Framework,
-            ctx: StepContext) -> tuple[pd.DataFrame, pd.DataFrame]:
-    share = raw.notna().mean(axis=1)
-    reasons = pd.Series("", index=raw.index, dtype=object)
-    low_data = share < fw.screen.min_data_share
-    reasons[low_data] = "te weinig gegevens (" + (share[low_data] * 100).round().astype(
-        int).astype(str) + "% beschikbaar)"
-    if fw.screen.min_population and population is not None:
-        small = population < fw.screen.min_population
-        reasons[small & ~low_data] = (
-            "minder dan " + str(fw.screen.min_population) + " inwoners"
-        )
-    out = reasons != ""
-    screened = pd.DataFrame({"reason": reasons[out]})
-    if out.any():
-        n_areas = screened.index.get_level_values("area_code").nunique()
-        ctx.warn(f"{n_areas} gebieden (deels) uitgesloten bij screening: te weinig inwoners "
-                 "of te weinig gegevens")
-    return raw[~out], screened
 
 
 def reference_values(fw: Framework, data: ScoringData, raw_scored: pd.DataFrame,
@@ -285,6 +265,7 @@ class Raw:
     screened: pd.DataFrame
     assessment: pd.DataFrame  # ASSESSMENT_COLUMNS per scored row (who may get a tier)
     source_years: pd.DataFrame | None  # peiljaar mode: the data year of every raw value
+    population: pd.Series | None = None  # per scored row (screening after imputation)
 
 
 @dataclass
@@ -390,7 +371,7 @@ def load_raw(fw: Framework, data: ScoringData, plan: Plan, ctx: StepContext) -> 
     raw_all = _denominate(wide, fw, ctx)
     population = (wide.loc[scored_rows, plan.population_code]
                   if plan.population_code in wide else None)
-    raw, screened = _screen(raw_all[scored_rows], population, fw, ctx)
+    raw, screened = screen_before_impute(raw_all[scored_rows], population, fw, ctx)
     if raw.empty:
         raise FrameworkError("na screening blijft geen enkel gebied over")
     rule = fw.priority
@@ -410,7 +391,8 @@ def load_raw(fw: Framework, data: ScoringData, plan: Plan, ctx: StepContext) -> 
     ctx.not_assessed = assessment["reason"]
     if source_years is not None:
         source_years = source_years.loc[raw.index, plan.indicators]
-    return Raw(raw_all, scored_rows, raw, screened, assessment, source_years)
+    ctx.steps["denominated"] = raw_all  # all rows: the scored years are picked when written
+    return Raw(raw_all, scored_rows, raw, screened, assessment, source_years, population)
 
 
 def set_references(fw: Framework, data: ScoringData, plan: Plan, raw: Raw,
@@ -428,12 +410,13 @@ def set_references(fw: Framework, data: ScoringData, plan: Plan, raw: Raw,
          if s.goalposts}).T.reindex(columns=["low", "high"])
     ctx.targets = pd.Series({c: s.target for c, s in specs.items() if s.target is not None},
                             dtype=float)
-    ctx.groups = _municipalities(data, raw.raw.index)
+    ctx.groups = _groups(fw, data, raw.raw.index)
 
 
-def _municipalities(data: ScoringData, index: pd.Index) -> pd.Series:
-    return pd.Series(index.get_level_values("area_code").map(data.areas["municipality_code"]),
-                     index=index)
+def _groups(fw: Framework, data: ScoringData, index: pd.Index) -> pd.Series:
+    """The group of every row for group imputation: ``params.group``, else the municipality."""
+    return data.group_labels(fw.steps.impute.params.get("group") or "municipality_code",
+                             index)
 
 
 def impute(fw: Framework, data: ScoringData, plan: Plan, raw: Raw,
@@ -445,7 +428,7 @@ def impute(fw: Framework, data: ScoringData, plan: Plan, raw: Raw,
     if not plan.history:
         return imp.func(raw.raw, ctx, **params)
     with_history = pd.concat([raw.all_rows[~raw.scored_rows], raw.raw]).sort_index()
-    ctx.groups = _municipalities(data, with_history.index)
+    ctx.groups = _groups(fw, data, with_history.index)
     before = len(ctx.warnings)
     x = imp.func(with_history, ctx, **params)
     # History rows are only a source; drop what the imputer said about them.
@@ -464,6 +447,7 @@ def treat_and_normalise(fw: Framework, imputed: pd.DataFrame, ctx: StepContext
     x = treat.func(imputed, _fit_rows(fw, imputed, ctx) if fw.anchor.type != "per_year"
                    else imputed,
                    ctx, **treat.check_params(fw.steps.treat.params, "steps.treat: "))
+    ctx.steps["treated"] = x
     return _normalise(fw, x, ctx.reference, ctx)
 
 
@@ -557,7 +541,10 @@ def score(fw: Framework, data: ScoringData, *, years: list[int] | None = None,
     set_references(fw, data, plan, raw, ctx)
     if progress:
         progress("imputeren, uitschieters, normaliseren")
-    imputed = impute(fw, data, plan, raw, ctx)
+    imputed = ctx.steps["imputed"] = impute(fw, data, plan, raw, ctx)
+    if fw.screen.after_impute:  # COINr's order: screen the imputed values
+        imputed = screen_after_impute(fw, raw, imputed, ctx)
+        set_references(fw, data, plan, raw, ctx)
     norm, ref_norm = treat_and_normalise(fw, imputed, ctx)
     if progress:
         progress("wegen en aggregeren")
@@ -585,5 +572,6 @@ def score(fw: Framework, data: ScoringData, *, years: list[int] | None = None,
         not in RANK_BASED,
         assessment=raw.assessment,
         source_years=raw.source_years,
+        steps={**ctx.steps, "screened": raw.raw if not fw.screen.after_impute else imputed},
     )
 

@@ -33,7 +33,7 @@ def scoring_data(ws, fw: Framework) -> ScoringData:  # noqa: ANN001
                          fw.screen.population_indicator, rule.households_indicator,
                          rule.establishments_indicator})
     obs = ws.observations(indicators=indicators).reset_index()
-    areas = ws.areas()[["name", "level", "municipality_code"]]
+    areas = ws.areas()[["name", "level", "municipality_code", "parent_code"]]
     return ScoringData(obs, areas)
 
 
@@ -49,12 +49,20 @@ def score_workspace(ws, framework: Framework | str | Path, *, years: list[int] |
 
 
 def score_table(path: str | Path, framework: Framework | str | Path, *,
-                year: int | None = None, progress: Progress | None = None) -> ScoreResult:
-    """Score a plain wide CSV (area code + indicator columns) without any database."""
+                year: int | None = None, progress: Progress | None = None,
+                id_column: str | None = None, name_column: str | None = None,
+                year_column: str | None = None) -> ScoreResult:
+    """Score a plain wide CSV (unit id + indicator columns) without any database.
+
+    Without ``id_column`` the ids are CBS area codes (found in the table); with it any ids,
+    taken as they are (see :func:`~wijkkompas.framework.inputs.from_wide_table`)."""
     from wijkkompas.framework.score import score
 
     fw = resolve_framework(framework)
-    data = from_wide_table(path, year=year)
+    specs = fw.indicator_specs()
+    numeric = {*specs, *(s.denominator for s in specs.values() if s.denominator)}
+    data = from_wide_table(path, year=year, id_column=id_column, name_column=name_column,
+                           year_column=year_column, level=fw.level, numeric=numeric)
     notes = []
     # A table has no area hierarchy beyond the codes: score whatever level it holds.
     levels = data.areas["level"].value_counts()
@@ -78,8 +86,6 @@ def score_table(path: str | Path, framework: Framework | str | Path, *,
     result = score(fw, data, years=[year] if year else None, progress=progress)
     result.warnings[:0] = notes
     return result
-
-
 
 
 def sensitivity_workspace(ws, framework: Framework | str | Path, *, draws: int = 1000,  # noqa: ANN001
