@@ -241,8 +241,13 @@ def test_6_group_without_values_stays_missing(tmp_path: Path) -> None:
             "C": {"g": "Europe", "a": None, "b": 4}, "D": {"g": "Europe", "a": None, "b": 8},
             "E": {"g": None, "a": None, "b": 6}}
     imp = {"impute": {"method": "group_mean", "params": {"group": "g"}}}
-    coinr = run(tmp_path, rows, kader(["a", "b"], steps=imp)).imputed
+    coinr_result = run(tmp_path, rows, kader(["a", "b"], steps=imp))
+    coinr = coinr_result.imputed
     assert coinr.loc[(2024, "B"), "b"] == 2.0  # Asia's mean
+    assert "b: 1 waarde geïmputeerd in 2024, gemiddelde van de groep (g): B" in (
+        coinr_result.warnings)
+    assert "a: 3 waarden niet te imputeren in 2024 (geen waarde in de groep in dat jaar, of " \
+        "geen groep): C, D, E" in coinr_result.warnings
     assert coinr.loc[[(2024, "C"), (2024, "D"), (2024, "E")], "a"].isna().all()
     default = run(tmp_path, rows, kader(["a", "b"], coinr=False, steps=imp,
                                         screen={"min_data_share": 0})).imputed
@@ -436,5 +441,18 @@ def test_cli_year_column_and_bad_options(tmp_path: Path) -> None:
                              "uCode", "--year", "2018"])
     assert ok.exit_code == 0, ok.output
     assert "Connectivity — 2018" in ok.stdout and "Korea, Rep." not in ok.stdout  # no names
-    wrong = runner.invoke(app, ["score", str(fw_path), "--id-column", "uCode"])
+    wrong = runner.invoke(app, ["score", str(fw_path), "--id-column", "uCode"],
+                          env={"COLUMNS": "200"})
     assert wrong.exit_code == 2 and "alleen met --table" in wrong.output
+    column = runner.invoke(app, ["score", str(fw_path), "--year", "Time", "--db",
+                                 str(tmp_path / "geen.sqlite")], env={"COLUMNS": "200"})
+    assert column.exit_code == 2 and "kan alleen met --table" in column.output
+    # a table without a year column gets the year from --year
+    plain = tmp_path / "plain.csv"
+    plain.write_text("uCode,EurAsia_group,LPI,Flights,Pop,Goods,Area,CO2\n"
+                     "A,Asia,1,2,1,3,1,4\nB,Asia,2,3,1,4,1,5\nC,Asia,3,5,1,6,1,7\n",
+                     encoding="utf-8")
+    ok = runner.invoke(app, ["score", str(fw_path), "--table", str(plain), "--id-column",
+                             "uCode", "--year", "2030"])
+    assert ok.exit_code == 0, ok.output
+    assert "Connectivity — 2030" in ok.stdout

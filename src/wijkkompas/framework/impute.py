@@ -53,13 +53,14 @@ def _per_year(mask: pd.DataFrame, code: str) -> list[tuple[object, pd.Index]]:
 
 
 def _finish(x: pd.DataFrame, out: pd.DataFrame, ctx: StepContext, label: str,
-            missing_reason: str) -> pd.DataFrame:
+            missing_reason: str, how: str | None = None) -> pd.DataFrame:
     """Warn per indicator and year about imputed cells and cells that stay NaN."""
     was = x.isna()
     imputed = was & out.notna()
     still = was & out.isna()
     # The method in words (its Dutch label), not its code: warnings are shown on pages.
-    how = IMPUTE.get(label).label_nl if label in IMPUTE else label
+    if how is None:
+        how = IMPUTE.get(label).label_nl if label in IMPUTE else label
     for code in x.columns[imputed.any().to_numpy()]:
         for year, rows in _per_year(imputed, code):
             ctx.warn(f"{code}: {n_values(len(rows))} geïmputeerd in {year}, {how}: "
@@ -100,8 +101,11 @@ def median(x: pd.DataFrame, ctx: StepContext) -> pd.DataFrame:
 FALLBACKS = ("overall", "none")
 
 
-def _grouped(x: pd.DataFrame, ctx: StepContext, stat: str, fallback: str) -> pd.DataFrame:
+def _grouped(x: pd.DataFrame, ctx: StepContext, stat: str, fallback: str,
+             group: str | None) -> pd.DataFrame:
     label = f"group_{stat}"
+    how = None if group is None else (
+        f"{'mediaan' if stat == 'median' else 'gemiddelde'} van de groep ({group})")
     where = f"impute '{label}'"
     require_panel(x, where)
     if fallback not in FALLBACKS:
@@ -116,7 +120,7 @@ def _grouped(x: pd.DataFrame, ctx: StepContext, stat: str, fallback: str) -> pd.
     in_group = in_group.reindex(x.index)  # rows without a group come back as NaN
     if fallback == "none":
         return _finish(x, xf.fillna(in_group), ctx, label,
-                       "geen waarde in de groep in dat jaar, of geen groep")
+                       "geen waarde in de groep in dat jaar, of geen groep", how)
     overall = xf.groupby(level="year", sort=False).transform(stat)
     falls_back = xf.isna() & in_group.isna() & overall.notna()
     for code in x.columns[falls_back.any().to_numpy()]:
@@ -127,7 +131,7 @@ def _grouped(x: pd.DataFrame, ctx: StepContext, stat: str, fallback: str) -> pd.
                      f"met de {'mediaan' if stat == 'median' else 'gemiddelde'} van alle "
                      f"gebieden geïmputeerd: {name_cells(rows)}")
     out = xf.fillna(in_group).fillna(overall)
-    return _finish(x, out, ctx, label, "geen enkele waarde in dat jaar")
+    return _finish(x, out, ctx, label, "geen enkele waarde in dat jaar", how)
 
 
 @IMPUTE.register("group_mean", label_nl="gemiddelde van de groep (gemeente)", group=None,
@@ -138,7 +142,7 @@ def group_mean(x: pd.DataFrame, ctx: StepContext, *, group: str | None = None,
     column ``group``) in the same year; a group without values falls back to the mean of all
     areas in that year (warned), or stays NaN with ``fallback="none"`` (COINr
     ``i_mean_grp``)."""
-    return _grouped(x, ctx, "mean", fallback)
+    return _grouped(x, ctx, "mean", fallback, group)
 
 
 @IMPUTE.register("group_median", label_nl="mediaan van de groep (gemeente)", group=None,
@@ -149,7 +153,7 @@ def group_median(x: pd.DataFrame, ctx: StepContext, *, group: str | None = None,
     column ``group``) in the same year; a group without values falls back to the median of
     all areas in that year (warned), or stays NaN with ``fallback="none"`` (COINr
     ``i_median_grp``)."""
-    return _grouped(x, ctx, "median", fallback)
+    return _grouped(x, ctx, "median", fallback, group)
 
 
 @IMPUTE.register("previous_year", label_nl="laatst bekende waarde", max_gap=2)

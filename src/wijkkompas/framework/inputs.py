@@ -66,6 +66,11 @@ class ScoringData:
         """The group of every ``(year, area_code)`` row of ``index`` by ``column``: an area
         attribute (``municipality_code``, ``parent_code``, a text column of a table), else an
         indicator's value in that year. NaN where a row has no group."""
+        from wijkkompas.errors import FrameworkError
+
+        if not isinstance(column, str) or not column:
+            raise FrameworkError(f"steps.impute: parameter group moet een kolomnaam zijn, niet "
+                                 f"{column!r}")
         areas = index.get_level_values("area_code")
         if column in self.areas.columns:
             return pd.Series(areas.map(self.areas[column]).to_numpy(dtype=object), index=index)
@@ -73,8 +78,6 @@ class ScoringData:
             years = sorted({int(y) for y in index.get_level_values("year")})
             wide = self.wide(sorted(set(areas)), [column], years)
             return wide[column].reindex(index)
-        from wijkkompas.errors import FrameworkError
-
         known = [c for c in self.areas.columns if c not in ("name", "level", "years")]
         raise FrameworkError(f"steps.impute: groepskolom {column!r} niet gevonden; kies een "
                              f"kolom van de tabel of een gebiedskenmerk ({', '.join(known)})")
