@@ -456,3 +456,24 @@ def test_cli_year_column_and_bad_options(tmp_path: Path) -> None:
                              "uCode", "--year", "2030"])
     assert ok.exit_code == 0, ok.output
     assert "Connectivity — 2030" in ok.stdout
+
+
+def test_group_labels_from_area_attributes_or_an_indicator() -> None:
+    from wijkkompas.framework.inputs import ScoringData
+
+    areas = pd.DataFrame({"name": ["b1", "b2", "b3"], "level": "neighbourhood",
+                          "municipality_code": "GM0001",
+                          "parent_code": ["WK000101", "WK000101", "WK000102"]},
+                         index=pd.Index(["BU00010101", "BU00010102", "BU00010201"],
+                                        name="area_code"))
+    obs = pd.DataFrame({"area_code": list(areas.index), "indicator": "klasse",
+                        "year": 2024, "value": [1.0, 2.0, 2.0], "status": "ok"})
+    data = ScoringData(obs, areas)
+    idx = pd.MultiIndex.from_product([[2024], list(areas.index)], names=["year", "area_code"])
+    # a buurt's wijk (parent_code) as its group, as the database's area table gives it
+    assert data.group_labels("parent_code", idx).tolist() == ["WK000101", "WK000101",
+                                                              "WK000102"]
+    assert data.group_labels("municipality_code", idx).tolist() == ["GM0001"] * 3
+    assert data.group_labels("klasse", idx).tolist() == [1.0, 2.0, 2.0]
+    with pytest.raises(FrameworkError, match="kolomnaam"):
+        data.group_labels(["parent_code"], idx)  # type: ignore[arg-type]
