@@ -59,7 +59,8 @@ def table(tmp_path: Path, rows: dict[str, dict[str, Any]], name: str = "t.csv") 
 
 
 def run(tmp_path: Path, rows: dict[str, dict[str, Any]], fw: dict[str, Any]):  # noqa: ANN201
-    return score_table(table(tmp_path, rows), parse_framework(fw), year=2024, id_column="uCode")
+    return score_table(table(tmp_path, rows), parse_framework(fw), year=2024, id_column="uCode",
+                       keep_steps=True)
 
 
 def panel(values: dict[str, list[float]]) -> pd.DataFrame:
@@ -401,6 +402,11 @@ def test_default_mode_writes_steps_in_its_own_order(tmp_path: Path) -> None:
     assert math.isnan(scr.loc[(2024, "B"), "b"]) and imp.loc[(2024, "B"), "b"] == 20.0
     # treatment not used: its file is its input unchanged
     assert _read_step(tmp_path / "s" / "treated.csv").equals(imp)
+    # the steps are kept only when asked for (they are as large as the data)
+    plain = score_table(table(tmp_path, rows), parse_framework(fw), year=2024, id_column="uCode")
+    assert plain.steps == {}
+    with pytest.raises(FrameworkError, match="keep_steps"):
+        write_steps(plain, tmp_path / "s2")
 
 
 # ---------------------------------------------------------------------------------------------

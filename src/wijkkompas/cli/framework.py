@@ -106,13 +106,14 @@ def score(
         table_year, year_column = _table_years(year or [])
         result = score_table(table_file, framework, year=table_year, id_column=id_column,
                              name_column=name_column, year_column=year_column,
-                             progress=_progress_printer())
+                             progress=_progress_printer(), keep_steps=output_steps is not None)
         years = [table_year] if table_year is not None else []
     else:
         years = _db_years(year or []) or []
         fw = resolve_framework(framework, level)  # a bad framework says so before the database
         result = score_workspace(_workspace(db, create=False), fw, years=years or None,
-                                 progress=_progress_printer())
+                                 progress=_progress_printer(),
+                                 keep_steps=output_steps is not None)
     fw = result.framework
     # The year asked for (an anchored framework also scores its base year), else the last.
     asked = [y for y in years if y in result.years]

@@ -115,8 +115,9 @@ class ScoreResult:
     assessment: pd.DataFrame | None = None
     # Peiljaar mode: the data year of every raw value (same shape as ``raw``), else None.
     source_years: pd.DataFrame | None = None
-    # Intermediate values by step (denominated, imputed, screened, treated), for
-    # :func:`wijkkompas.framework.stepfiles.write_steps`; may hold more rows than were scored.
+    # Intermediate values by step (denominated, imputed, screened, treated) when scored with
+    # ``keep_steps``, for :func:`wijkkompas.framework.stepfiles.write_steps`; may hold more
+    # rows than were scored (history years). Empty otherwise (they are as large as ``raw``).
     steps: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     @property

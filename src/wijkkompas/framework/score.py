@@ -523,13 +523,16 @@ def rank_and_tier(fw: Framework, agg: Aggregated, assessment: pd.DataFrame,
 
 
 def score(fw: Framework, data: ScoringData, *, years: list[int] | None = None,
-          areas: list[str] | None = None, progress: Progress | None = None) -> ScoreResult:
+          areas: list[str] | None = None, progress: Progress | None = None,
+          keep_steps: bool = False) -> ScoreResult:
     """Score ``fw`` on ``data`` for ``years`` (default: the framework's years, else every
     year with data) and ``areas`` (default: every area of the framework's level and scope).
 
     The stages, each a function of this module: :func:`plan_run`, :func:`load_raw`
     (denominate, screen), :func:`set_references`, :func:`impute`, :func:`treat_and_normalise`,
     :func:`aggregate_opgaven`, :func:`aggregate_overall` and :func:`rank_and_tier`.
+    With ``keep_steps`` the result also keeps every intermediate step (``steps``, for
+    :func:`~wijkkompas.framework.stepfiles.write_steps`).
     """
     fw = fw.for_own_level()
     ctx = StepContext(directions=directions_for(fw))
@@ -572,6 +575,7 @@ def score(fw: Framework, data: ScoringData, *, years: list[int] | None = None,
         not in RANK_BASED,
         assessment=raw.assessment,
         source_years=raw.source_years,
-        steps={**ctx.steps, "screened": raw.raw if not fw.screen.after_impute else imputed},
+        steps={**ctx.steps, "screened": raw.raw if not fw.screen.after_impute else imputed}
+        if keep_steps else {},
     )
 

@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from wijkkompas.errors import FrameworkError
 from wijkkompas.exportsafe import write_csv
 from wijkkompas.framework.result import ScoreResult
 
@@ -53,18 +54,14 @@ def _wide(frame: pd.DataFrame, years: list[int], columns: list[str]) -> pd.DataF
 
 def step_frames(result: ScoreResult) -> dict[str, pd.DataFrame]:
     """The value frames of every step (rows ``(year, area_code)``, one column per indicator,
-    or per node for ``aggregated``)."""
+    or per node for ``aggregated``). The result must have been scored with ``keep_steps``."""
     steps = result.steps
-    imputed = steps.get("imputed", result.imputed)
-    screened = steps.get("screened", result.raw)
-    return {
-        "denominated": steps.get("denominated", result.raw),
-        "imputed": imputed if imputed is not None else result.raw,
-        "screened": screened,
-        "treated": steps.get("treated", result.normalised),
-        "normalised": result.normalised,
-        "aggregated": result.scores,
-    }
+    missing = [k for k in ("denominated", "imputed", "screened", "treated") if k not in steps]
+    if missing:
+        raise FrameworkError("de tussenstappen zijn niet bewaard; scoor met keep_steps=True "
+                             "(op de opdrachtregel: --output-steps)")
+    return {**{k: steps[k] for k in ("denominated", "imputed", "screened", "treated")},
+            "normalised": result.normalised, "aggregated": result.scores}
 
 
 def write_steps(result: ScoreResult, folder: str | Path) -> list[Path]:

@@ -39,19 +39,20 @@ def scoring_data(ws, fw: Framework) -> ScoringData:  # noqa: ANN001
 
 def score_workspace(ws, framework: Framework | str | Path, *, years: list[int] | None = None,  # noqa: ANN001
                     areas: list[str] | None = None, progress: Progress | None = None,
-                    level: str | None = None) -> ScoreResult:
+                    level: str | None = None, keep_steps: bool = False) -> ScoreResult:
     from wijkkompas.framework.score import score
 
     fw = resolve_framework(framework, level)
     if progress:
         progress(f"gegevens laden voor {fw.name}")
-    return score(fw, scoring_data(ws, fw), years=years, areas=areas, progress=progress)
+    return score(fw, scoring_data(ws, fw), years=years, areas=areas, progress=progress,
+                 keep_steps=keep_steps)
 
 
 def score_table(path: str | Path, framework: Framework | str | Path, *,
                 year: int | None = None, progress: Progress | None = None,
                 id_column: str | None = None, name_column: str | None = None,
-                year_column: str | None = None) -> ScoreResult:
+                year_column: str | None = None, keep_steps: bool = False) -> ScoreResult:
     """Score a plain wide CSV (unit id + indicator columns) without any database.
 
     Without ``id_column`` the ids are CBS area codes (found in the table); with it any ids,
@@ -83,7 +84,8 @@ def score_table(path: str | Path, framework: Framework | str | Path, *,
                          "gemiddelde van de gescoorde gebieden")
             fw = fw.model_copy(update={"reference": fw.reference.model_copy(
                 update={"type": "areas_mean"})})
-    result = score(fw, data, years=[year] if year else None, progress=progress)
+    result = score(fw, data, years=[year] if year else None, progress=progress,
+                   keep_steps=keep_steps)
     result.warnings[:0] = notes
     return result
 
