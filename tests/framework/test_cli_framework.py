@@ -162,3 +162,19 @@ def test_unknown_preset_gives_one_line(cli, tmp_path: Path) -> None:  # noqa: AN
     err = _stderr(result).strip()
     assert err.startswith("fout:") and "utrecht" in err
     assert len(err.splitlines()) == 1
+
+
+def test_score_writes_every_step_from_the_database(cli, demo_url: str,  # noqa: ANN001
+                                                   tmp_path: Path) -> None:
+    steps = tmp_path / "stappen"
+    result = cli("score", "enschede", "--db", demo_url, "--output-steps", str(steps))
+    assert result.exit_code == 0, _stderr(result)
+    read = {name: pd.read_csv(steps / f"{name}.csv", comment="#")
+            for name in ("denominated", "imputed", "screened", "treated", "normalised",
+                         "aggregated")}
+    keys = {name: set(zip(f["year"], f["area_code"], strict=True)) for name, f in read.items()}
+    # screening before imputation (the default): what is screened is what is imputed and on
+    assert keys["screened"] <= keys["denominated"]
+    assert keys["screened"] == keys["imputed"] == keys["treated"] == keys["normalised"]
+    assert list(read["normalised"].columns[:2]) == ["year", "area_code"]
+    assert {"urgentie", "potentie"} <= set(read["aggregated"].columns)
