@@ -202,6 +202,8 @@ def test_4_log_ct_on_a_negative_skew_is_not_mirrored() -> None:
     fw = parse_framework(kader(["i"], steps={"treat": {"method": "winsorise",
                                                        "params": {"winmax": 1}}}))
     assert fw.steps.treat.params == {"winmax": 1, "log_mirror": False}
+    with pytest.raises(FrameworkError, match="log_mirror moet true of false"):
+        winsorise(x, x, ctx_for(x), log_mirror="false")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -51,6 +51,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from wijkkompas.errors import FrameworkError
 from wijkkompas.framework._stepkit import (
     MAX_NAMED,
     n_values,
@@ -264,6 +265,9 @@ def winsorise(x: pd.DataFrame, fit: pd.DataFrame, ctx: StepContext, *, winmax: i
     [10.0, 10.0]
     """
     require_panel(x, "treat 'winsorise'")
+    if not isinstance(log_mirror, bool | np.bool_):
+        raise FrameworkError(f"treat 'winsorise': parameter log_mirror moet true of false zijn, "
+                             f"niet {log_mirror!r}")
     arr = x.astype(float).to_numpy(copy=True)
     fit_arr = fit.reindex(columns=x.columns).astype(float).to_numpy()
     records = {code: _Record() for code in x.columns}
