@@ -35,6 +35,7 @@ CONVENTIONS = ("coinr",)
 
 _NORMALISE_DEFAULT = "minmax"
 _AGGREGATE_DEFAULT = "mean"
+_UNIT_SCALE = {"dist_max", "dist_ref", "dist_target"}  # COINr's distances lie in [0, 1]
 
 
 def _params(registry: Any, spec: Any) -> tuple[str | None, dict[str, Any] | None]:
@@ -110,9 +111,6 @@ def apply_conventions(data: dict[str, Any]) -> dict[str, Any]:
         out["overall"] = {**overall, "aggregate": _fill(
             AGGREGATE, overall.get("aggregate"), _AGGREGATE_DEFAULT, {"min_share": 0.0})}
     return out
-
-
-_UNIT_SCALE = {"dist_max", "dist_ref", "dist_target"}
 
 
 def _method(spec: Any) -> str:
