@@ -30,7 +30,10 @@ conflicts and relax them one group at a time):
 coverage          ``sum_s f[s,m,y] = x[m]`` for every year of *m* (hard)
 budget            ``sum_m cost[m,y] f[s,m,y] <= amount[s,y]`` per stream and year
 oormerk           which ``f`` exist (earmarks by opgave, type, area; eligible streams)
-maximaal_aandeel  ``f[s,m,y] <= max_share(s)`` (bound)
+maximaal_aandeel  ``f[s,m,y] <= max_share(s) * x[m]``: a share of what is actually funded in
+                  that year (``sum_t f[t,m,y] = x[m]``), a bound for all-or-nothing measures and a
+                  row for partial ones (a stream capped at 50% never pays all of a half-funded
+                  measure)
 cofinanciering    ``sum_{y,t in C(s)} cost f[t,m,y] >= ratio(s) sum_y cost f[s,m,y]`` per m
 continuiteit      ``x[m] >= 1`` for decided / running / finished measures, over all their years
 verplicht         ``x[m] >= 1`` for must-do measures
@@ -210,6 +213,21 @@ def add_stream_shares(model: Model) -> None:
                                                                  0.0, upper)
 
 
+def add_funded_caps(model: Model) -> None:
+    """A maximum share bounds the part of what is actually funded: ``f[s,m,y] <= share(s) *
+    x[m]`` for partial measures (coverage makes ``x[m]`` the funded share of every year).
+    For all-or-nothing measures ``x`` is 0 or 1 and the column bound already says it."""
+    if not model.on("maximaal_aandeel"):
+        return
+    agenda = model.agenda
+    for (s, m, y), j in model.f.items():
+        stream, xj = agenda.stream(s), model.x[m]
+        if stream.max_share is None or model.col_integer[xj]:
+            continue
+        model.add_row("maximaal_aandeel", ("maximaal_aandeel", s, m, y), [j, xj],
+                      [1.0, -float(stream.max_share)], upper=0.0)
+
+
 def add_coverage(model: Model) -> None:
     """Every funded year of a measure is paid in full: ``sum_s f[s,m,y] = x[m]``."""
     by_my: dict[tuple[str, int], list[int]] = {}
@@ -329,7 +347,7 @@ def add_dependencies(model: Model) -> None:
 
 
 PARTS: tuple[Callable[[Model], None], ...] = (
-    add_decisions, add_stream_shares, add_coverage, add_budgets, add_cofinancing,
+    add_decisions, add_stream_shares, add_funded_caps, add_coverage, add_budgets, add_cofinancing,
     add_commitments, add_manual, add_area_share, add_dependencies)
 
 
