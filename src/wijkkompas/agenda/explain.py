@@ -43,10 +43,13 @@ TOL = 2e-5  # solver units (EUR 1,000): 2 cents
 
 
 def explain(result: AllocationResult, model: Model, sol: Solution, *, alternatives: int = 2,
-            probe_cents: int | None = None, time_limit: float = 60.0) -> None:
-    """Fill ``result`` with binding rules, unused budget, shadow prices and alternatives."""
-    result.binding = binding_constraints(model, sol.values, result.agenda)
-    result.unused = unused_budget(result.agenda)
+            probe_cents: int | None = None, time_limit: float = 60.0,
+            planned: Agenda | None = None) -> None:
+    """Fill ``result`` with binding rules, unused budget, shadow prices and alternatives;
+    ``planned`` is the model's (expanded) agenda with the allocations, when starts move."""
+    planned = planned or result.agenda
+    result.binding = binding_constraints(model, sol.values, planned)
+    result.unused = unused_budget(planned)
     result.shadow_prices = shadow_prices(model, sol, result.priorities, probe_cents=probe_cents,
                                          time_limit=time_limit)
     if alternatives:
@@ -193,6 +196,7 @@ def shadow_prices(model: Model, sol: Solution, priorities: Mapping | pd.Series, 
     duals = lp_duals(model, sol, time_limit=time_limit)
     base = _fixed_lp(model, sol, time_limit=time_limit)
     share = {m: float(sol.values[j]) for m, j in model.x.items()}
+    by_base = _by_base(model, sol.values)
     rows = []
     for s in agenda.streams:
         mine = {y: v for (code, y), v in duals.items() if code == s.code}
@@ -211,8 +215,8 @@ def shadow_prices(model: Model, sol: Solution, priorities: Mapping | pd.Series, 
             p = solve(m2, time_limit=min(time_limit, 20.0))
             if p.status in ("optimaal", "tijdslimiet"):
                 gain = max(p.objective - sol.objective, 0.0)
-                added = sorted(m for m, j in m2.x.items()
-                               if p.values[j] > share.get(m, 0.0) + 1e-6)
+                added = sorted(m for m, x in _by_base(m2, p.values).items()
+                               if x > by_base.get(m, 0.0) + 1e-6)
         probe = format_euros(probe_s or 0, whole=True)
         if per_euro > 1e-12:
             text = (f"{s.name}: één euro extra in {best_year} levert {number(per_euro * 1e6, 2)} "
@@ -220,8 +224,8 @@ def shadow_prices(model: Model, sol: Solution, priorities: Mapping | pd.Series, 
         else:
             text = f"{s.name}: een extra euro levert op de marge niets op"
         if gain > GAIN_TOL:
-            titles = ", ".join(agenda.measure(m).title if share.get(m, 0.0) <= 1e-6
-                               else f"meer van {agenda.measure(m).title}" for m in added)
+            titles = ", ".join(_title(model, m) if by_base.get(m, 0.0) <= 1e-6
+                               else f"meer van {_title(model, m)}" for m in added)
             text += (f"; met {probe} per jaar extra komt erbij: {titles or 'een andere verdeling'}"
                      f" ({signed(gain, 2)} punten)")
         elif probe_s:
@@ -235,13 +239,26 @@ def shadow_prices(model: Model, sol: Solution, priorities: Mapping | pd.Series, 
     return pd.DataFrame(rows)
 
 
+def _by_base(model: Model, values: np.ndarray) -> dict[str, float]:
+    """The funded share per measure (summed over the variants of a movable one)."""
+    return {base: float(sum(values[model.x[c]] for c in codes))
+            for base, codes in model.groups.items()}
+
+
+def _title(model: Model, code: str) -> str:
+    return model.agenda.measure(model.groups[code][0]).title if code in model.groups \
+        else model.agenda.measure(code).title
+
+
 def _probe_amount(model: Model, stream, share: Mapping[str, float]) -> int:  # noqa: ANN001
     """The probe when none is given: what the cheapest measure not fully funded still needs in
     its dearest year, among those ``stream`` may pay, else among all (extra money in
     ``stream`` can free another stream's money); 0 when every measure that may be funded is."""
     agenda = model.agenda
-    open_ = [m for m, x in share.items() if x < 1 - 1e-6
-             and model.col_upper[model.x[m]] > 0 and not agenda.measure(m).excluded]
+    total = {base: sum(share[c] for c in codes) for base, codes in model.groups.items()}
+    open_ = [c for base, codes in model.groups.items() if total[base] < 1 - 1e-6
+             for c in codes if model.col_upper[model.x[c]] > 0
+             and not agenda.measure(c).excluded]
     years = {}
     for (m, y) in model.cost:
         if m in share and agenda.horizon_start <= y <= agenda.horizon_end:
@@ -277,9 +294,15 @@ def alternative_optima(model: Model, sol: Solution, *, n: int = 2, rel_tol: floa
         if alt.status not in ("optimaal", "tijdslimiet") or alt.objective < floor:
             break
         current = {m for m, j in binary.items() if alt.values[j] > 0.5}
-        found.append(Alternative(alt.objective, sorted(current), sorted(current - best),
-                                 sorted(best - current)))
+        found.append(Alternative(alt.objective, *(sorted(_shown(model, c) for c in codes) for codes
+                                                  in (current, current - best, best - current))))
     return found
+
+
+def _shown(model: Model, code: str) -> str:
+    """A measure code for people: a variant as ``code (start 2027)``."""
+    m = model.agenda.measure(code)
+    return f"{m.variant_of} (start {m.start_year})" if m.variant_of else code
 
 
 # --- infeasibility ---------------------------------------------------------------------------

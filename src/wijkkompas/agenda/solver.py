@@ -180,8 +180,8 @@ def add_disturbance(model: Model, previous: list[Allocation], floor: float,
     model.sense = "min"
     for a in previous:
         j = model.f.get((a.stream, a.measure, a.year))
-        m = model.agenda.measure(a.measure)
-        weight = 1.0 if m.committed else weight_other
+        m = next((m for m in model.agenda.measures if m.code == a.measure), None)
+        weight = 1.0 if m is not None and m.committed else weight_other
         d = model.add_col(("d", a.stream, a.measure, a.year), 0.0, np.inf, weight)
         p = a.cents / SCALE
         if j is None:  # the old stream can no longer pay: all of it moves
