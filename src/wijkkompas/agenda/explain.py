@@ -275,7 +275,7 @@ def _probe_amount(model: Model, stream, share: Mapping[str, float]) -> int:  # n
 def alternative_optima(model: Model, sol: Solution, *, n: int = 2, rel_tol: float = 1e-6,
                        time_limit: float = 20.0) -> list[Alternative]:
     """Up to ``n`` other sets of all-or-nothing measures with the same objective value."""
-    binary = {m: j for m, j in model.x.items() if model.col_integer[j]}
+    binary = {m: j for m, j in model.x.items() if j in model.whole}
     if not binary:
         return []
     best = {m for m, j in binary.items() if sol.values[j] > 0.5}

@@ -118,6 +118,7 @@ class Model:
     uncoverable: dict[str, int] = field(default_factory=dict)
     groups: dict[str, list[str]] = field(default_factory=dict)
     z: dict[tuple[str, int], int] = field(default_factory=dict)
+    whole: set[int] = field(default_factory=set)  # x columns of all-or-nothing measures
     phasing: str = "cumulatief"
 
     def add_col(self, key: tuple, lower: float, upper: float, cost: float = 0.0,
@@ -195,9 +196,18 @@ def stream_may_fund(model: Model, stream: FundingStream, measure: Measure) -> bo
 def add_decisions(model: Model) -> None:
     """One ``x[m]`` per planned measure (binary or continuous) with its value as objective;
     ``model.groups`` maps each measure to its planned codes (its variants, when movable)."""
-    for m in planned_measures(model.agenda):
+    planned = planned_measures(model.agenda)
+    variants: dict[str, int] = {}
+    for m in planned:
+        if m.variant_of:
+            variants[m.variant_of] = variants.get(m.variant_of, 0) + 1
+    for m in planned:
+        # a start variant follows from the integer z (add_phasing): no integrality of its own
+        follows = model.phasing == "cumulatief" and variants.get(m.variant_of, 0) > 1
         model.x[m.code] = model.add_col(("x", m.code), 0.0, 1.0, model.value[m.code],
-                                        integer=m.funding == "geheel")
+                                        integer=m.funding == "geheel" and not follows)
+        if m.funding == "geheel":
+            model.whole.add(model.x[m.code])
         model.groups.setdefault(m.variant_of or m.code, []).append(m.code)
 
 
@@ -227,7 +237,7 @@ def add_funded_caps(model: Model) -> None:
     agenda = model.agenda
     for (s, m, y), j in model.f.items():
         stream, xj = agenda.stream(s), model.x[m]
-        if stream.max_share is None or model.col_integer[xj]:
+        if stream.max_share is None or xj in model.whole:
             continue
         model.add_row("maximaal_aandeel", ("maximaal_aandeel", s, m, y), [j, xj],
                       [1.0, -float(stream.max_share)], upper=0.0)
@@ -470,7 +480,7 @@ def fix_uncoverable(model: Model) -> None:
         total[(m, y)] = total.get((m, y), 0.0) + usable[j]
     for m in planned_measures(model.agenda):
         j = model.x[m.code]
-        if not model.col_integer[j]:
+        if j not in model.whole:
             continue  # a partial measure can still be funded for the share that is covered
         short = [y for y in _years(model.agenda, m) if total.get((m.code, y), 0.0) < 1 - 1e-9]
         if short:
@@ -486,7 +496,7 @@ def add_share_links(model: Model) -> None:
     usable = _usable_share(model)
     for (s, m, y), j in model.f.items():
         xj = model.x[m]
-        if model.col_integer[xj] and usable[j] < 1 - 1e-12:
+        if xj in model.whole and usable[j] < 1 - 1e-12:
             model.add_row("versterking", ("versterking", s, m, y), [j, xj],
                           [1.0, -usable[j]], upper=0.0)
 
