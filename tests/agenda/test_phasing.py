@@ -125,3 +125,52 @@ def test_cumulative_and_naive_formulations_agree_and_lp_is_no_weaker() -> None:
     a, b = solve(cum), solve(naive)
     assert a.objective == pytest.approx(b.objective, abs=1e-6)
     assert solve(cum, relax=True).objective <= solve(naive, relax=True).objective + 1e-6
+
+
+def _phased_demo():  # noqa: ANN202
+    import dataclasses
+
+    from wijkkompas.services.agenda.usecases import demo_agenda
+
+    ag = demo_agenda()
+    movable = [m for m in ag.measures if not m.committed][:3]
+    a, b, c = (m.code for m in movable)
+    out = []
+    for m in ag.measures:
+        if m.code == a:
+            m = dataclasses.replace(m, earliest_start=m.start_year, latest_start=m.start_year + 2)
+        elif m.code == b:
+            m = dataclasses.replace(m, earliest_start=m.start_year, latest_start=m.start_year + 1,
+                                    after={a: "einde"}, in_term=True)
+        elif m.code == c:
+            m = dataclasses.replace(m, after={a: "start", b: "einde"})
+        out.append(m)
+    return dataclasses.replace(ag, measures=out, start_discount=Decimal("0.05"))
+
+
+def test_windows_round_trip_excel_yaml_and_store(tmp_path, workspace) -> None:  # noqa: ANN001
+    from wijkkompas.agenda.excel import read_workbook, write_workbook
+    from wijkkompas.agenda.files import load_agenda_file, save_agenda_yaml
+    from wijkkompas.services.agenda.usecases import load_agenda, save_agenda
+
+    ag = _phased_demo()
+    assert read_workbook(write_workbook(ag, tmp_path / "a.xlsx")) == ag
+    assert load_agenda_file(save_agenda_yaml(ag, tmp_path / "a.yaml")) == ag
+    assert load_agenda(workspace, agenda_id=save_agenda(workspace, ag)) == ag
+
+
+def test_workbook_order_rule_error_is_located(tmp_path) -> None:  # noqa: ANN001
+    from openpyxl import load_workbook
+
+    from wijkkompas.agenda.excel import WorkbookError, read_workbook, write_workbook
+
+    path = write_workbook(_phased_demo(), tmp_path / "a.xlsx")
+    wb = load_workbook(path)
+    ws = wb["Maatregelen"]
+    col = [c.value for c in ws[1]].index("start na") + 1
+    ws.cell(2, col, "M01 (later)")
+    wb.save(path)
+    with pytest.raises(WorkbookError) as err:
+        read_workbook(path)
+    e = err.value.errors[0]
+    assert (e.row, e.column, e.value) == (2, "start na", "M01 (later)")
