@@ -28,7 +28,7 @@ measure that is not decided gets a start window of 1-4 years around its planned 
 dependencies become order rules ("start after the end" or "not before the start"), later
 starts lose 3% a year. In one run it solves the cumulative formulation (with the LP-guided
 start) and the naive one (one binary per measure and start year, plain HiGHS), both with a
-1% gap target and the same time limit (``--time-limit``, default 30 s here); the last line is
+1% gap target (``--gap``) and the same time limit (``--time-limit``, default 30 s here); the last line is
 ``start-years: gap G % at T s; naive: gap G0 % at T0 s``.
 """
 
@@ -158,7 +158,7 @@ def start_years(args: argparse.Namespace) -> None:
         arrays = model.arrays()
         build = time.perf_counter() - start
         lp = solve(model, relax=True, time_limit=limit)
-        sol = solve(model, time_limit=limit, gap=0.01, use_start=name == "cumulatief")
+        sol = solve(model, time_limit=limit, gap=args.gap, use_start=name == "cumulatief")
         figures[name] = sol
         print(f"{name}: {len(model.col_key)} columns ({int(arrays['integer'].sum())} binary), "
               f"{len(model.rows)} rows, built in {build:.2f} s; LP {lp.objective:.3f}; "
@@ -229,6 +229,8 @@ def main() -> None:
     parser.add_argument("--no-cbc", action="store_true")
     parser.add_argument("--no-old", action="store_true", help="skip HiGHS on the old model")
     parser.add_argument("--cbc-old", action="store_true", help="also CBC on the old model")
+    parser.add_argument("--gap", type=float, default=0.01,
+                        help="--start-years: the relative gap at which HiGHS stops (0.01 = 1%%)")
     parser.add_argument("--start-years", action="store_true",
                         help="phasing: start windows, cumulative against naive formulation")
     args = parser.parse_args()
