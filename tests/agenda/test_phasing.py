@@ -174,3 +174,16 @@ def test_workbook_order_rule_error_is_located(tmp_path) -> None:  # noqa: ANN001
         read_workbook(path)
     e = err.value.errors[0]
     assert (e.row, e.column, e.value) == (2, "start na", "M01 (later)")
+
+
+def test_rerun_with_last_years_plan_keeps_the_starts() -> None:
+    # Two equally good starts for b (2026 or 2027): given last year's plan, the re-run keeps
+    # b where it was, so no money moves.
+    ag = agenda([_window("a", {2025: 100_000}, 3, 2025, 2027),
+                 _window("b", {2025: 100_000}, 2, 2025, 2027)],
+                [stream("g", {2025: 100_000, 2026: 100_000, 2027: 100_000})], last=2027)
+    first = optimise(ag, P, alternatives=0, explain=False)
+    again = optimise(first.agenda, P, previous=first.agenda.allocations, explain=False)
+    assert again.starts == first.starts
+    assert again.disturbance_cents == 0
+    assert sorted(again.agenda.allocations, key=str) == sorted(first.agenda.allocations, key=str)
