@@ -250,7 +250,8 @@ def test_tightened_model_has_the_same_optimum(seed: int) -> None:
 
 def test_measure_that_can_never_be_paid_in_full_is_named_and_left_out() -> None:
     # Only the province (at most 60%) may pay 'a': as all-or-nothing it can never be funded.
-    # Partial 'b' with the same stream gets 60% (its proportional share of value).
+    # Partial 'b' cannot be funded either: the cap is a share of what is actually funded, so
+    # the province may pay at most 60% of any part of 'b' and nobody pays the other 40%.
     ag = agenda([measure("a", {2025: 10_000}, 5, streams=("prov",)),
                  measure("b", {2025: 10_000}, 1, streams=("prov",), funding="deels")],
                 [stream("prov", {2025: 100_000}, owner="provincie", max_share=Decimal("0.6"))],
@@ -259,5 +260,5 @@ def test_measure_that_can_never_be_paid_in_full_is_named_and_left_out() -> None:
     assert model.uncoverable == {"a": 2025}
     assert any("a (2025)" in w and "vallen af" in w for w in warnings)
     res = optimise(ag, {("w1", "o"): 1.0}, alternatives=0)
-    assert res.funded == pytest.approx({"a": 0.0, "b": 0.6})
+    assert res.funded == pytest.approx({"a": 0.0, "b": 0.0})
     assert res.violations == []

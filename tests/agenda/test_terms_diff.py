@@ -95,3 +95,14 @@ def test_agenda_diff_in_plain_dutch() -> None:
     assert "Maatregel Maatregel b staat niet meer op de agenda." in text
     assert "Stroom g: € 10.000 minder budget (nu € 90.000)." in text
     assert agenda_diff(old, old).text().startswith("Geen verschillen")
+
+
+def test_diff_names_moved_starts_and_why() -> None:
+    a = measure("a", {2025: 10_000}, 1, earliest_start=2025, latest_start=2027)
+    old = agenda([a], [stream("g", {2025: 10_000, 2026: 10_000, 2027: 10_000})], last=2027)
+    new = dataclasses.replace(old, year=2026, measures=[a.starting(2026)], streams=[
+        stream("g", {2025: 4_000, 2026: 10_000, 2027: 10_000})])
+    text = agenda_diff(old, new).text()
+    assert ("Maatregel a: start verschoven van 2025 naar 2026 (startvenster 2025-2027); "
+            "Stroom g heeft in 2025 € 6.000 minder budget.") in text
+    assert "looptijd" not in text

@@ -18,7 +18,8 @@ def to_allocations(model: Model, values: np.ndarray) -> list[Allocation]:
 
     Per measure-year the target is the cost x the funded share (the full cost when funded);
     each stream gets its floor and the remaining cents go to the streams with the largest
-    remainders that still have budget and share headroom, so the rules hold in cents.
+    remainders that still have budget and share headroom, so the rules hold in cents. A
+    maximum share is a share of that target (what is actually funded), see :func:`cap`.
     """
     agenda = model.agenda
     manual = {(a.stream, a.measure, a.year): a for a in agenda.allocations if a.manual}
@@ -28,10 +29,12 @@ def to_allocations(model: Model, values: np.ndarray) -> list[Allocation]:
     used: dict[tuple[str, int], int] = {}
     out: dict[tuple[str, str, int], int] = {}
     pending = []
+    totals: dict[tuple[str, int], int] = {}
     for (m, y), parts in sorted(groups.items()):
         cost = model.cost[(m, y)]
         x = values[model.x[m]]
         target = cost if x > 1 - 1e-6 else min(cost, int(np.floor(sum(a for _, a in parts) + 1e-6)))
+        totals[(m, y)] = target
         floors = {s: int(np.floor(a + 1e-6)) for s, a in parts}
         for s, _a in parts:
             if (s, m, y) in manual:
@@ -41,12 +44,11 @@ def to_allocations(model: Model, values: np.ndarray) -> list[Allocation]:
             out[(s, m, y)] = v
         pending.append(((m, y), parts, target - sum(floors.values())))
     for (m, y), parts, rest in pending:
-        cost = model.cost[(m, y)]
+        total = totals[(m, y)]
 
-        def headroom(s: str, y: int = y, m: str = m, cost: int = cost) -> bool:
+        def headroom(s: str, y: int = y, m: str = m, total: int = total) -> bool:
             stream = agenda.stream(s)
-            cap = cost if stream.max_share is None else int(stream.max_share * cost)
-            return (used[(s, y)] < stream.amount(y) and out[(s, m, y)] < cap
+            return (used[(s, y)] < stream.amount(y) and out[(s, m, y)] < cap(stream, total)
                     and (s, m, y) not in manual)
 
         order = sorted(parts, key=lambda p: (-headroom(p[0]), -(p[1] - np.floor(p[1] + 1e-6))))
@@ -61,12 +63,62 @@ def to_allocations(model: Model, values: np.ndarray) -> list[Allocation]:
     for _ in range(3):
         if not _repair(model, out, used, manual):
             break
+    _hold_caps(model, out, used, manual)
     allocations = []
     for (s, m, y), c in sorted(out.items()):
         if c > 0:
             a = manual.get((s, m, y))
             allocations.append(a if a else Allocation(s, m, y, c))
     return allocations
+
+
+def cap(stream, funded: int) -> int:  # noqa: ANN001 - FundingStream
+    """The most a stream may pay of ``funded`` cents actually funded for a measure in a year:
+    ``floor(max_share x funded)``, exact (Decimal x int).
+
+    >>> from decimal import Decimal
+    >>> from wijkkompas.agenda.model import FundingStream
+    >>> cap(FundingStream("r", "Rijk", "rijk", {}, max_share=Decimal("0.5")), 5_000_001)
+    2500000
+    """
+    return funded if stream.max_share is None else int(stream.max_share * funded)
+
+
+def _funded(out: dict[tuple[str, str, int], int]) -> dict[tuple[str, int], int]:
+    totals: dict[tuple[str, int], int] = {}
+    for (_s, m, y), c in out.items():
+        totals[(m, y)] = totals.get((m, y), 0) + c
+    return totals
+
+
+def _hold_caps(model: Model, out: dict[tuple[str, str, int], int],
+               used: dict[tuple[str, int], int], manual: dict) -> None:
+    """The last cents: a stream above its share of what is funded for a measure-year (the
+    floor of the funded total can be a cent under the solver's) hands a cent to a stream with
+    room, or, for a partial measure, the cent is not funded (the total drops with it)."""
+    agenda = model.agenda
+    streams = {s.code: s for s in agenda.streams}
+    totals = _funded(out)
+    members: dict[tuple[str, int], list[str]] = {}
+    for (s, m, y) in out:
+        members.setdefault((m, y), []).append(s)
+    for (m, y), group in sorted(members.items()):
+        partial = agenda.measure(m).funding == "deels"
+        for s in group:
+            while out[(s, m, y)] > cap(streams[s], totals[(m, y)]) and (s, m, y) not in manual:
+                total = totals[(m, y)]
+                to = [t for t in group if t != s and (t, m, y) not in manual
+                      and out[(t, m, y)] < cap(streams[t], total)
+                      and used.get((t, y), 0) < streams[t].amount(y)]
+                if to:
+                    out[(to[0], m, y)] += 1
+                    used[(to[0], y)] = used.get((to[0], y), 0) + 1
+                elif partial:
+                    totals[(m, y)] -= 1
+                else:
+                    break  # an all-or-nothing year keeps its cost; check_allocations reports it
+                out[(s, m, y)] -= 1
+                used[(s, y)] -= 1
 
 
 def _repair(model: Model, out: dict[tuple[str, str, int], int], used: dict[tuple[str, int], int],
@@ -79,17 +131,17 @@ def _repair(model: Model, out: dict[tuple[str, str, int], int], used: dict[tuple
     members: dict[tuple[str, int], list[str]] = {}
     for (s, m, y) in out:
         members.setdefault((m, y), []).append(s)
+    totals = _funded(out)  # moves stay within a measure-year: the totals do not change
 
     def room(t: str, m: str, y: int) -> int:
         if (t, m, y) in manual:
             return 0
-        st, cost = streams[t], model.cost[(m, y)]
-        cap = cost if st.max_share is None else int(st.max_share * cost)
-        return max(0, min(st.amount(y) - used.get((t, y), 0), cap - out[(t, m, y)]))
+        st = streams[t]
+        return max(0, min(st.amount(y) - used.get((t, y), 0),
+                          cap(st, totals[(m, y)]) - out[(t, m, y)]))
 
     def cap_left(t: str, m: str, y: int) -> int:
-        st, cost = streams[t], model.cost[(m, y)]
-        return (cost if st.max_share is None else int(st.max_share * cost)) - out[(t, m, y)]
+        return cap(streams[t], totals[(m, y)]) - out[(t, m, y)]
 
     def move(s: str, t: str, m: str, y: int, n: int) -> None:
         out[(s, m, y)] -= n
@@ -177,16 +229,18 @@ def check_allocations(agenda: Agenda) -> list[str]:
     by_sy: dict[tuple[str, int], int] = {}
     by_sm: dict[tuple[str, str], int] = {}
     for a in agenda.allocations:
+        by_my[(a.measure, a.year)] = by_my.get((a.measure, a.year), 0) + a.cents
+    for a in agenda.allocations:
         s, m = agenda.stream(a.stream), agenda.measure(a.measure)
-        by_my[(m.code, a.year)] = by_my.get((m.code, a.year), 0) + a.cents
         by_sy[(s.code, a.year)] = by_sy.get((s.code, a.year), 0) + a.cents
         by_sm[(s.code, m.code)] = by_sm.get((s.code, m.code), 0) + a.cents
         if not s.allows(m):
             problems.append(f"{s.name} mag {m.title} niet betalen ({s.earmark.describe()})")
-        cost = m.costs.get(a.year, 0)
-        if s.max_share is not None and a.cents > s.max_share * cost:
+        funded = by_my[(m.code, a.year)]  # the cap is a share of what is actually funded
+        if s.max_share is not None and a.cents > s.max_share * funded:
             problems.append(f"{s.name} betaalt {fmt(a.cents)} aan {m.title} in {a.year}, meer "
-                            f"dan {percent(s.max_share, fraction=True)} van {fmt(cost)}")
+                            f"dan {percent(s.max_share, fraction=True)} van de {fmt(funded)} "
+                            "die gefinancierd is")
     for (s, y), total in by_sy.items():
         if total > agenda.stream(s).amount(y):
             problems.append(f"{agenda.stream(s).name} {y}: {fmt(total)} toegewezen, budget "

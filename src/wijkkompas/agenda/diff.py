@@ -136,7 +136,13 @@ def agenda_diff(old: Agenda, new: Agenda) -> AgendaDiff:
             add(Change("kosten", code, f"{b.title}: kosten {more}, van "
                        f"{format_euros(a.total_cost, whole=True)} naar "
                        f"{format_euros(b.total_cost, whole=True)}."))
-        if (a.start_year, a.end_year) != (b.start_year, b.end_year):
+        shifted = b.start_year - a.start_year
+        if shifted and b.end_year - a.end_year == shifted:
+            add(Change("start", code, f"{b.title}: start verschoven van {a.start_year} naar "
+                       f"{b.start_year}" + (f" (startvenster {b.window[0]}-{b.window[1]})"
+                                            if b.window[1] > b.window[0] else "")
+                       + f"; {_start_why(old, new, a, b)}."))
+        elif (a.start_year, a.end_year) != (b.start_year, b.end_year):
             add(Change("looptijd", code, f"{b.title}: looptijd van {a.start_year}-{a.end_year} "
                        f"naar {b.start_year}-{b.end_year}."))
         fa, fb = of.get(code, 0), nf.get(code, 0)
@@ -165,10 +171,39 @@ def agenda_diff(old: Agenda, new: Agenda) -> AgendaDiff:
             add(Change("budget", code, f"{ns[code].name}: {format_euros(abs(b - a), whole=True)}"
                        f" {word} budget (nu {format_euros(b, whole=True)})."))
     order = ["niet_gefinancierd", "gefinancierd", "status", "nieuw", "vervallen", "budget",
-             "geldstroom_nieuw", "geldstroom_weg", "financiering", "kosten", "looptijd",
+             "geldstroom_nieuw", "geldstroom_weg", "start", "financiering", "kosten", "looptijd",
              "verschuiving"]
     diff.changes.sort(key=lambda c: (order.index(c.kind), c.subject))
     return diff
+
+
+def _start_why(old: Agenda, new: Agenda, a, b) -> str:  # noqa: ANN001 - Measure
+    """What changed around a moved start, from the two versions alone: the window, the
+    measures it waits for, the budgets of its streams in its old start year."""
+    why = []
+    if a.window != b.window:
+        why.append(f"het startvenster is veranderd (was {a.window[0]}-{a.window[1]})")
+    om, nm = {m.code: m for m in old.measures}, {m.code: m for m in new.measures}
+    for dep, mode in sorted(b.after.items()):
+        d0, d1 = om.get(dep), nm.get(dep)
+        if d0 is not None and d1 is not None and (d0.start_year, d0.end_year) != (
+                d1.start_year, d1.end_year):
+            what = f"loopt nu {d1.start_year}-{d1.end_year}" if mode == "einde" \
+                else f"begint nu in {d1.start_year}"
+            why.append(f"{d1.title}, waar de start op wacht, {what}")
+    streams = set(_mix(old, a.code)) | set(_mix(new, b.code)) or {
+        s.code for s in new.streams if s.allows(b)}
+    for code in sorted(streams):
+        s0 = next((s for s in old.streams if s.code == code), None)
+        s1 = next((s for s in new.streams if s.code == code), None)
+        if s0 is None or s1 is None:
+            continue
+        before, after = s0.amount(a.start_year), s1.amount(a.start_year)
+        if after < before:
+            why.append(f"{s1.name} heeft in {a.start_year} {format_euros(before - after, whole=True)}"
+                       " minder budget")
+    return "; ".join(why) or ("de nieuwe verdeling koos een ander startjaar (de reden staat "
+                              "bij 'Gekozen startjaren' op de optimalisatiepagina)")
 
 
 def _mix(agenda: Agenda, measure: str) -> dict[str, int]:

@@ -25,10 +25,11 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from wijkkompas import __version__
+from wijkkompas.agenda.excel_lists import add_lists
 from wijkkompas.agenda.model import (
+    AFTER_MODES,
     FUNDING_MODES,
     MEASURE_TYPES,
     OWNERS,
@@ -64,13 +65,17 @@ SHEETS: dict[str, list[str]] = {
     "Budgetten": ["geldstroom", "jaar", "bedrag"],
     "Toewijzingen": ["geldstroom", "maatregel", "jaar", "bedrag", "handmatig", "reden", "door"],
 }
+#: Columns an older workbook may lack (read as empty): start windows and order rules.
+OPTIONAL: dict[str, list[str]] = {
+    "Maatregelen": ["vroegste start", "laatste start", "start na", "binnen termijn"]}
 WIDE_SHEET = "Toewijzingen breed"
 TERM_SHEET = "Per termijn"
 WIDE_KEYS = ["geldstroom", "maatregel"]
 WIDE_INFO = ("titel", "totaal")  # written for reading, ignored on import
 AGENDA_KEYS = ["format_version", "naam", "versiejaar", "prijspeil", "horizon begin",
                "horizon eind", "termijnen vanaf", "max gebiedsaandeel", "afwegingskader",
-               "kaderversie", "data-vingerafdruk", "notities", "gemaakt met", "gemaakt op"]
+               "kaderversie", "data-vingerafdruk", "notities", "gemaakt met", "gemaakt op",
+               "korting later starten"]
 YES, NO = "ja", "nee"
 
 
@@ -104,17 +109,22 @@ def write_workbook(agenda: Agenda, path: str | Path) -> Path:
     values = [FORMAT_VERSION, agenda.name, agenda.year, agenda.price_year, agenda.horizon_start,
               agenda.horizon_end, agenda.term_start, _pct(agenda.max_area_share),
               agenda.framework, agenda.framework_version, agenda.data_fingerprint, agenda.notes,
-              f"wijkkompas {__version__}", datetime.now(UTC).isoformat(timespec="seconds")]
+              f"wijkkompas {__version__}", datetime.now(UTC).isoformat(timespec="seconds"),
+              _pct(agenda.start_discount)]
     info.append(["sleutel", "waarde"])
     for key, value in zip(AGENDA_KEYS, values, strict=True):
         info.append([key, value])
     info["B9"].number_format = EXCEL_PERCENT
+    info[f"B{AGENDA_KEYS.index('korting later starten') + 2}"].number_format = EXCEL_PERCENT
     rows: dict[str, list[list[Any]]] = {name: [] for name in SHEETS}
     for m in agenda.measures:
         rows["Maatregelen"].append([
             m.code, m.title, m.description, m.type, m.status, m.funding,
             YES if m.must_do else NO, YES if m.excluded else NO, _join(m.areas), m.lead,
-            _join(m.partners), m.start_year, m.end_year, _join(m.streams), _join(m.depends_on)])
+            _join(m.partners), m.start_year, m.end_year, _join(m.streams), _join(m.depends_on),
+            m.earliest_start, m.latest_start,
+            _join(f"{code} ({mode})" for code, mode in m.after.items()) or None,
+            YES if m.in_term else NO])
         rows["Kosten"] += [[m.code, y, float(euros(c))] for y, c in m.costs.items()]
         rows["Effecten"] += [[m.code, o, e] for o, e in m.effects.items()]
     for s in agenda.streams:
@@ -129,7 +139,8 @@ def write_workbook(agenda: Agenda, path: str | Path) -> Path:
     for a in agenda.allocations:
         rows["Toewijzingen"].append([a.stream, a.measure, a.year, float(euros(a.cents)),
                                      YES if a.manual else NO, a.reason, a.by])
-    for name, header in SHEETS.items():
+    for name, required in SHEETS.items():
+        header = required + OPTIONAL.get(name, [])
         ws = wb.create_sheet(name)
         ws.append(header)
         for cell in ws[1]:
@@ -147,7 +158,7 @@ def write_workbook(agenda: Agenda, path: str | Path) -> Path:
                 for cell in ws[letter][1:]:
                     cell.number_format = EXCEL_PERCENT
     _add_wide(wb, agenda)
-    _add_lists(wb, agenda)
+    add_lists(wb, agenda, SHEETS, OPTIONAL, max_rows=MAX_ROWS, yes_no=(YES, NO))
     inert_workbook(wb)  # names and notes are text, never formulas
     wb.save(path)
     return path
@@ -214,38 +225,6 @@ def template_agenda(year: int | None = None) -> Agenda:
 def write_template(path: str | Path, year: int | None = None) -> Path:
     """The empty agenda workbook (all sheets, headers and drop-down lists, no rows)."""
     return write_workbook(template_agenda(year), path)
-
-
-def _add_lists(wb: Workbook, agenda: Agenda) -> None:
-    lists = {"status": list(STATUSES), "type": list(MEASURE_TYPES),
-             "financiering": list(FUNDING_MODES), "eigenaar": list(OWNERS),
-             "janee": [YES, NO], "geldstroom": [s.code for s in agenda.streams] or ["-"],
-             "maatregel": [m.code for m in agenda.measures] or ["-"]}
-    ws = wb.create_sheet("Lijsten")
-    ws.sheet_state = "hidden"
-    refs = {}
-    for col, (name, items) in enumerate(lists.items(), start=1):
-        ws.cell(1, col, name)
-        for row, item in enumerate(items, start=2):
-            ws.cell(row, col, item)
-        letter = ws.cell(1, col).column_letter
-        refs[name] = f"=Lijsten!${letter}$2:${letter}${len(items) + 1}"
-    targets = {"Maatregelen": {"type": "type", "status": "status", "financiering":
-                               "financiering", "verplicht": "janee", "uitgesloten": "janee"},
-               "Kosten": {"maatregel": "maatregel"}, "Effecten": {"maatregel": "maatregel"},
-               "Geldstromen": {"eigenaar": "eigenaar"}, "Budgetten": {"geldstroom": "geldstroom"},
-               "Toewijzingen": {"geldstroom": "geldstroom", "maatregel": "maatregel",
-                                "handmatig": "janee"}}
-    for sheet, cols in targets.items():
-        ws = wb[sheet]
-        header = SHEETS[sheet]
-        for col, list_name in cols.items():
-            letter = ws.cell(1, header.index(col) + 1).column_letter
-            dv = DataValidation(type="list", formula1=refs[list_name], allow_blank=True,
-                                showErrorMessage=True, errorTitle="Ongeldige waarde",
-                                error=f"Kies een waarde uit de lijst ({list_name}).")
-            dv.add(f"{letter}2:{letter}{MAX_ROWS}")
-            ws.add_data_validation(dv)
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -355,7 +334,23 @@ def _rows(wb: Any, sheet: str, reader: _Reader) -> list[tuple[int, dict[str, Any
     for i, values in _body(ws, reader, sheet):
         if all(v is None or str(v).strip() == "" for v in values):
             continue
-        out.append((i, dict(zip(header, values, strict=False))))
+        row = dict(zip(header, values, strict=False))
+        for col in OPTIONAL.get(sheet, []):
+            row.setdefault(col, None)
+        out.append((i, row))
+    return out
+
+
+def _after(r: _Reader, sheet: str, i: int, v: Any) -> dict[str, str]:
+    """``"A (einde), B (start)"`` -> ``{"A": "einde", "B": "start"}``; a bare code: ``einde``."""
+    out = {}
+    for item in r.items(v):
+        code, _, mode = item.partition("(")
+        mode = mode.rstrip(")").strip() or "einde"
+        if mode not in AFTER_MODES:
+            r.fail(sheet, i, "start na", v, f"{item}: kies (einde) of (start)")
+            continue
+        out[code.strip()] = mode
     return out
 
 
@@ -502,6 +497,10 @@ def _read(wb: Any, r: _Reader, stem: str) -> Agenda:
         end = r.integer(sheet, i, "eind", row["eind"])
         must, excl = (r.yes(sheet, i, "verplicht", row["verplicht"]),
                       r.yes(sheet, i, "uitgesloten", row["uitgesloten"]))
+        earliest = r.integer(sheet, i, "vroegste start", row["vroegste start"], required=False)
+        latest = r.integer(sheet, i, "laatste start", row["laatste start"], required=False)
+        after = _after(r, sheet, i, row["start na"])
+        in_term = r.yes(sheet, i, "binnen termijn", row["binnen termijn"])
         if None in (start, end) or mtype not in MEASURE_TYPES or status not in STATUSES \
                 or funding not in FUNDING_MODES:
             continue
@@ -513,7 +512,8 @@ def _read(wb: Any, r: _Reader, stem: str) -> Agenda:
                 lead=r.text(row["trekker"]), partners=r.items(row["partners"]),
                 start_year=start, end_year=end, costs=costs.get(code, {}),  # type: ignore[arg-type]
                 effects=effects.get(code, {}), streams=r.items(row["geldstromen"]),
-                depends_on=r.items(row["afhankelijk van"])))
+                depends_on=r.items(row["afhankelijk van"]), earliest_start=earliest,
+                latest_start=latest, after=after, in_term=in_term))
         except AgendaError as exc:
             r.fail(sheet, i, None, code, str(exc))
     streams = []
@@ -572,6 +572,8 @@ def _read(wb: Any, r: _Reader, stem: str) -> Agenda:
             framework_version=r.text(meta.get("kaderversie")),
             data_fingerprint=r.text(meta.get("data-vingerafdruk")),
             notes=r.text(meta.get("notities")),
+            start_discount=r.number("Agenda", None, "korting later starten",
+                                    meta.get("korting later starten")) or Decimal(0),
             measures=measures, streams=streams, allocations=allocations)
         if not r.errors:
             agenda.validate()

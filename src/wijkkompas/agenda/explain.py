@@ -43,10 +43,13 @@ TOL = 2e-5  # solver units (EUR 1,000): 2 cents
 
 
 def explain(result: AllocationResult, model: Model, sol: Solution, *, alternatives: int = 2,
-            probe_cents: int | None = None, time_limit: float = 60.0) -> None:
-    """Fill ``result`` with binding rules, unused budget, shadow prices and alternatives."""
-    result.binding = binding_constraints(model, sol.values, result.agenda)
-    result.unused = unused_budget(result.agenda)
+            probe_cents: int | None = None, time_limit: float = 60.0,
+            planned: Agenda | None = None) -> None:
+    """Fill ``result`` with binding rules, unused budget, shadow prices and alternatives;
+    ``planned`` is the model's (expanded) agenda with the allocations, when starts move."""
+    planned = planned or result.agenda
+    result.binding = binding_constraints(model, sol.values, planned)
+    result.unused = unused_budget(planned)
     result.shadow_prices = shadow_prices(model, sol, result.priorities, probe_cents=probe_cents,
                                          time_limit=time_limit)
     if alternatives:
@@ -71,8 +74,11 @@ def binding_constraints(model: Model, values: np.ndarray, agenda: Agenda) -> lis
                                f"({format_euros(row.budget, whole=True)})"))
     at_max: dict[tuple[str, str], list[int]] = {}
     for (s, m, y), j in model.f.items():
-        up = model.col_upper[j]
-        if up < 1.0 and values[model.x[m]] > 1e-6 and values[j] >= up - 1e-7:
+        x, stream = values[model.x[m]], agenda.stream(s)
+        # the cap is a share of what is funded (x of the cost), see milp.add_funded_caps
+        up = min(model.col_upper[j], float(stream.max_share) * x) if stream.max_share is not None \
+            else 1.0
+        if up < x and x > 1e-6 and values[j] >= up - 1e-7:
             at_max.setdefault((s, m), []).append(y)
     for (s, m), years in sorted(at_max.items()):
         stream, measure = agenda.stream(s), agenda.measure(m)
@@ -121,85 +127,155 @@ def unused_budget(agenda: Agenda) -> pd.DataFrame:
         {"year": "int64", "budget": "int64", "used": "int64", "unused": "int64"})
 
 
-def lp_duals(model: Model, sol: Solution, *, time_limit: float = 60.0) -> dict[tuple[str, int],
-                                                                                float]:
-    """Objective gain per extra euro per (stream, year): budget-row duals of the LP with the
-    integer decisions fixed at their optimal values (see the module docstring)."""
+def _fixed_lp(model: Model, sol: Solution, extra: Mapping[tuple[str, int], float] | None = None,
+              *, time_limit: float = 60.0) -> Solution:
+    """The LP with every all-or-nothing decision fixed at its optimal value, optionally with
+    ``extra`` budget (solver units) on some (stream, year) rows."""
     fixed = {j: float(round(sol.values[j])) for j, integer in enumerate(model.col_integer)
              if integer}
     # With the decisions fixed the strengthening rows are redundant; left in, a degenerate
     # LP could credit the money to them instead of to the budget row.
-    model = dataclasses.replace(model, rows=[r for r in model.rows if r.group != "versterking"])
-    lp = solve(model, relax=True, fixed=fixed, time_limit=time_limit)
+    rows = []
+    for r in model.rows:
+        if r.group == "versterking":
+            continue
+        if r.group == "budget" and extra and (r.key[1], r.key[2]) in extra:
+            r = dataclasses.replace(r, upper=r.upper + extra[(r.key[1], r.key[2])])
+        rows.append(r)
+    return solve(dataclasses.replace(model, rows=rows), relax=True, fixed=fixed,
+                 time_limit=time_limit)
+
+
+def lp_duals(model: Model, sol: Solution, *, time_limit: float = 60.0) -> dict[tuple[str, int],
+                                                                                float]:
+    """Objective gain per extra euro per (stream, year): budget-row duals of the LP with the
+    integer decisions fixed at their optimal values (see the module docstring)."""
+    lp = _fixed_lp(model, sol, time_limit=time_limit)
+    rows = [r for r in model.rows if r.group != "versterking"]
     out: dict[tuple[str, int], float] = {}
     if lp.row_duals is None:
         return out
-    for i, row in enumerate(model.rows):
+    for i, row in enumerate(rows):
         if row.group == "budget":
             # per solver unit (EUR 1,000) -> per euro; a budget row can only help, so |dual|
             out[(row.key[1], row.key[2])] = abs(float(lp.row_duals[i])) / (SCALE / 100)
     return out
 
 
+#: The step with which a dual is checked (solver units: EUR 1,000) and the gain below which a
+#: probe counts as "nothing" (objective points).
+MARGIN_STEP = 1.0
+GAIN_TOL = 1e-6
+
+
+def probe_agenda(agenda: Agenda, stream: str, probe_cents: int) -> Agenda:
+    """``agenda`` with ``probe_cents`` more in every horizon year in which ``stream`` has money:
+    the instance a probe re-solves (and a test can re-solve independently)."""
+    s = agenda.stream(stream)
+    more = {y: c + probe_cents for y, c in s.amounts.items()
+            if c > 0 and agenda.horizon_start <= y <= agenda.horizon_end}
+    return dataclasses.replace(agenda, streams=[
+        dataclasses.replace(t, amounts={**t.amounts, **more}) if t.code == stream else t
+        for t in agenda.streams])
+
+
 def shadow_prices(model: Model, sol: Solution, priorities: Mapping | pd.Series, *,
                   probe_cents: int | None = None, time_limit: float = 60.0) -> pd.DataFrame:
-    """Per stream: the best LP dual over its years and a probe with ``probe_cents`` extra per
-    year (default: enough for the cheapest unfunded measure the stream may pay) — the gain in
-    objective points and the measures that come in; ``text`` in Dutch."""
+    """Per stream what more money would buy, every claim measured rather than assumed:
+
+    * ``per_euro`` — the LP dual of the stream's best year, checked by re-solving that LP with
+      EUR 1,000 more (the gain per euro of that step; 0 when the dual does not hold up);
+    * a probe — the full MILP re-solved with ``probe_cents`` extra per year (default:
+      enough to fund the rest of the cheapest measure not yet fully funded that the stream may
+      pay, else of any such measure, since the stream can free money elsewhere) and the gain
+      and the measures that come in or grow. Only when every measure that may be funded is
+      funded in full (nothing could gain) is no probe needed.
+
+    ``text`` in Dutch says exactly this; ``probe_gain``/``probe_added`` are the numbers."""
     agenda = model.agenda
     duals = lp_duals(model, sol, time_limit=time_limit)
-    funded = {m for m, j in model.x.items() if sol.values[j] > 1e-6}
+    base = _fixed_lp(model, sol, time_limit=time_limit)
+    share = {m: float(sol.values[j]) for m, j in model.x.items()}
+    by_base = _by_base(model, sol.values)
     rows = []
     for s in agenda.streams:
         mine = {y: v for (code, y), v in duals.items() if code == s.code}
         best_year = max(mine, key=lambda y: mine[y]) if mine else None
-        per_euro = mine.get(best_year, 0.0) if best_year is not None else 0.0
+        per_euro = 0.0
+        if best_year is not None and mine[best_year] > 1e-12 and base.status == "optimaal":
+            step = _fixed_lp(model, sol, {(s.code, best_year): MARGIN_STEP},
+                             time_limit=time_limit)
+            if step.status == "optimaal":
+                per_euro = max(step.objective - base.objective, 0.0) / (MARGIN_STEP * SCALE
+                                                                         / 100)
         gain, added = 0.0, []
-        probe_s = probe_cents if probe_cents is not None else _next_measure_cost(model, s, funded)
+        probe_s = probe_cents if probe_cents is not None else _probe_amount(model, s, share)
         if probe_s:
-            more = {y: c + probe_s for y, c in s.amounts.items()
-                    if c > 0 and agenda.horizon_start <= y <= agenda.horizon_end}
-            bigger = dataclasses.replace(agenda, streams=[
-                dataclasses.replace(t, amounts={**t.amounts, **more}) if t.code == s.code else t
-                for t in agenda.streams])
-            m2, _ = build_model(bigger, priorities)
+            m2, _ = build_model(probe_agenda(agenda, s.code, probe_s), priorities)
             p = solve(m2, time_limit=min(time_limit, 20.0))
             if p.status in ("optimaal", "tijdslimiet"):
                 gain = max(p.objective - sol.objective, 0.0)
-                added = sorted(m for m, j in m2.x.items()
-                               if p.values[j] > 1e-6 and m not in funded)
+                added = sorted(m for m, x in _by_base(m2, p.values).items()
+                               if x > by_base.get(m, 0.0) + 1e-6)
         probe = format_euros(probe_s or 0, whole=True)
         if per_euro > 1e-12:
             text = (f"{s.name}: één euro extra in {best_year} levert {number(per_euro * 1e6, 2)} "
                     "punten per miljoen euro op (schaduwprijs)")
         else:
             text = f"{s.name}: een extra euro levert op de marge niets op"
-        if gain > 1e-9:
-            titles = ", ".join(agenda.measure(m).title for m in added) or "meer van lopende " \
-                "maatregelen"
-            text += f"; met {probe} per jaar extra komt erbij: {titles} ({signed(gain, 2)} punten)"
+        if gain > GAIN_TOL:
+            titles = ", ".join(_title(model, m) if by_base.get(m, 0.0) <= 1e-6
+                               else f"meer van {_title(model, m)}" for m in added)
+            text += (f"; met {probe} per jaar extra komt erbij: {titles or 'een andere verdeling'}"
+                     f" ({signed(gain, 2)} punten)")
         elif probe_s:
             text += f"; ook {probe} per jaar extra levert niets op"
         else:
-            text += "; alles wat deze geldstroom mag betalen is al gefinancierd"
+            text += "; elke maatregel die gefinancierd mag worden, is al volledig gefinancierd"
         rows.append({"stream": s.code, "stream_name": s.name, "per_euro": per_euro,
                      "year": best_year, "per_year": mine, "probe_cents": probe_s,
-                     "probe_gain": gain, "probe_added": added, "text": text})
+                     "probe_gain": gain if gain > GAIN_TOL else 0.0,
+                     "probe_added": added if gain > GAIN_TOL else [], "text": text})
     return pd.DataFrame(rows)
 
 
-def _next_measure_cost(model: Model, stream, funded: set[str]) -> int:  # noqa: ANN001
-    """The probe when none is given: the highest yearly cost of the cheapest measure this
-    stream may pay that is not funded yet (0 when there is none)."""
-    costs = [max(model.cost[(m, y)] for (s, mm, y) in model.f if s == stream.code and mm == m)
-             for m in {mm for (s, mm, _y) in model.f if s == stream.code} - funded]
-    return min(costs) if costs else 0
+def _by_base(model: Model, values: np.ndarray) -> dict[str, float]:
+    """The funded share per measure (summed over the variants of a movable one)."""
+    return {base: float(sum(values[model.x[c]] for c in codes))
+            for base, codes in model.groups.items()}
+
+
+def _title(model: Model, code: str) -> str:
+    return model.agenda.measure(model.groups[code][0]).title if code in model.groups \
+        else model.agenda.measure(code).title
+
+
+def _probe_amount(model: Model, stream, share: Mapping[str, float]) -> int:  # noqa: ANN001
+    """The probe when none is given: what the cheapest measure not fully funded still needs in
+    its dearest year, among those ``stream`` may pay, else among all (extra money in
+    ``stream`` can free another stream's money); 0 when every measure that may be funded is."""
+    agenda = model.agenda
+    total = {base: sum(share[c] for c in codes) for base, codes in model.groups.items()}
+    open_ = [c for base, codes in model.groups.items() if total[base] < 1 - 1e-6
+             for c in codes if model.col_upper[model.x[c]] > 0
+             and not agenda.measure(c).excluded]
+    years = {}
+    for (m, y) in model.cost:
+        if m in share and agenda.horizon_start <= y <= agenda.horizon_end:
+            years.setdefault(m, []).append(y)
+
+    def need(m: str) -> int:
+        return max(int(np.ceil((1 - share[m]) * model.cost[(m, y)])) for y in years[m])
+
+    own = [need(m) for m in open_ if stream.allows(agenda.measure(m))]
+    anyone = [need(m) for m in open_]
+    return min(own) if own else min(anyone) if anyone else 0
 
 
 def alternative_optima(model: Model, sol: Solution, *, n: int = 2, rel_tol: float = 1e-6,
                        time_limit: float = 20.0) -> list[Alternative]:
     """Up to ``n`` other sets of all-or-nothing measures with the same objective value."""
-    binary = {m: j for m, j in model.x.items() if model.col_integer[j]}
+    binary = {m: j for m, j in model.x.items() if j in model.whole}
     if not binary:
         return []
     best = {m for m, j in binary.items() if sol.values[j] > 0.5}
@@ -218,9 +294,15 @@ def alternative_optima(model: Model, sol: Solution, *, n: int = 2, rel_tol: floa
         if alt.status not in ("optimaal", "tijdslimiet") or alt.objective < floor:
             break
         current = {m for m, j in binary.items() if alt.values[j] > 0.5}
-        found.append(Alternative(alt.objective, sorted(current), sorted(current - best),
-                                 sorted(best - current)))
+        found.append(Alternative(alt.objective, *(sorted(_shown(model, c) for c in codes) for codes
+                                                  in (current, current - best, best - current))))
     return found
+
+
+def _shown(model: Model, code: str) -> str:
+    """A measure code for people: a variant as ``code (start 2027)``."""
+    m = model.agenda.measure(code)
+    return f"{m.variant_of} (start {m.start_year})" if m.variant_of else code
 
 
 # --- infeasibility ---------------------------------------------------------------------------

@@ -72,7 +72,11 @@ def measure_from_dict(d: dict[str, Any]) -> Measure:
         description=str(d.get("description", "")), lead=str(d.get("lead", "")),
         partners=tuple(d.get("partners") or ()), funding=str(d.get("funding", "geheel")),
         must_do=bool(d.get("must_do", False)), excluded=bool(d.get("excluded", False)),
-        streams=tuple(d.get("streams") or ()), depends_on=tuple(d.get("depends_on") or ()))
+        streams=tuple(d.get("streams") or ()), depends_on=tuple(d.get("depends_on") or ()),
+        earliest_start=None if d.get("start_window") is None else int(d["start_window"][0]),
+        latest_start=None if d.get("start_window") is None else int(d["start_window"][1]),
+        after={str(k): str(v) for k, v in (d.get("start_after") or {}).items()},
+        in_term=bool(d.get("start_in_term", False)))
 
 
 def measure_to_dict(m: Measure) -> dict[str, Any]:
@@ -82,7 +86,10 @@ def measure_to_dict(m: Measure) -> dict[str, Any]:
             "costs": {y: _euro_out(c) for y, c in m.costs.items()}, "lead": m.lead,
             "partners": list(m.partners), "funding": m.funding, "must_do": m.must_do,
             "excluded": m.excluded, "streams": list(m.streams),
-            "depends_on": list(m.depends_on)}
+            "depends_on": list(m.depends_on),
+            **({"start_window": list(m.window)} if m.earliest_start is not None else {}),
+            **({"start_after": dict(m.after)} if m.after else {}),
+            **({"start_in_term": True} if m.in_term else {})}
 
 
 def stream_from_dict(d: dict[str, Any]) -> FundingStream:
@@ -132,7 +139,8 @@ def agenda_from_dict(d: dict[str, Any]) -> Agenda:
         else Decimal(str(d["max_area_share"])),
         framework=str(d.get("framework", "")),
         framework_version=str(d.get("framework_version", "")),
-        data_fingerprint=str(d.get("data_fingerprint", "")), notes=str(d.get("notes", "")))
+        data_fingerprint=str(d.get("data_fingerprint", "")), notes=str(d.get("notes", "")),
+        start_discount=Decimal(str(d.get("start_discount", 0))))
     agenda.validate()
     return agenda
 
@@ -144,6 +152,7 @@ def agenda_to_dict(agenda: Agenda) -> dict[str, Any]:
         "term_start": agenda.term_start, "max_area_share": _share_out(agenda.max_area_share),
         "framework": agenda.framework, "framework_version": agenda.framework_version,
         "data_fingerprint": agenda.data_fingerprint, "notes": agenda.notes,
+        **({"start_discount": str(agenda.start_discount)} if agenda.start_discount else {}),
         "streams": [stream_to_dict(s) for s in agenda.streams],
         "measures": [measure_to_dict(m) for m in agenda.measures],
         "allocations": [{"stream": a.stream, "measure": a.measure, "year": a.year,

@@ -30,7 +30,10 @@ conflicts and relax them one group at a time):
 coverage          ``sum_s f[s,m,y] = x[m]`` for every year of *m* (hard)
 budget            ``sum_m cost[m,y] f[s,m,y] <= amount[s,y]`` per stream and year
 oormerk           which ``f`` exist (earmarks by opgave, type, area; eligible streams)
-maximaal_aandeel  ``f[s,m,y] <= max_share(s)`` (bound)
+maximaal_aandeel  ``f[s,m,y] <= max_share(s) * x[m]``: a share of what is actually funded in
+                  that year (``sum_t f[t,m,y] = x[m]``), a bound for all-or-nothing measures and a
+                  row for partial ones (a stream capped at 50% never pays all of a half-funded
+                  measure)
 cofinanciering    ``sum_{y,t in C(s)} cost f[t,m,y] >= ratio(s) sum_y cost f[s,m,y]`` per m
 continuiteit      ``x[m] >= 1`` for decided / running / finished measures, over all their years
 verplicht         ``x[m] >= 1`` for must-do measures
@@ -113,6 +116,10 @@ class Model:
     disabled: frozenset[str] = frozenset()
     sense: str = "max"
     uncoverable: dict[str, int] = field(default_factory=dict)
+    groups: dict[str, list[str]] = field(default_factory=dict)
+    z: dict[tuple[str, int], int] = field(default_factory=dict)
+    whole: set[int] = field(default_factory=set)  # x columns of all-or-nothing measures
+    phasing: str = "cumulatief"
 
     def add_col(self, key: tuple, lower: float, upper: float, cost: float = 0.0,
                 integer: bool = False) -> int:
@@ -187,10 +194,21 @@ def stream_may_fund(model: Model, stream: FundingStream, measure: Measure) -> bo
 
 
 def add_decisions(model: Model) -> None:
-    """One ``x[m]`` per planned measure (binary or continuous) with its value as objective."""
-    for m in planned_measures(model.agenda):
+    """One ``x[m]`` per planned measure (binary or continuous) with its value as objective;
+    ``model.groups`` maps each measure to its planned codes (its variants, when movable)."""
+    planned = planned_measures(model.agenda)
+    variants: dict[str, int] = {}
+    for m in planned:
+        if m.variant_of:
+            variants[m.variant_of] = variants.get(m.variant_of, 0) + 1
+    for m in planned:
+        # a start variant follows from the integer z (add_phasing): no integrality of its own
+        follows = model.phasing == "cumulatief" and variants.get(m.variant_of, 0) > 1
         model.x[m.code] = model.add_col(("x", m.code), 0.0, 1.0, model.value[m.code],
-                                        integer=m.funding == "geheel")
+                                        integer=m.funding == "geheel" and not follows)
+        if m.funding == "geheel":
+            model.whole.add(model.x[m.code])
+        model.groups.setdefault(m.variant_of or m.code, []).append(m.code)
 
 
 def add_stream_shares(model: Model) -> None:
@@ -208,6 +226,21 @@ def add_stream_shares(model: Model) -> None:
                 if s.amount(y) > 0 or not model.on("budget"):
                     model.f[(s.code, m.code, y)] = model.add_col(("f", s.code, m.code, y),
                                                                  0.0, upper)
+
+
+def add_funded_caps(model: Model) -> None:
+    """A maximum share bounds the part of what is actually funded: ``f[s,m,y] <= share(s) *
+    x[m]`` for partial measures (coverage makes ``x[m]`` the funded share of every year).
+    For all-or-nothing measures ``x`` is 0 or 1 and the column bound already says it."""
+    if not model.on("maximaal_aandeel"):
+        return
+    agenda = model.agenda
+    for (s, m, y), j in model.f.items():
+        stream, xj = agenda.stream(s), model.x[m]
+        if stream.max_share is None or xj in model.whole:
+            continue
+        model.add_row("maximaal_aandeel", ("maximaal_aandeel", s, m, y), [j, xj],
+                      [1.0, -float(stream.max_share)], upper=0.0)
 
 
 def add_coverage(model: Model) -> None:
@@ -264,15 +297,17 @@ def add_cofinancing(model: Model) -> None:
 
 
 def add_commitments(model: Model) -> None:
-    """Continuity (decided measures), must-do and excluded measures as rows on ``x``."""
-    for m in planned_measures(model.agenda):
-        j = model.x[m.code]
+    """Continuity (decided measures), must-do and excluded measures as rows on ``x`` (on the
+    sum over its variants for a movable measure)."""
+    for base, codes in model.groups.items():
+        m = model.agenda.measure(codes[0])
+        cols, ones = [model.x[c] for c in codes], [1.0] * len(codes)
         if m.committed:
-            model.add_row("continuiteit", ("continuiteit", m.code), [j], [1.0], lower=1.0)
+            model.add_row("continuiteit", ("continuiteit", base), cols, ones, lower=1.0)
         if m.must_do:
-            model.add_row("verplicht", ("verplicht", m.code), [j], [1.0], lower=1.0)
+            model.add_row("verplicht", ("verplicht", base), cols, ones, lower=1.0)
         if m.excluded:
-            model.add_row("uitgesloten", ("uitgesloten", m.code), [j], [1.0], upper=0.0)
+            model.add_row("uitgesloten", ("uitgesloten", base), cols, ones, upper=0.0)
 
 
 def add_manual(model: Model) -> None:
@@ -317,20 +352,98 @@ def add_area_share(model: Model) -> None:
 
 
 def add_dependencies(model: Model) -> None:
-    """``x[m] <= x[d]`` when *m* depends on *d* (a stopped dependency blocks *m*)."""
-    for m in planned_measures(model.agenda):
+    """``x[m] <= x[d]`` when *m* depends on *d* (a stopped dependency blocks *m*); for movable
+    measures ``x`` is the sum over the variants."""
+    for base, codes in model.groups.items():
+        m = model.agenda.measure(codes[0])
+        mine = [model.x[c] for c in codes]
         for dep in m.depends_on:
-            if dep in model.x:
-                model.add_row("afhankelijkheid", ("afhankelijkheid", m.code, dep),
-                              [model.x[m.code], model.x[dep]], [1.0, -1.0], upper=0.0)
+            theirs = [model.x[c] for c in model.groups.get(dep, [])]
+            model.add_row("afhankelijkheid", ("afhankelijkheid", base, dep), [*mine, *theirs],
+                          [1.0] * len(mine) + [-1.0] * len(theirs), upper=0.0)
+
+
+def _started_by(model: Model, code: str, year: int) -> tuple[list[int], float]:
+    """"Measure ``code`` has started by ``year``" as (columns, constant): its ``z`` at the
+    latest allowed start up to ``year``, its ``x`` when its start is fixed (a partial one
+    counts as started when it is funded in full), or a constant for a measure the optimiser
+    does not decide on (stopped: never; otherwise by its own start year)."""
+    codes = model.groups.get(code)
+    if codes is None:
+        m = next((m for m in model.agenda.measures if m.code == code), None)
+        return [], float(m is not None and m.status != "gestopt" and m.start_year <= year)
+    starts = sorted((model.agenda.measure(c).start_year, c) for c in codes)
+    if (code, starts[0][0]) in model.z:
+        up_to = [t for t, _ in starts if t <= year]
+        return ([model.z[(code, up_to[-1])]], 0.0) if up_to else ([], 0.0)
+    first, only = starts[0]
+    return ([model.x[only]], 0.0) if first <= year else ([], 0.0)
+
+
+def add_phasing(model: Model) -> None:
+    """Start years (see :mod:`wijkkompas.agenda.phasing`). Per movable measure with more than
+    one allowed start, cumulative binaries ``z[m,t]``: ``z[m,t-1] <= z[m,t]`` and the variant
+    starting in *t* is ``x = z[m,t] - z[m,t-1]`` (all-or-nothing) or ``x <= z[m,t] - z[m,t-1]``
+    (partial). With ``model.phasing == "naive"``: one binary per start and ``sum x <= 1``.
+    Then the order rules (group ``afhankelijkheid``): a measure that starts after *A* ends
+    (``"einde"``) or not before *A* starts (``"start"``) has ``started_by(t) <=
+    started_by_A(t - duration(A))``, per allowed start *t*."""
+    agenda = model.agenda
+    for base, codes in model.groups.items():
+        if len(codes) < 2:
+            continue
+        cols = sorted((agenda.measure(c).start_year, model.x[c], c) for c in codes)
+        if model.phasing == "naive":
+            model.rows.append(Row("fasering", ("een start", base), [j for _, j, _ in cols],
+                                  [1.0] * len(cols), upper=1.0))
+            continue
+        previous = None
+        for t, xj, c in cols:
+            zj = model.add_col(("z", base, t), 0.0, 1.0, integer=True)
+            model.z[(base, t)] = zj
+            whole = agenda.measure(c).funding == "geheel"
+            if previous is None:
+                model.rows.append(Row("fasering", ("start", c), [xj, zj], [1.0, -1.0],
+                                      0.0 if whole else -np.inf, 0.0))
             else:
-                model.add_row("afhankelijkheid", ("afhankelijkheid", m.code, dep),
-                              [model.x[m.code]], [1.0], upper=0.0)
+                model.rows.append(Row("fasering", ("volgorde", base, t), [previous, zj],
+                                      [1.0, -1.0], upper=0.0))
+                model.rows.append(Row("fasering", ("start", c), [xj, zj, previous],
+                                      [1.0, -1.0, 1.0], 0.0 if whole else -np.inf, 0.0))
+            previous = zj
+    for base, codes in model.groups.items():
+        m = agenda.measure(codes[0])
+        for dep, mode in m.after.items():
+            if dep == base:
+                continue
+            d = agenda.measure(model.groups[dep][0]) if dep in model.groups \
+                else next((m for m in agenda.measures if m.code == dep), None)
+            lag = d.end_year - d.start_year + 1 if mode == "einde" and d is not None else 0
+            for c in codes:
+                t = agenda.measure(c).start_year
+                if model.phasing == "naive" or (base, t) not in model.z:
+                    mine = [model.x[c]]
+                else:
+                    mine = [model.z[(base, t)]]
+                theirs, constant = _naive_started(model, dep, t - lag) \
+                    if model.phasing == "naive" else _started_by(model, dep, t - lag)
+                if constant >= 1:
+                    continue
+                model.add_row("afhankelijkheid", ("na", base, dep, t), [*mine, *theirs],
+                              [1.0] + [-1.0] * len(theirs), upper=0.0)
+
+
+def _naive_started(model: Model, code: str, year: int) -> tuple[list[int], float]:
+    """"Started by ``year``" in the naive formulation: the sum of the variants starting by then."""
+    codes = model.groups.get(code)
+    if codes is None:
+        return _started_by(model, code, year)
+    return [model.x[c] for c in codes if model.agenda.measure(c).start_year <= year], 0.0
 
 
 PARTS: tuple[Callable[[Model], None], ...] = (
-    add_decisions, add_stream_shares, add_coverage, add_budgets, add_cofinancing,
-    add_commitments, add_manual, add_area_share, add_dependencies)
+    add_decisions, add_stream_shares, add_funded_caps, add_coverage, add_budgets, add_cofinancing,
+    add_commitments, add_manual, add_area_share, add_dependencies, add_phasing)
 
 
 def _usable_share(model: Model) -> dict[int, float]:
@@ -367,7 +480,7 @@ def fix_uncoverable(model: Model) -> None:
         total[(m, y)] = total.get((m, y), 0.0) + usable[j]
     for m in planned_measures(model.agenda):
         j = model.x[m.code]
-        if not model.col_integer[j]:
+        if j not in model.whole:
             continue  # a partial measure can still be funded for the share that is covered
         short = [y for y in _years(model.agenda, m) if total.get((m.code, y), 0.0) < 1 - 1e-9]
         if short:
@@ -383,7 +496,7 @@ def add_share_links(model: Model) -> None:
     usable = _usable_share(model)
     for (s, m, y), j in model.f.items():
         xj = model.x[m]
-        if model.col_integer[xj] and usable[j] < 1 - 1e-12:
+        if xj in model.whole and usable[j] < 1 - 1e-12:
             model.add_row("versterking", ("versterking", s, m, y), [j, xj],
                           [1.0, -usable[j]], upper=0.0)
 
@@ -399,17 +512,27 @@ def _years(agenda: Agenda, m: Measure) -> list[int]:
 def build_model(agenda: Agenda, priorities: Mapping[tuple[str, str], float] | pd.Series, *,
                 disabled: frozenset[str] = frozenset(),
                 parts: tuple[Callable[[Model], None], ...] = PARTS,
-                tighten: bool = True) -> tuple[Model, list[str]]:
+                tighten: bool = True, phasing: str = "cumulatief") -> tuple[Model, list[str]]:
     """Compose the MILP from ``parts`` (then :data:`TIGHTENING` unless ``tighten=False``:
     the same integer solutions, a tighter relaxation); return it with warnings (e.g. missing
     priorities, measures that can never be paid in full)."""
+    from wijkkompas.agenda.phasing import allowed_starts, expand, start_discount
+
+    unstartable = [m.code for m in agenda.measures if m.movable and not m.variant_of
+                   and not allowed_starts(agenda, m)]
+    agenda = expand(agenda)
     missing: list[str] = []
-    value = {m.code: measure_value(m, priorities, missing) for m in agenda.measures}
+    value = {m.code: measure_value(m, priorities, missing) * start_discount(agenda, m)
+             for m in agenda.measures}
     cost = {(m.code, y): c for m in agenda.measures for y, c in m.costs.items()}
-    model = Model(agenda=agenda, value=value, cost=cost, disabled=frozenset(disabled))
+    model = Model(agenda=agenda, value=value, cost=cost, disabled=frozenset(disabled),
+                  phasing=phasing)
     for part in (*parts, *TIGHTENING) if tighten else parts:
         part(model)
     warnings = []
+    if unstartable:
+        warnings.append("geen toegestaan startjaar (startvenster, horizon of bestuurstermijn) "
+                        f"voor {', '.join(sorted(unstartable))}: die vallen af")
     never = sorted((m, y) for m, y in model.uncoverable.items()
                    if not agenda.measure(m).excluded)
     if never:

@@ -41,6 +41,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 #: Statuses whose funding is a commitment: the optimiser keeps them fully funded (continuity).
 COMMITTED: frozenset[str] = frozenset({"besloten", "in uitvoering", "afgerond"})
 FUNDING_MODES: tuple[str, ...] = ("geheel", "deels")
+AFTER_MODES: tuple[str, ...] = ("einde", "start")
 OWNERS: tuple[str, ...] = ("gemeente", "rijk", "provincie", "corporatie", "partner")
 MAX_HORIZON_YEARS = 20
 CENT = Decimal("0.01")
@@ -120,6 +121,12 @@ class Measure:
     proportional effect); ``streams`` limits the eligible funding streams (empty: every stream
     whose earmarks allow the measure); ``depends_on`` names measures that must be funded at
     least as much as this one.
+
+    Phasing: ``earliest_start``/``latest_start`` make a start window (None: ``start_year`` is
+    fixed); the costs are given for ``start_year`` and move with the chosen start.
+    ``after`` maps a measure code to ``"einde"`` (start after it ends) or ``"start"`` (start
+    no earlier than it starts); ``in_term`` keeps the start within the council term of the
+    agenda's version year. Decided measures keep their start.
     """
 
     code: str
@@ -139,6 +146,11 @@ class Measure:
     excluded: bool = False
     streams: tuple[str, ...] = ()
     depends_on: tuple[str, ...] = ()
+    earliest_start: int | None = None
+    latest_start: int | None = None
+    after: dict[str, str] = field(default_factory=dict)
+    in_term: bool = False
+    variant_of: str = ""  # internal: a copy of a windowed measure at one start (phasing.py)
 
     def __post_init__(self) -> None:
         where = f"maatregel {self.code}"
@@ -167,6 +179,41 @@ class Measure:
         self.streams = tuple(self.streams)
         self.depends_on = tuple(self.depends_on)
         self.effects = {str(k): float(v) for k, v in self.effects.items()}
+        self.after = {str(k): str(v) for k, v in (self.after or {}).items()}
+        for ref, mode in self.after.items():
+            if mode not in AFTER_MODES:
+                raise AgendaError(f"{where}: start na {ref} ({mode!r}): kies 'einde' of 'start'")
+        if (self.earliest_start is None) != (self.latest_start is None):
+            raise AgendaError(f"{where}: geef zowel een vroegste als een laatste startjaar op")
+        if self.earliest_start is not None and not (
+                self.earliest_start <= self.start_year <= self.latest_start):  # type: ignore[operator]
+            raise AgendaError(f"{where}: startjaar {self.start_year} ligt buiten het startvenster "
+                              f"{self.earliest_start}-{self.latest_start}")
+
+    @property
+    def window(self) -> tuple[int, int]:
+        """The start window (earliest, latest); ``(start_year, start_year)`` when fixed."""
+        if self.earliest_start is None or self.latest_start is None:
+            return self.start_year, self.start_year
+        return self.earliest_start, self.latest_start
+
+    @property
+    def movable(self) -> bool:
+        """Whether the optimiser may choose the start: a window, and not yet decided."""
+        first, last = self.window
+        return last > first and not self.committed
+
+    def starting(self, year: int) -> Measure:
+        """A copy that starts in ``year``: the cost profile moves along.
+
+        >>> m = Measure("a", "A", "fysiek", 2025, 2026, {2025: 1, 2026: 2}, {}, ("w",),
+        ...             earliest_start=2025, latest_start=2027)
+        >>> m.starting(2027).costs
+        {2027: 1, 2028: 2}
+        """
+        shift = year - self.start_year
+        return dataclasses.replace(self, start_year=year, end_year=self.end_year + shift,
+                                   costs={y + shift: c for y, c in self.costs.items()})
 
     @property
     def total_cost(self) -> int:
@@ -306,7 +353,9 @@ class Agenda:
     """One version of the investeringsagenda (``year`` is the version year).
 
     ``framework``/``framework_version``/``data_fingerprint`` record what the priorities rest
-    on; ``max_area_share`` caps the share of the allocated money that goes to one area.
+    on; ``max_area_share`` caps the share of the allocated money that goes to one area;
+    ``start_discount`` is the yearly discount on the effect of a measure that starts later than
+    the earliest year of its window (0: a later start is worth as much).
     """
 
     name: str
@@ -323,9 +372,11 @@ class Agenda:
     framework_version: str = ""
     data_fingerprint: str = ""
     notes: str = ""
+    start_discount: Decimal = Decimal(0)
 
     def __post_init__(self) -> None:
         self.max_area_share = share(self.max_area_share)
+        self.start_discount = share(self.start_discount) or Decimal(0)
 
     # lookups
     def measure(self, code: str) -> Measure:
@@ -361,10 +412,12 @@ class Agenda:
             for ref in m.streams:
                 if ref not in streams:
                     raise AgendaError(f"maatregel {m.code}: onbekende geldstroom {ref!r}")
-            for ref in m.depends_on:
+            for ref in (*m.depends_on, *m.after):
                 if ref not in measures:
                     raise AgendaError(f"maatregel {m.code}: hangt af van onbekende maatregel "
                                       f"{ref!r}")
+                if ref == m.code:
+                    raise AgendaError(f"maatregel {m.code}: hangt van zichzelf af")
         for s in self.streams:
             for ref in (s.cofinancing.from_streams if s.cofinancing else ()):
                 if ref not in streams:

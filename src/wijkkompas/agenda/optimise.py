@@ -13,7 +13,9 @@ import pandas as pd
 from wijkkompas.agenda.cents import check_allocations, to_allocations
 from wijkkompas.agenda.milp import SCALE, build_model
 from wijkkompas.agenda.model import Agenda, Allocation
+from wijkkompas.agenda.phasing import collapse, variant_code
 from wijkkompas.agenda.solver import Solution, add_disturbance, polish, solve
+from wijkkompas.agenda.starts import start_reasons
 
 
 def area_priorities(result, year: int | None = None, *, method: str = "tier+score",  # noqa: ANN001
@@ -107,6 +109,7 @@ def optimise(agenda: Agenda, priorities: Mapping[tuple[str, str], float] | pd.Se
                                                        time_limit=time_limit)
         return result
     if previous:
+        previous = _onto_variants(agenda, model, previous)
         second, _ = build_model(agenda, priorities)
         floor = sol.objective - max(abs(sol.objective) * max(gap, 1e-7), 1e-7)
         add_disturbance(second, previous, floor)
@@ -118,10 +121,33 @@ def optimise(agenda: Agenda, priorities: Mapping[tuple[str, str], float] | pd.Se
     else:
         sol.values = polish(model, sol, time_limit=min(time_limit, 10.0))
     allocations = to_allocations(model, sol.values)
-    result.agenda = agenda.with_allocations(allocations)
-    result.funded = {m: max(0.0, float(round(sol.values[j], 9))) for m, j in model.x.items()}
+    shares = {m: max(0.0, float(round(sol.values[j], 9))) for m, j in model.x.items()}
+    result.agenda, result.funded, result.starts = collapse(agenda, model.agenda, allocations,
+                                                           shares)
+    result.value = {base: model.value[next((c for c in codes if shares[c] > 1e-6), codes[0])]
+                    for base, codes in model.groups.items()}
     result.violations = check_allocations(result.agenda)
     if explain:
         explaining.explain(result, model, sol, alternatives=alternatives,
-                           probe_cents=probe_cents, time_limit=time_limit)
+                           probe_cents=probe_cents, time_limit=time_limit,
+                           planned=model.agenda.with_allocations(allocations))
+        result.start_reasons = start_reasons(agenda, result, priorities,
+                                             time_limit=min(time_limit, 20.0))
     return result
+
+
+def _onto_variants(agenda: Agenda, model, previous: list[Allocation]) -> list[Allocation]:  # noqa: ANN001
+    """Last year's allocations of a movable measure count against the variant that starts
+    where the measure is planned to start now; if that start is no longer allowed, all of it
+    counts as moved."""
+    import dataclasses
+
+    out = []
+    for a in previous:
+        codes = model.groups.get(a.measure)
+        if codes and a.measure not in model.x:
+            start = agenda.measure(a.measure).start_year
+            same = [c for c in codes if model.agenda.measure(c).start_year == start]
+            a = dataclasses.replace(a, measure=same[0] if same else variant_code(a.measure, start))
+        out.append(a)
+    return out

@@ -73,6 +73,8 @@ class AllocationResult:
 
     ``agenda`` carries the new allocations (integer cents); ``funded`` the share of each planned
     measure carried out (0-1); ``value`` its priority-weighted effect. ``binding``,
+    ``starts`` holds the chosen start of each funded measure with a start window and
+    ``start_reasons`` why it is not the earliest one (:mod:`wijkkompas.agenda.starts`).
     ``unused``, ``shadow_prices``, ``alternatives`` and ``infeasibility`` are filled by
     :func:`wijkkompas.agenda.explain.explain` / :func:`~wijkkompas.agenda.explain.diagnose`.
     """
@@ -95,6 +97,8 @@ class AllocationResult:
     alternatives: list[Alternative] = field(default_factory=list)
     infeasibility: Infeasibility | None = None
     disturbance_cents: int | None = None
+    starts: dict[str, int] = field(default_factory=dict)
+    start_reasons: dict[str, str] = field(default_factory=dict)
     created: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
     @property
@@ -159,6 +163,7 @@ class AllocationResult:
         titles = {m.code: m.title for m in self.agenda.measures}
         lines += [f"geen geld voor {titles[c]} ({c}): {why}"
                   for c, why in unfunded_reasons(self).items()]
+        lines += [f"{titles[c]} ({c}): {why}" for c, why in self.start_reasons.items()]
         lines += [a.text() for a in self.alternatives]
         lines += [f"let op: {w}" for w in self.warnings]
         lines += [f"regel geschonden: {v}" for v in self.violations]

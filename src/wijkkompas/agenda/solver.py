@@ -60,6 +60,8 @@ def rounded_start(model: Model, time_limit: float = 10.0) -> np.ndarray | None:
     integer = [j for j, i in enumerate(model.col_integer) if i]
     if not integer:
         return None
+    if model.z:
+        return lp_dive(model, time_limit=time_limit)
     lp = solve(model, relax=True, time_limit=time_limit, use_start=False)
     if lp.status != "optimaal":
         return None
@@ -76,11 +78,60 @@ def rounded_start(model: Model, time_limit: float = 10.0) -> np.ndarray | None:
     return None
 
 
-def solve(model: Model, *, time_limit: float = 60.0, gap: float = 1e-6, relax: bool = False,
-          fixed: Mapping[int, float] | None = None, threads: int | None = None,
-          use_start: bool = True) -> Solution:
-    """Solve with HiGHS (highspy); ``relax`` drops integrality, ``fixed`` pins columns
-    (both used for the duals in :mod:`.explain`); a MILP gets :func:`rounded_start`."""
+def lp_dive(model: Model, *, time_limit: float = 10.0, rounds: int = 40) -> np.ndarray | None:
+    """LP-guided fixing for models with start years (``model.z``): solve the LP, fix every
+    integer column the LP already has at 0 or 1, fix the fractional ones below one half at 0
+    (a "started by t" below one half: not started by then; a measure below one half: left
+    out) or, when none is below one half, the largest at 1; re-solve (one HiGHS instance, so
+    the simplex starts from the last basis) until the integer columns are integral. A step
+    that makes the LP infeasible is undone and replaced by fixing only the smallest fractional
+    column at 0. Returns a feasible point of the MILP, or None."""
+    import highspy
+
+    start = time.perf_counter()
+    h, arr = _passed(model, relax=True, time_limit=time_limit)
+    lb, ub = arr["lb"].copy(), arr["ub"].copy()
+    integer = np.flatnonzero(arr["integer"])
+    ok = highspy.HighsModelStatus.kOptimal
+
+    def run() -> np.ndarray | None:
+        h.setOptionValue("time_limit", max(0.1, time_limit - (time.perf_counter() - start)))
+        h.run()
+        return np.asarray(h.getSolution().col_value) if h.getModelStatus() == ok else None
+
+    def fix(cols: np.ndarray, values: np.ndarray) -> None:
+        lb[cols], ub[cols] = values, values
+        h.changeColsBounds(len(cols), cols.astype(np.int32), values.astype(float),
+                           values.astype(float))
+
+    values = run()
+    for _ in range(rounds):
+        if values is None or time.perf_counter() - start > time_limit:
+            return None
+        free = integer[lb[integer] != ub[integer]]
+        v = values[free]
+        settled = (v <= 1e-6) | (v >= 1 - 1e-6)
+        fix(free[settled], np.round(v[settled]))
+        frac = free[~settled]
+        if not len(frac):
+            return values
+        low = frac[values[frac] < 0.5]
+        step, to = (low, 0.0) if len(low) else (frac[[int(np.argmax(values[frac]))]], 1.0)
+        fix(step, np.full(len(step), to))
+        trial = run()
+        if trial is None:  # undo; fix only the least started one at 0
+            h.changeColsBounds(len(step), step.astype(np.int32), arr["lb"][step],
+                               arr["ub"][step])
+            lb[step], ub[step] = arr["lb"][step], arr["ub"][step]
+            fix(frac[[int(np.argmin(values[frac]))]], np.zeros(1))
+            trial = run()
+        values = trial
+    return None
+
+
+def _passed(model: Model, *, relax: bool, time_limit: float,
+            fixed: Mapping[int, float] | None = None):  # noqa: ANN202 - (Highs, arrays)
+    """A HiGHS instance with ``model`` passed in (``relax``: without integrality)."""
     import highspy
 
     arr = model.arrays()
@@ -90,9 +141,6 @@ def solve(model: Model, *, time_limit: float = 60.0, gap: float = 1e-6, relax: b
     h = _highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", float(time_limit))
-    h.setOptionValue("mip_rel_gap", float(gap))
-    if threads:
-        h.setOptionValue("threads", int(threads))
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = len(lb), len(arr["rl"])
     lp.col_cost_, lp.col_lower_, lp.col_upper_ = arr["c"], lb, ub
@@ -105,15 +153,32 @@ def solve(model: Model, *, time_limit: float = 60.0, gap: float = 1e-6, relax: b
     if not relax and arr["integer"].any():
         lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
                            for i in arr["integer"]]
-    start = time.perf_counter()
     h.passModel(lp)
-    if use_start and not relax and lp.integrality_:
+    return h, arr
+
+
+def solve(model: Model, *, time_limit: float = 60.0, gap: float = 1e-6, relax: bool = False,
+          fixed: Mapping[int, float] | None = None, threads: int | None = None,
+          use_start: bool = True) -> Solution:
+    """Solve with HiGHS (highspy); ``relax`` drops integrality, ``fixed`` pins columns
+    (both used for the duals in :mod:`.explain`); a MILP gets :func:`rounded_start`."""
+    import highspy
+
+    start = time.perf_counter()
+    h, arr = _passed(model, relax=relax, time_limit=time_limit, fixed=fixed)
+    lb = arr["lb"]
+    h.setOptionValue("mip_rel_gap", float(gap))
+    if threads:
+        h.setOptionValue("threads", int(threads))
+    mip = not relax and bool(arr["integer"].any())
+    if use_start and mip:
         values = rounded_start(model, time_limit=time_limit)
         if values is not None:
             initial = highspy.HighsSolution()
             initial.col_value = list(values)
             initial.value_valid = True
             h.setSolution(initial)
+        h.setOptionValue("time_limit", max(0.1, time_limit - (time.perf_counter() - start)))
     h.run()
     seconds = time.perf_counter() - start
     status = h.getModelStatus()
@@ -136,7 +201,6 @@ def solve(model: Model, *, time_limit: float = 60.0, gap: float = 1e-6, relax: b
     sol = h.getSolution()
     values = np.asarray(sol.col_value)
     objective = float(info.objective_function_value)
-    mip = bool(lp.integrality_) and not relax
     bound = float(info.mip_dual_bound) if mip else objective
     gap_out = float(info.mip_gap) if mip else 0.0
     duals = np.asarray(sol.row_dual) if sol.dual_valid else None
@@ -180,8 +244,8 @@ def add_disturbance(model: Model, previous: list[Allocation], floor: float,
     model.sense = "min"
     for a in previous:
         j = model.f.get((a.stream, a.measure, a.year))
-        m = model.agenda.measure(a.measure)
-        weight = 1.0 if m.committed else weight_other
+        m = next((m for m in model.agenda.measures if m.code == a.measure), None)
+        weight = 1.0 if m is not None and m.committed else weight_other
         d = model.add_col(("d", a.stream, a.measure, a.year), 0.0, np.inf, weight)
         p = a.cents / SCALE
         if j is None:  # the old stream can no longer pay: all of it moves

@@ -61,6 +61,7 @@ class AgendaRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     created_by: Mapped[str] = mapped_column(String(100), default="")
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
+    start_discount: Mapped[str | None] = mapped_column(String(16))  # 0010: phasing
 
     __table_args__ = (UniqueConstraint("name", "year", name="uq_agendas_name_year"),)
     __mapper_args__ = {"version_id_col": lock_version}
@@ -86,6 +87,11 @@ class MeasureRow(Base):
     depends_on: Mapped[list[str]] = mapped_column(JSON, default=list)
     start_year: Mapped[int] = mapped_column(Integer)
     end_year: Mapped[int] = mapped_column(Integer)
+    # 0010: start window, order rules ({code: "einde" | "start"}), start within the term
+    earliest_start: Mapped[int | None] = mapped_column(Integer)
+    latest_start: Mapped[int | None] = mapped_column(Integer)
+    start_after: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    start_in_term: Mapped[bool] = mapped_column(Boolean, default=False)
 
     __table_args__ = (UniqueConstraint("agenda_id", "code", name="uq_measures_agenda_code"),)
 
@@ -204,6 +210,7 @@ def write_agenda(session: Session, agenda: Agenda, *, user: str = "",
                   term_start=agenda.term_start, max_area_share=_dec(agenda.max_area_share),
                   framework=agenda.framework, framework_version=agenda.framework_version,
                   data_fingerprint=agenda.data_fingerprint, notes=agenda.notes,
+                  start_discount=_dec(agenda.start_discount) if agenda.start_discount else None,
                   created_by=user)
     if replace_id is None:
         row = AgendaRow(**fields)
@@ -230,7 +237,9 @@ def write_agenda(session: Session, agenda: Agenda, *, user: str = "",
                         funding=m.funding, must_do=m.must_do, excluded=m.excluded, lead=m.lead,
                         partners=list(m.partners), streams=list(m.streams),
                         depends_on=list(m.depends_on), start_year=m.start_year,
-                        end_year=m.end_year)
+                        end_year=m.end_year, earliest_start=m.earliest_start,
+                        latest_start=m.latest_start, start_after=dict(m.after),
+                        start_in_term=m.in_term)
         session.add(mr)
         session.flush()
         measure_ids[m.code] = mr.id
@@ -311,6 +320,8 @@ def _read_agenda_once(session: Session, agenda_id: int) -> Agenda:
         funding=m.funding, must_do=m.must_do, excluded=m.excluded, lead=m.lead,
         partners=tuple(m.partners), streams=tuple(m.streams), depends_on=tuple(m.depends_on),
         start_year=m.start_year, end_year=m.end_year, costs=costs.get(m.id, {}),
+        earliest_start=m.earliest_start, latest_start=m.latest_start,
+        after=dict(m.start_after or {}), in_term=bool(m.start_in_term),
         areas=tuple(a for _, a in sorted(areas.get(m.id, []))),
         effects={o: e for _, o, e in sorted(effects.get(m.id, []))}) for m in mrows]
     srows = session.scalars(select(FundingStreamRow).where(FundingStreamRow.agenda_id == row.id)
@@ -339,6 +350,7 @@ def _read_agenda_once(session: Session, agenda_id: int) -> Agenda:
                   term_start=row.term_start,
                   max_area_share=None if row.max_area_share is None
                   else Decimal(row.max_area_share),
+                  start_discount=Decimal(row.start_discount or 0),
                   framework=row.framework, framework_version=row.framework_version,
                   data_fingerprint=row.data_fingerprint, notes=row.notes,
                   measures=measures, streams=streams, allocations=allocations)

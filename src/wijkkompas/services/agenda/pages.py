@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from wijkkompas.agenda.model import COMMITTED, MEASURE_TYPES, STATUSES, Agenda, format_euros
+from wijkkompas.agenda.model import COMMITTED, MEASURE_TYPES, STATUSES, Agenda, Measure, format_euros
 from wijkkompas.agenda.result import AllocationResult
 from wijkkompas.agenda.terms import council_terms, crossing_commitments, term_of
 from wijkkompas.errors import NotFound
+from wijkkompas.formatting import percent
 from wijkkompas.framework.presets import preset_names
 from wijkkompas.i18n import _
 from wijkkompas.services.framework.overview import Option
@@ -158,6 +159,7 @@ class MeasureRow:
     crossing_text: str
     streams: list[str]
     per_year: list[TermAmount] = field(default_factory=list)  # details on demand ("term" = year)
+    start_window: str = ""  # "start 2027, venster 2025–2028" for a measure with a window
 
 
 @dataclass
@@ -202,6 +204,14 @@ class AgendaTableView:
     crossings: list[str]
     notices: list[str]
     downloads: dict[str, str] = field(default_factory=dict)
+
+
+def start_text(m: Measure) -> str:
+    """The chosen start and the window of a measure with a start window ("" otherwise)."""
+    if m.earliest_start is None or m.latest_start is None:
+        return ""
+    return _("start {start}, venster {first}–{last}").format(
+        start=m.start_year, first=m.earliest_start, last=m.latest_start)
 
 
 def _opts(values: list[tuple[str, str]], chosen: str | None) -> list[Option]:
@@ -265,7 +275,8 @@ def agenda_table(ctx: ViewContext, *, agenda_id: int | None = None, opgave: str 
             alloc, money(alloc),
             [TermAmount(t, v, money(v)) for t, v in cost_terms.items()],
             c is not None, c.text() if c else "", mstreams,
-            [TermAmount(str(y), v, money(v)) for y, v in sorted(costs.items()) if v]))
+            [TermAmount(str(y), v, money(v)) for y, v in sorted(costs.items()) if v],
+            start_text(m)))
     cost_terms_total = dict.fromkeys(terms, 0)
     alloc_terms_total = dict.fromkeys(terms, 0)
     shown = {r.code for r in rows}
@@ -327,7 +338,8 @@ def table_frame(view: AgendaTableView) -> pd.DataFrame:
     for r in view.measures:
         row = {"code": r.code, "titel": r.title, "type": r.type, "status": r.status,
                "gebieden": ", ".join(r.areas), "opgaven": ", ".join(r.opgaven),
-               "trekker": r.lead, "looptijd": r.years, "kosten_cent": r.cost_cents,
+               "trekker": r.lead, "looptijd": r.years, "startvenster": r.start_window,
+               "kosten_cent": r.cost_cents,
                "toegewezen_cent": r.allocated_cents,
                "over_termijngrens": r.crosses_terms}
         row.update({f"kosten_{t.term}_cent": t.cents for t in r.per_term})
@@ -350,6 +362,7 @@ class OptMeasureRow:
     value: float
     streams: list[str]
     reason: str | None = None  # why an unfunded measure got no money
+    start: str = ""  # chosen start and window, with why not earlier when it moved
 
 
 @dataclass
@@ -387,6 +400,8 @@ class OptimisationView:
     seconds: float
     notices: list[str]
     frameworks: list[Option] = field(default_factory=list)
+    gap: str = ""
+    start_reasons: list[str] = field(default_factory=list)
 
 
 def optimisation(ctx: ViewContext, *, agenda_id: int | None = None,
@@ -416,7 +431,7 @@ def optimisation(ctx: ViewContext, *, agenda_id: int | None = None,
                 str(code), str(r["title"]), str(r["status"]), int(r["cost"]),
                 money(int(r["cost"])), funded, money(funded), int(round(100 * r["share"])),
                 round(float(r["value"]), 3), sorted(streams_of.get(str(code), set())),
-                reasons.get(str(code))))
+                reasons.get(str(code)), start_text(agenda.measure(str(code)))))
     uses = []
     extra = {}
     if res.shadow_prices is not None and len(res.shadow_prices):
@@ -445,7 +460,9 @@ def optimisation(ctx: ViewContext, *, agenda_id: int | None = None,
         [a.text() for a in res.alternatives], infeas, list(res.warnings),
         list(res.violations), res.provenance(),
         round(res.build_seconds + res.solve_seconds, 3), notices,
-        [Option(k, k, k == framework_key(loaded.agenda, kader)) for k in preset_names()])
+        [Option(k, k, k == framework_key(loaded.agenda, kader)) for k in preset_names()],
+        percent(res.gap, 2, fraction=True) if res.feasible and res.gap == res.gap else "",
+        [f"{agenda.measure(c).title}: {why}" for c, why in res.start_reasons.items()])
 
 
 # --- scenarios -------------------------------------------------------------------------------
