@@ -35,7 +35,7 @@ def analysed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Workspa
                   f"{code},jeugd,2021,{jeugd * 2}", f"{code},jeugd,2019,1"]
     money = folder / "middelen.csv"
     money.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    fte = folder  # capacity: its own unit, in its own file / "fte.csv"
+    fte = folder / "fte.csv"  # capacity: its own unit, in its own file
     fte.write_text("gebied,domein,jaar,fte\nWK010600,welzijn,2022,3.5\n"
                    "WK010601,welzijn,2022,1\n", encoding="utf-8")
     kader = folder / "klein.yaml"
