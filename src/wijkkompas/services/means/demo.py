@@ -23,8 +23,8 @@ MUNICIPALITY = "GM0153"
 KEY_INDICATOR = "jz_natura"
 FILE_NAME = "middelen-enschede-illustratie.csv"
 SOURCE = ("ILLUSTRATIE, geen echte uitgaven: jeugd = CBS Jeugdzorg per wijk (jongeren met "
-          f"jeugdzorg in natura) × aangenomen € {COST_PER_YOUNG_PERSON:,} per jongere per "
-          "jaar").replace(",", ".")
+          "jeugdzorg in natura) × aangenomen € "
+          + f"{COST_PER_YOUNG_PERSON:,}".replace(",", ".") + " per jongere per jaar")
 
 
 def demo_table(ws) -> str:  # noqa: ANN001
