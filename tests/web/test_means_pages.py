@@ -30,6 +30,7 @@ def test_page_names_the_illustration_and_the_index(client: TestClient) -> None:
     for bad in (">nan<", "None", "NaN", "veel_nood"):
         assert bad not in text
     assert 'href="/middelen"' in client.get("/").text  # in the navigation
+    assert "Enschede" in client.get("/middelen").text  # the default: a municipality with means
     assert "Concentration index 2022" in client.get(PAGE + "&lang=en").text
 
 

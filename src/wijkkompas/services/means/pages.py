@@ -121,8 +121,19 @@ def _index(value: float | None) -> str:
     return fmt.number(value, 3) if fmt.finite(value) is not None else _("niet te berekenen")
 
 
+def _default_municipality(ctx: ViewContext) -> str:
+    """The default municipality that has regular means in euros (the demo: Enschede), else
+    the app's default."""
+    stored = amounts(ctx.ws, unit="euro")
+    having = set(ctx.areas()["municipality_code"].reindex(stored["area_code"].unique()).dropna())
+    for gm in (DEFAULT_MUNICIPALITY, *DEFAULT_PRESETS):
+        if gm in having:
+            return gm
+    return DEFAULT_MUNICIPALITY
+
+
 def _resolve(ctx: ViewContext, gemeente: str | None, kader: str | None):  # noqa: ANN202
-    gm = (gemeente or DEFAULT_MUNICIPALITY).strip().upper()
+    gm = (gemeente or _default_municipality(ctx)).strip().upper()
     areas = ctx.areas()
     if gm not in areas.index or areas.loc[gm, "level"] != "municipality":
         raise NotFound(_("Gemeente {code} bestaat niet in deze database.").format(code=gm))
