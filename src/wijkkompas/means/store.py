@@ -104,9 +104,11 @@ def load_means(engine: Engine, table: MeansTable, *, checksum: str, user: str,
 
 def read_amounts(engine: Engine, *, unit: str | None = None,
                  municipality: str | None = None) -> pd.DataFrame:
-    """Stored amounts: ``area_code``, ``name``, ``domain``, ``year``, ``unit``, ``amount``,
-    ``import_run_id``, ``file_name`` and ``source`` of the run (provenance)."""
-    stmt = (select(Area.code.label("area_code"), Area.name, MeansAmount.domain, MeansAmount.year,
+    """Stored amounts: ``area_code``, ``name``, ``municipality_code``, ``domain``, ``year``,
+    ``unit``, ``amount``, ``import_run_id``, ``file_name`` and ``source`` of the run
+    (provenance)."""
+    stmt = (select(Area.code.label("area_code"), Area.name, Area.municipality_code,
+                   MeansAmount.domain, MeansAmount.year,
                    MeansAmount.unit, MeansAmount.amount, MeansAmount.import_run_id,
                    ImportRun.file_name, ImportRun.source)
             .join(Area, Area.id == MeansAmount.area_id)
@@ -118,5 +120,6 @@ def read_amounts(engine: Engine, *, unit: str | None = None,
         stmt = stmt.where(Area.municipality_code == municipality)
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
-    return pd.DataFrame(rows, columns=["area_code", "name", "domain", "year", "unit", "amount",
-                                       "import_run_id", "file_name", "source"])
+    return pd.DataFrame(rows, columns=["area_code", "name", "municipality_code", "domain",
+                                       "year", "unit", "amount", "import_run_id", "file_name",
+                                       "source"])

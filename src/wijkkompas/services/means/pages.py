@@ -125,7 +125,7 @@ def _default_municipality(ctx: ViewContext) -> str:
     """The default municipality that has regular means in euros (the demo: Enschede), else
     the app's default."""
     stored = amounts(ctx.ws, unit="euro")
-    having = set(ctx.areas()["municipality_code"].reindex(stored["area_code"].unique()).dropna())
+    having = set(stored["municipality_code"].dropna())
     for gm in (DEFAULT_MUNICIPALITY, *DEFAULT_PRESETS):
         if gm in having:
             return gm

@@ -69,6 +69,6 @@ def analyse_workspace(ws, result: ScoreResult, *, opgave: str, year: int,  # noq
     stored = read_amounts(ws.engine)
     municipalities = set(result.framework.municipalities)
     if municipalities:
-        stored = stored[stored["area_code"].str[2:6].isin({m[2:] for m in municipalities})]
+        stored = stored[stored["municipality_code"].isin(municipalities)]
     return analyse(result, stored, population(ws, result), opgave=opgave, year=year,
                    domain=domain, unit=unit)
