@@ -80,7 +80,8 @@ def test_whatif_is_a_view(client: TestClient) -> None:
     ("gemeente=GM9999", 404), ("gemeente=GM0153&kader=../../etc/passwd", 404),
     ("gemeente=GM0153&opgave=nergens", 404), ("gemeente=GM0153&jaar=1999", 404),
     ("gemeente=GM0153&procent=150&herverdeel=jeugd", 422),
-    ("gemeente=GM0153&herverdeel=toerisme", 422), ("gemeente=GM0153&domein=" + "x" * 50, 422),
+    ("gemeente=GM0153&herverdeel=toerisme", 422), ("gemeente=GM0153&herverdeel=wmo", 404),
+    ("gemeente=GM0153&domein=" + "x" * 50, 422), ("gemeente=GM0153&domein=wmo", 404),
 ])
 def test_bad_input(lenient_client: TestClient, query: str, status: int) -> None:
     assert lenient_client.get(f"/middelen?{query}").status_code == status
@@ -129,3 +130,12 @@ def test_private_mode_hides_the_page(private_client: TestClient) -> None:
     seen = private_client.get("/api/v1/middelen?gemeente=GM0153",
                               headers={"Authorization": f"Bearer {plain}"})
     assert seen.status_code == 200 and np.isfinite(seen.json()["index"])
+
+
+def test_domains_of_the_route_are_the_importers() -> None:
+    from typing import get_args
+
+    from wijkkompas.means.table import DOMAINS
+    from wijkkompas.web.routes_means import DomainCode
+
+    assert get_args(DomainCode) == DOMAINS

@@ -5,7 +5,7 @@ so it is a GET with the domain and percentage in the query. Each route makes one
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
@@ -20,11 +20,12 @@ from wijkkompas.web.routes_monitor import _file
 router = APIRouter()
 api = APIRouter(prefix="/api/v1", tags=["middelen"])
 
-Domein = Annotated[str | None, Query(max_length=40, description="Alleen dit domein (wmo, jeugd, "
-                                     "participatie, openbare_ruimte, veiligheid, welzijn, "
-                                     "onderwijs, overig); standaard alle domeinen.")]
-Herverdeel = Annotated[str | None, Query(max_length=40, description="Wat-als: het domein "
-                                         "waarvan een deel naar de nood verschuift.")]
+DomainCode = Literal["wmo", "jeugd", "participatie", "openbare_ruimte", "veiligheid", "welzijn",
+                     "onderwijs", "overig"]  # wijkkompas.means.table.DOMAINS
+Domein = Annotated[DomainCode | None, Query(description="Alleen dit domein; standaard alle "
+                                            "domeinen.")]
+Herverdeel = Annotated[DomainCode | None, Query(description="Wat-als: het domein waarvan een "
+                                                "deel naar de nood verschuift.")]
 Procent = Annotated[float | None, Query(ge=0, le=100, description="Wat-als: welk deel (0-100) "
                                         "verschuift; standaard 10.")]
 

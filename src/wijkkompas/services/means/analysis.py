@@ -81,8 +81,8 @@ class MeansAnalysis:
         found = domain_of(domain)
         if found is None or found not in self.amounts.columns:
             present = ", ".join(self.amounts.columns) or "geen"
-            raise ConfigError(f"domein {domain!r} heeft geen bedragen in {self.year}; "
-                              f"beschikbaar: {present}")
+            raise NotFound(f"domein {domain!r} heeft geen bedragen in {self.year}; "
+                           f"beschikbaar: {present}")
         frame = self.areas
         budget = self.amounts[found].reindex(frame.index)
         moved = reallocate(budget, frame["inhabitants"], frame["score"],
