@@ -124,3 +124,21 @@ def test_a_viewer_may_not_import(cbs_ws: Workspace, tmp_path: Path) -> None:
     with pytest.raises(Forbidden):
         import_means(viewer, _write(tmp_path, LONG))
     assert table_counts(cbs_ws) == before
+
+
+def test_cli_import_reports_and_refuses(cbs_ws: Workspace, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from wijkkompas.cli import app
+
+    url = cbs_ws.engine.url.render_as_string(hide_password=False)
+    ok = CliRunner().invoke(app, ["middelen", "import", str(_write(tmp_path, LONG)), "--db", url])
+    assert ok.exit_code == 0, ok.output
+    assert "2 gebieden, 2 domeinen, jaren 2021, 2022, 4 bedragen; 4 nieuw" in ok.output
+    again = CliRunner().invoke(app, ["middelen", "import", str(tmp_path / "middelen.csv"),
+                                     "--db", url])
+    assert again.exit_code == 0 and "al eerder geïmporteerd" in again.output
+    bad = _write(tmp_path, "gebied,domein,jaar,bedrag\nWK010600,jeugd,2022,-1\n", "bad.csv")
+    refused = CliRunner().invoke(app, ["middelen", "import", str(bad), "--db", url])
+    assert refused.exit_code == 1
+    assert "bad.csv, rij 2" in refused.output and "negatief bedrag" in refused.output
