@@ -34,6 +34,15 @@ def test_page_names_the_illustration_and_the_index(client: TestClient) -> None:
     assert "Concentration index 2022" in client.get(PAGE + "&lang=en").text
 
 
+@pytest.mark.parametrize(("opgave", "reversed_axis"), [("urgentie", False), ("potentie", True)])
+def test_quadrant_puts_the_most_need_on_the_left(client: TestClient, opgave: str,
+                                                 reversed_axis: bool) -> None:
+    # urgentie: a low score is the need (plain axis); potentie: a high score is (reversed).
+    view = client.get(f"/api/v1/middelen?gemeente=GM0153&opgave={opgave}&jaar=2022").json()
+    xaxis = view["quadrant_chart"]["figure"]["layout"]["xaxis"]
+    assert (xaxis.get("autorange") == "reversed") is reversed_axis
+
+
 def test_json_twin_index_checked_independently(client: TestClient, demo_url: str) -> None:
     data = client.get("/api/v1/middelen?gemeente=GM0153&opgave=urgentie&jaar=2022").json()
     assert data["jaar"] == 2022 and data["gemeente"] == "GM0153"

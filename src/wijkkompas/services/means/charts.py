@@ -44,7 +44,7 @@ def quadrant_figure(areas: pd.DataFrame, names: dict[str, str], high_tier: str,
                    "x": [min(xs), max(xs)], "y": [mean, mean],
                    "line": {"color": "#999999", "dash": "dot", "width": 1}, "hoverinfo": "skip"})
     xaxis = {"title": {"text": x_title}}
-    if reverse_x:  # a low score is the need: most need on the left
+    if reverse_x:  # a high score is the need: reversed, so the most need is on the left
         xaxis["autorange"] = "reversed"
     return {"data": traces, "layout": {**LAYOUT, "title": {"text": title, "font": {"size": 14}},
                                        "xaxis": xaxis, "yaxis": {"title": {"text": y_title},

@@ -224,7 +224,7 @@ def _fill(view: MeansView, analysis: MeansAnalysis, stored: pd.DataFrame) -> Non
         "van de gebieden met de meeste nood naar die met de minste. Boven de diagonaal volgt "
         "het geld de nood. De tabel hieronder bevat dezelfde gegevens."))
     view.quadrant_chart = Chart("middelen-kwadrant", quadrant_figure(
-        areas, names, analysis.high_need_tier, not analysis.high_priority,
+        areas, names, analysis.high_need_tier, analysis.high_priority,
         float(analysis.domains[0].mean_per_inhabitant or 0.0), _("Nood en geld"),
         _("opgavescore (links: meeste nood)"), _("euro per inwoner"),
         _("gemiddelde")), _(
