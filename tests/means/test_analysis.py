@@ -117,7 +117,7 @@ def test_trend_domains_quadrants_and_capacity(analysed: tuple[Workspace, Path]) 
         assert code not in focus and analysis.areas.loc[code, "per_inhabitant"] > mean
     fte = analyse_workspace(ws, result, opgave="urgentie", year=2022, unit="fte")
     assert fte.areas["amount"].sum() == 4.5 and len(fte.areas) == 2
-    assert any("zonder middelen" in w for w in fte.warnings)
+    assert any("zonder middelen in 2022" in w for w in fte.warnings)
 
 
 def test_whatif(analysed: tuple[Workspace, Path]) -> None:

@@ -31,7 +31,10 @@ def test_page_names_the_illustration_and_the_index(client: TestClient) -> None:
         assert bad not in text
     assert 'href="/middelen"' in client.get("/").text  # in the navigation
     assert "Enschede" in client.get("/middelen").text  # the default: a municipality with means
-    assert "Concentration index 2022" in client.get(PAGE + "&lang=en").text
+    english = client.get(PAGE + "&lang=en").text
+    assert "Concentration index 2022" in english
+    assert "Not counted, without a priority (not assessed): Wijk 07" in english
+    assert "Tellen niet mee, zonder prioriteit" in client.get(PAGE + "&lang=nl").text
 
 
 @pytest.mark.parametrize(("opgave", "reversed_axis"), [("urgentie", False), ("potentie", True)])

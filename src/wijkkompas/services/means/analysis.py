@@ -15,6 +15,7 @@ import pandas as pd
 
 from wijkkompas.errors import ConfigError, NotFound
 from wijkkompas.framework.result import ScoreResult
+from wijkkompas.i18n import _
 from wijkkompas.means.allocation import Reallocation, reallocate
 from wijkkompas.means.concentration import concentration_curve, concentration_index
 from wijkkompas.means.table import DOMAINS, UNITS, domain_of, unit_of
@@ -194,17 +195,20 @@ def _year_frame(result: ScoreResult, rows: pd.DataFrame, population: pd.DataFram
     names = result.areas["name"]
     elsewhere = sorted(set(money.index) - set(ranking.index))
     if elsewhere:
-        warnings.append(f"{len(elsewhere)} gebieden met middelen horen niet bij dit kader of "
-                        f"niveau en tellen niet mee: {_listed(elsewhere, names)}")
-    for mask, why in (
-            (frame["rank"].isna(), "zonder prioriteit (niet beoordeeld)"),
-            (frame["rank"].notna() & frame["amount"].isna(),
-             f"zonder middelen in {year}{f' voor {domain}' if domain else ''}"),
-            (frame["rank"].notna() & frame["amount"].notna()
-             & ~(frame["inhabitants"] > 0), f"zonder inwoners in {year}")):
+        warnings.append(_("{n} gebieden met middelen horen niet bij dit kader of niveau en "
+                          "tellen niet mee: {areas}").format(n=len(elsewhere),
+                                                             areas=_listed(elsewhere, names)))
+    no_money = (_("Tellen niet mee, zonder middelen voor {domain} in {year}: {areas}")
+                if domain else _("Tellen niet mee, zonder middelen in {year}: {areas}"))
+    for mask, message in (
+            (frame["rank"].isna(), _("Tellen niet mee, zonder prioriteit (niet beoordeeld): "
+                                     "{areas}")),
+            (frame["rank"].notna() & frame["amount"].isna(), no_money),
+            (frame["rank"].notna() & frame["amount"].notna() & ~(frame["inhabitants"] > 0),
+             _("Tellen niet mee, zonder inwoners in {year}: {areas}"))):
         if mask.any():
-            warnings.append(f"tellen niet mee, {why}: "
-                            f"{_listed(frame.index[mask].tolist(), names)}")
+            warnings.append(message.format(year=year, domain=domain,
+                                           areas=_listed(frame.index[mask].tolist(), names)))
     frame = frame[frame["rank"].notna() & frame["amount"].notna() & (frame["inhabitants"] > 0)]
     if len(frame) < 2:
         raise NotFound(f"te weinig gebieden met score, inwoners en middelen in {year} "
@@ -216,4 +220,5 @@ def _year_frame(result: ScoreResult, rows: pd.DataFrame, population: pd.DataFram
 
 def _listed(codes: list[str], names: pd.Series, n: int = 8) -> str:
     shown = [f"{names.get(c, c)} ({c})" for c in codes[:n]]
-    return ", ".join(shown) + (f" en {len(codes) - n} meer" if len(codes) > n else "")
+    more = _(" en {n} meer").format(n=len(codes) - n) if len(codes) > n else ""
+    return ", ".join(shown) + more

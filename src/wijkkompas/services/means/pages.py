@@ -9,7 +9,7 @@ import pandas as pd
 
 from wijkkompas import formatting as fmt
 from wijkkompas.errors import ConfigError, NotFound
-from wijkkompas.i18n import _
+from wijkkompas.i18n import _, current_language
 from wijkkompas.means.table import DOMAINS, domain_of
 from wijkkompas.services.framework.overview import Chart
 from wijkkompas.services.means.analysis import MeansAnalysis
@@ -145,8 +145,9 @@ def _resolve(ctx: ViewContext, gemeente: str | None, kader: str | None):  # noqa
 
 def _analysis(ctx: ViewContext, scored, opgave: str, year: int,  # noqa: ANN001
               domain: str | None) -> MeansAnalysis:
+    # The warnings are in the request's language: one cached analysis per language.
     return ctx.cached("means", scored.preset, scored.framework.fingerprint(), opgave, year,
-                      domain, factory=lambda: analyse_workspace(
+                      domain, current_language(), factory=lambda: analyse_workspace(
                           ctx.ws, scored.result, opgave=opgave, year=year, domain=domain))
 
 
