@@ -22,7 +22,8 @@ def _plain(text: str) -> str:
 
 @pytest.mark.parametrize("args", [["--help"], ["-h"], ["explain", "--help"],
                                   ["agenda", "--help"], ["agenda", "optimise", "--help"],
-                                  ["monitor", "--help"], ["user", "add", "--help"]])
+                                  ["monitor", "--help"], ["user", "add", "--help"],
+                                  ["middelen", "--help"], ["middelen", "analyse", "--help"]])
 def test_help_is_dutch(args: list[str]) -> None:
     result = CliRunner().invoke(app, args, terminal_width=100)
     out = _plain(result.output)

@@ -13,6 +13,7 @@ from wijkkompas.cli import app
 READ_ONLY = [
     ["partner", "warnings"], ["partner", "list"], ["areas"],
     ["score", "rotterdam"], ["explain", "rotterdam", "WK059919"],
+    ["middelen", "analyse", "enschede", "--opgave", "urgentie", "--jaar", "2022"],
 ]
 
 

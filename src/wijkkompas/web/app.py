@@ -248,4 +248,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     from wijkkompas.web import routes_partners  # partners, core teams, audit trail
 
     app.include_router(routes_partners.router)
+    from wijkkompas.web import routes_means  # regular means: page, JSON twin, downloads
+
+    app.include_router(routes_means.router)
     return app

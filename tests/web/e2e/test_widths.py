@@ -26,6 +26,8 @@ PAGES = [
                  id="overzicht-buurt-aanpak"),
     pytest.param("partners", "/partners", id="partners"),
     pytest.param("begrippen", "/begrippen", id="begrippen"),
+    pytest.param("middelen", "/middelen?gemeente=GM0153&herverdeel=jeugd&procent=10",
+                 id="middelen"),
 ]
 
 

@@ -27,6 +27,9 @@ def build_demo(ws, *, progress: Callable[[str], None] | None = None) -> list[Imp
     store_demo_agenda(ws, progress=progress)
     store_demo_monitor(ws, progress=progress)
     store_demo_governance(ws, progress=progress)
+    from wijkkompas.services.means.demo import store_demo_means
+
+    store_demo_means(ws, progress=progress)
     return reports
 
 

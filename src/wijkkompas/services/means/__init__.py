@@ -1,0 +1,1 @@
+"""Regular means per area: import, analysis against the afwegingskader, page view-models."""
