@@ -233,7 +233,10 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
                        max_upload=config.max_upload_bytes)
     from wijkkompas.web import headers  # CSP and the other security headers: every answer
 
-    headers.install(app)
+    from wijkkompas.web.config import tile_origin
+
+    app.state.background_map = config.background_map
+    headers.install(app, tile_origin(config.background_map) if config.background_map else None)
     app.include_router(routes_api.router)
     app.include_router(routes_kader.api_router)
     app.include_router(routes_auth.router)
@@ -248,4 +251,8 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     from wijkkompas.web import routes_partners  # partners, core teams, audit trail
 
     app.include_router(routes_partners.router)
+    from wijkkompas.web import routes_national  # the national map, its tiles and GeoJSON
+
+    app.include_router(routes_national.router)
+    app.include_router(routes_national.api)
     return app
