@@ -232,7 +232,6 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     app.add_middleware(InputGuard, max_body=config.max_body_bytes,
                        max_upload=config.max_upload_bytes)
     from wijkkompas.web import headers  # CSP and the other security headers: every answer
-
     from wijkkompas.web.config import tile_origin
 
     app.state.background_map = config.background_map
