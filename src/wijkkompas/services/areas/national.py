@@ -155,7 +155,15 @@ def class_values(ctx: ViewContext, *, indicator: str | None = None, jaar: int | 
 
 def national(ctx: ViewContext, *, indicator: str | None = None, jaar: int | None = None,
              niveau: str = "buurt", background: str | None = None) -> NationalView:
-    """The national map page of one indicator, year and level."""
+    """The national map page of one indicator, year and level (the same for every user, so
+    kept per data version and language: logged-in users get it as fast as visitors)."""
+    return ctx._cached("national_view", indicator, jaar, niveau, current_language(),
+                       background, factory=lambda: _national(ctx, indicator, jaar, niveau,
+                                                             background))
+
+
+def _national(ctx: ViewContext, indicator: str | None, jaar: int | None, niveau: str,
+              background: str | None) -> NationalView:
     code, meta, level, rows, years, year = _select(ctx, indicator, jaar, niveau)
     decimals, unit = int(meta.get("decimals") or 0), str(meta.get("unit") or "")
     notices: list[str] = []
@@ -193,12 +201,13 @@ def national(ctx: ViewContext, *, indicator: str | None = None, jaar: int | None
     bottom = [row(r) for _i, r in ordered.iloc[::-1].head(TOP_N).iterrows()] \
         if len(ordered) > TOP_N else []
     query = {"indicator": code, "jaar": year, "niveau": niveau}
-    source = ctx.ws.map_source(level, year) if year is not None else None
+    source = ctx._cached("map_source", level, year, factory=lambda: ctx.ws.map_source(
+        level, year)) if year is not None else None
     kaart = None
-    if source is None:
+    if source is None and year is not None:
         notices.append(_("Voor dit niveau zijn geen grenzen opgeslagen; alleen de lijsten "
                          "zijn beschikbaar."))
-    else:
+    elif source is not None:
         version = ctx.version()[:12]
         by = source["year"]
         url = (f"/kaart/tegels/{niveau}/{by}/{{z}}/{{x}}/{{y}}.mvt?v={version}"

@@ -7,12 +7,15 @@
   if (!el || !window.maplibregl) { return; }
   var ml = window.maplibregl;
   if (ml.setWorkerUrl) { ml.setWorkerUrl("/static/vendor/maplibre-gl-csp-worker.js"); }
-  if (ml.supported && !ml.supported()) {
+  function noMap() {
     el.textContent = el.getAttribute("data-no-webgl");
-    return;
+    el.classList.add("vector-map-off");
+    el.setAttribute("data-ready", "0");
   }
+  var probe = document.createElement("canvas");
+  if (!(probe.getContext("webgl2") || probe.getContext("webgl"))) { noMap(); return; }
   var kind = el.getAttribute("data-kind");
-  var url = new URL(el.getAttribute("data-url"), window.location.href).href;
+  var url = window.location.origin + el.getAttribute("data-url");  // keeps {z}/{x}/{y} as they are
   var layer = el.getAttribute("data-layer");
   var sources = {};
   var layers = [{ id: "achtergrond", type: "background", paint: { "background-color": "#f6f6f4" } }];
@@ -31,12 +34,15 @@
   layers.push(Object.assign({ id: "rand", type: "line",
     paint: { "line-color": "#ffffff", "line-width": 0.4 } }, common));
   var b = (el.getAttribute("data-bounds") || "").split(",").map(Number);
-  var map = new ml.Map({
-    container: el, style: { version: 8, sources: sources, layers: layers },
-    bounds: b.length === 4 && b.every(isFinite) ? [[b[0], b[1]], [b[2], b[3]]] : undefined,
-    fitBoundsOptions: { padding: 10 }, attributionControl: false, dragRotate: false,
-    cooperativeGestures: false
-  });
+  var map;
+  try {
+    map = new ml.Map({
+      container: el, style: { version: 8, sources: sources, layers: layers },
+      bounds: b.length === 4 && b.every(isFinite) ? [[b[0], b[1]], [b[2], b[3]]] : undefined,
+      fitBoundsOptions: { padding: 10 }, attributionControl: false, dragRotate: false
+    });
+  } catch (err) { noMap(); return; }
+  el.maplibre = map;  // for the browser tests
   map.addControl(new ml.NavigationControl({ showCompass: false }));
   map.touchZoomRotate.disableRotation();
   fetch(el.getAttribute("data-values"), { headers: { Accept: "application/json" } })
