@@ -312,6 +312,34 @@ class Workspace:
 
         return stored_years(self.engine)
 
+    # --- large maps (see wijkkompas.areas.tiles) ------------------------------------------
+
+    def map_source(self, level: str, data_year: int) -> dict[str, Any] | None:
+        """How to draw ``level`` for ``data_year`` on a large map: ``{"kind": "tiles"|"geojson",
+        "year": boundary year, "bounds": (w, s, e, n)}``, or None without boundaries."""
+        from wijkkompas.areas import tiles
+
+        with self.engine.connect() as conn:
+            year = tiles.boundary_year_for(tiles.boundary_years(conn, level), data_year)
+            if year is None:
+                return None
+            return {"kind": "tiles" if tiles.tiles_available(conn) else "geojson",
+                    "year": year, "bounds": tiles.bounds(conn, level=level, year=year)}
+
+    def map_tile(self, level: str, year: int, z: int, x: int, y: int) -> bytes:
+        """One vector tile of ``level`` in boundary year ``year`` (PostGIS only)."""
+        from wijkkompas.areas import tiles
+
+        with self.engine.begin() as conn:  # the search path is set for this transaction only
+            return tiles.vector_tile(conn, level=level, year=year, z=z, x=x, y=y)
+
+    def map_geojson(self, level: str, year: int) -> bytes:
+        """All areas of ``level`` in boundary year ``year`` as compact GeoJSON."""
+        from wijkkompas.areas import tiles
+
+        with self.engine.connect() as conn:
+            return tiles.geojson(conn, level=level, year=year)
+
 
 # --- custom-area helpers ------------------------------------------------------------------
 

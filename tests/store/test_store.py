@@ -16,13 +16,15 @@ from wijkkompas.store.engine import (
     upgrade_schema,
 )
 from wijkkompas.store.models import Indicator
+from wijkkompas.store.postgis import include_object
 from wijkkompas.workspace import Workspace
 
 
 def _diff(engine) -> list:  # noqa: ANN001
     with engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"compare_type": True,
-                                                     "compare_server_default": False})
+                                                     "compare_server_default": False,
+                                                     "include_object": include_object})
         return compare_metadata(ctx, metadata())
 
 

@@ -55,6 +55,8 @@ def make_engine(url: str, *, schema: str | None = None, echo: bool = False) -> E
             dbapi_conn.isolation_level = None
 
         return engine
+    from wijkkompas.store import postgis  # noqa: F401 - reflection knows PostGIS' geometry
+
     connect_args = {}
     if schema:
         connect_args["options"] = f"-csearch_path={schema}"

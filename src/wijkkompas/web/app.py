@@ -232,8 +232,10 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     app.add_middleware(InputGuard, max_body=config.max_body_bytes,
                        max_upload=config.max_upload_bytes)
     from wijkkompas.web import headers  # CSP and the other security headers: every answer
+    from wijkkompas.web.config import tile_origin
 
-    headers.install(app)
+    app.state.background_map = config.background_map
+    headers.install(app, tile_origin(config.background_map) if config.background_map else None)
     app.include_router(routes_api.router)
     app.include_router(routes_kader.api_router)
     app.include_router(routes_auth.router)
@@ -251,4 +253,8 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     from wijkkompas.web import routes_means  # regular means: page, JSON twin, downloads
 
     app.include_router(routes_means.router)
+    from wijkkompas.web import routes_national  # the national map, its tiles and GeoJSON
+
+    app.include_router(routes_national.router)
+    app.include_router(routes_national.api)
     return app

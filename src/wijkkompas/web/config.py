@@ -34,6 +34,12 @@ WEB_SETTINGS: tuple[Setting, ...] = (
             "Comma-separated addresses (or networks, e.g. 10.0.0.0/8) of reverse proxies "
             "whose X-Forwarded-For header names the client. Empty: X-Forwarded-For is "
             "ignored and the connecting address is the client (login limits per source)."),
+    Setting("background_map", "WIJKKOMPAS_ACHTERGRONDKAART", "",
+            "Tile URL of a background map under the national map, with {z}, {x} and {y}, "
+            "e.g. https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/"
+            "EPSG:3857/{z}/{x}/{y}.png (PDOK BRT). Empty (default): no background map and "
+            "nothing is loaded from elsewhere; when set, the browser loads those tiles and "
+            "the Content-Security-Policy allows that one origin for images."),
 )
 
 
@@ -48,6 +54,7 @@ class WebConfig:
     max_upload_bytes: int = 20 * 1024 * 1024
     max_import_rows: int = 50_000
     trusted_proxies: tuple[str, ...] = ()
+    background_map: str | None = None
 
 
 def load_web_config(environ: dict[str, str] | None = None, **overrides: object) -> WebConfig:
@@ -63,7 +70,8 @@ def load_web_config(environ: dict[str, str] | None = None, **overrides: object) 
                      max_upload_bytes=parse_size(values["max_upload_bytes"],
                                                  "max_upload_bytes"),
                      max_import_rows=_positive(values["max_import_rows"], "max_import_rows"),
-                     trusted_proxies=_proxies(values["trusted_proxies"]))
+                     trusted_proxies=_proxies(values["trusted_proxies"]),
+                     background_map=_tile_url(values["background_map"]))
 
 
 UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024 ** 2, "mb": 1024 ** 2,
@@ -89,6 +97,32 @@ def parse_size(value: object, name: str = "size") -> int:
 
         raise ConfigError(f"{name}={value!r}: moet groter dan 0 zijn")
     return size
+
+
+def _tile_url(value: object) -> str | None:
+    """An https tile URL template with {z}, {x} and {y}, or None when empty."""
+    from urllib.parse import urlsplit
+
+    text = str(value or "").strip()
+    if not text:
+        return None
+    parts = urlsplit(text)
+    if (parts.scheme != "https" or not parts.hostname or len(text) > 500
+            or any(k not in text for k in ("{z}", "{x}", "{y}"))
+            or any(c in text for c in "\"'<> ;")):
+        from wijkkompas.errors import ConfigError
+
+        raise ConfigError(f"background_map={text!r}: geef een https-adres met {{z}}, {{x}} "
+                          "en {y}, bijv. https://service.pdok.nl/.../{z}/{x}/{y}.png")
+    return text
+
+
+def tile_origin(url: str) -> str:
+    """``https://host[:port]`` of a tile URL (for the Content-Security-Policy)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _positive(value: object, name: str) -> int:

@@ -61,12 +61,24 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def install(app: Any) -> None:
+def with_image_origin(origin: str | None) -> tuple[tuple[str, str], ...]:
+    """The security headers, with ``origin`` (an operator's background map) allowed for
+    images and fetches; unchanged when None."""
+    if not origin:
+        return SECURITY_HEADERS
+    policy = CONTENT_SECURITY_POLICY.replace(
+        "img-src 'self' data: blob:", f"img-src 'self' data: blob: {origin}").replace(
+        "connect-src 'self'", f"connect-src 'self' {origin}")
+    return (("Content-Security-Policy", policy), *SECURITY_HEADERS[1:])
+
+
+def install(app: Any, image_origin: str | None = None) -> None:
     """Wrap the app's whole middleware stack (Starlette builds it on the first request), so
     the headers also reach the 500 answers of its outermost ``ServerErrorMiddleware``."""
     build = app.build_middleware_stack
+    headers = with_image_origin(image_origin)
 
     def build_with_headers() -> Any:
-        return SecurityHeaders(build())
+        return SecurityHeaders(build(), headers)
 
     app.build_middleware_stack = build_with_headers

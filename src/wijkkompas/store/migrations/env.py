@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from wijkkompas.database import metadata
+from wijkkompas.store.postgis import include_object
 
 config = context.config
 connection = config.attributes.get("connection")
@@ -16,6 +17,7 @@ context.configure(
     target_metadata=metadata(),
     render_as_batch=True,
     compare_type=True,
+    include_object=include_object,
 )
 with context.begin_transaction():
     context.run_migrations()
