@@ -127,8 +127,10 @@ def test_workbook_text_is_never_a_formula(tmp_path) -> None:  # noqa: ANN001
     cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row]
     assert not [c.coordinate for c in cells if c.data_type in ("f", "e")]
     names = [c.value for c in book["tabel"]["A"][1:]]
-    # the text itself is kept exactly (XML turns a carriage return into a line feed)
-    assert names == [v.replace("\r", "\n") for v in [*HOSTILE, "#N/A"]]
+    # the text itself is kept exactly (older openpyxl releases turn a carriage return into a
+    # line feed in the XML; 3.1.5 keeps it as _x000D_)
+    assert [n.replace("\r", "\n") for n in names] == [
+        v.replace("\r", "\n") for v in [*HOSTILE, "#N/A"]]
     values = [c for c in book["tabel"]["B"][1:]]
     assert all(c.data_type == "n" and c.value == -1.5 for c in values)
     assert book["herkomst"]["B2"].value == "=1+1" and book["herkomst"]["B2"].data_type == "s"
