@@ -69,9 +69,15 @@ def enable(conn: Connection) -> str | None:
         "SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'")).scalar()
     if not available:
         return None
+    # In "public" where it exists: created in a connection's own schema (as the test-suite's
+    # per-test schemas would be), the extension would vanish with that schema.
+    has_public = conn.execute(text(
+        "SELECT 1 FROM pg_namespace WHERE nspname = 'public'")).scalar()
+    statement = ("CREATE EXTENSION IF NOT EXISTS postgis SCHEMA public" if has_public
+                 else "CREATE EXTENSION IF NOT EXISTS postgis")
     try:
         with conn.begin_nested():
-            conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
+            conn.execute(text(statement))
     except Exception:  # noqa: BLE001 - no privilege, or a concurrent creation: look again
         pass
     return extension_schema(conn)
