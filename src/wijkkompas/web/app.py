@@ -248,4 +248,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     from wijkkompas.web import routes_partners  # partners, core teams, audit trail
 
     app.include_router(routes_partners.router)
+    from wijkkompas.web import routes_reports  # reports on paper (PDF)
+
+    app.include_router(routes_reports.router)
     return app
