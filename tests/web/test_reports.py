@@ -138,3 +138,92 @@ def test_cli_writes_the_report(demo_url: str, tmp_path: Path) -> None:
     bad = CliRunner().invoke(cli, ["report", "assen", "WK010601", "--output",
                                    str(tmp_path / "x.docx"), "--db", demo_url])
     assert bad.exit_code == 1 and ".pdf" in bad.output
+
+
+def _docx_text(data: bytes) -> tuple[str, object]:
+    from docx import Document
+
+    doc = Document(io.BytesIO(data))
+    parts = [p.text for p in doc.paragraphs]
+    parts += [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    return " ".join(" ".join(parts).split()), doc
+
+
+def test_urgency_brief_pdf_and_docx(client, app, tmp_path: Path) -> None:  # noqa: ANN001
+    from pypdf import PdfReader
+
+    from wijkkompas.services.partners.pages import core_team
+
+    code, opgave = "WK015301", "urgentie"
+    profile = _expected(app, "enschede", code)
+    op = next(o for o in profile.opgaven if o.code == opgave)
+    seats = [s.partner for s in core_team(app.state.ctx.for_request(), code).seats
+             if s.opgave == opgave]
+    assert seats, "the demo has partners at this table"
+    pdf = client.get(f"/gebied/{code}/urgentiebrief.pdf", params={"opgave": opgave})
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert 1 <= len(PdfReader(io.BytesIO(pdf.content)).pages) <= 2
+    assert _pdfinfo(pdf.content, tmp_path)["Tagged"] == "yes"
+    docx = client.get(f"/gebied/{code}/urgentiebrief.docx", params={"opgave": opgave})
+    assert docx.status_code == 200 and "attachment" in docx.headers["content-disposition"]
+    docx_text, doc = _docx_text(docx.content)
+    assert doc.core_properties.title.startswith("Urgentiebrief") and \
+        doc.core_properties.language == "nl-NL"
+    for text in (" ".join(_text(pdf.content).split()), docx_text):
+        assert profile.name in text and op.name in text and op.score.text in text
+        assert all(name in text for name in seats)
+        assert "Bron" in text and "CBS" in text and "Naam en handtekening" in text
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "urgentiebrief.pdf").write_bytes(pdf.content)
+    subprocess.run([shutil.which("pdftoppm") or "pdftoppm", "-png", "-r", "60", "-f", "1",
+                    "-l", "1", "-singlefile", str(ARTIFACTS / "urgentiebrief.pdf"),
+                    str(ARTIFACTS / "urgentiebrief-pagina-1")], check=True)
+    wrong = client.get(f"/gebied/{code}/urgentiebrief.pdf", params={"opgave": "bestaatniet"})
+    assert wrong.status_code == 404 and "kies uit urgentie, potentie" in wrong.text
+
+
+def test_council_report_pdf_and_docx(client, app, tmp_path: Path) -> None:  # noqa: ANN001
+    from pypdf import PdfReader
+
+    from wijkkompas.services.agenda.pages import agenda_table
+
+    table = agenda_table(app.state.ctx.for_request())
+    assert table.measures and table.crossings
+    pdf = client.get("/agenda/raadsrapportage.pdf")
+    assert pdf.status_code == 200
+    assert len(PdfReader(io.BytesIO(pdf.content)).pages) >= 2
+    info = _pdfinfo(pdf.content, tmp_path)
+    assert info["Tagged"] == "yes" and table.name in info["Title"]
+    docx = client.get("/agenda/raadsrapportage.docx")
+    assert docx.status_code == 200
+    docx_text, _doc = _docx_text(docx.content)
+    for text in (" ".join(_text(pdf.content).split()), docx_text):
+        assert "Geld per geldstroom en bestuurstermijn" in text and "Klassewisselingen" in text
+        assert all(m.title in text for m in table.measures)
+        assert table.cost_total_text in text and table.terms[0] in text
+        assert "Verplichtingen over de bestuurstermijn heen" in text
+        assert "CBS" in text
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "raadsrapportage.pdf").write_bytes(pdf.content)
+    subprocess.run([shutil.which("pdftoppm") or "pdftoppm", "-png", "-r", "60", "-f", "1",
+                    "-l", "1", "-singlefile", str(ARTIFACTS / "raadsrapportage.pdf"),
+                    str(ARTIFACTS / "raadsrapportage-pagina-1")], check=True)
+    assert client.get("/agenda/raadsrapportage.pdf", params={"agenda": 999}).status_code == 404
+
+
+def test_cli_writes_brief_and_council_report(demo_url: str, tmp_path: Path) -> None:
+    from wijkkompas.cli import app as cli
+
+    runner = CliRunner()
+    brief = tmp_path / "brief.docx"
+    result = runner.invoke(cli, ["urgentiebrief", "enschede", "WK015301", "--opgave",
+                                 "urgentie", "--output", str(brief), "--db", demo_url])
+    assert result.exit_code == 0, result.output
+    assert "Wijk 01 Hogeland - Velve" in _docx_text(brief.read_bytes())[0]
+    council = tmp_path / "raad.docx"
+    result = runner.invoke(cli, ["raadsrapportage", "--output", str(council), "--db", demo_url])
+    assert result.exit_code == 0, result.output
+    assert "Geld per opgave en bestuurstermijn" in _docx_text(council.read_bytes())[0]
+    bad = runner.invoke(cli, ["raadsrapportage", "--output", str(tmp_path / "r.txt"), "--db",
+                              demo_url])
+    assert bad.exit_code == 1 and ".docx" in bad.output

@@ -1,4 +1,5 @@
-"""``wijkkompas report``: the area report as a tagged PDF."""
+"""``wijkkompas report`` (the area report, a tagged PDF), ``wijkkompas urgentiebrief`` and
+``wijkkompas raadsrapportage`` (PDF or DOCX)."""
 
 from __future__ import annotations
 
@@ -26,21 +27,89 @@ def report(
     db: DbOption = None,
 ) -> None:
     """Schrijf het gebiedsrapport (PDF, getagd en toegankelijk) van één gebied."""
-    from wijkkompas.i18n import LANGUAGES, use_language
     from wijkkompas.services.reports import area as area_reports
-    from wijkkompas.services.reports import standalone_context
 
-    if taal not in LANGUAGES:
-        raise ConfigError(f"Onbekende taal {taal!r}; kies uit {', '.join(LANGUAGES)}.")
+    _check_language(taal)
     if output.suffix.lower() != ".pdf":
         raise ConfigError(f"Het gebiedsrapport is een PDF: geef een bestandsnaam die op .pdf "
                           f"eindigt (niet {output.name!r}).")
+    body = _render(db, taal, lambda ctx: area_reports.area_report_pdf(ctx, preset, area_code))
+    output.write_bytes(body)
+    console.print(f"Gebiedsrapport geschreven: {output} ({len(body) // 1024} kB)",
+                  highlight=False)
+
+
+def _check_language(taal: str) -> None:
+    from wijkkompas.i18n import LANGUAGES
+
+    if taal not in LANGUAGES:
+        raise ConfigError(f"Onbekende taal {taal!r}; kies uit {', '.join(LANGUAGES)}.")
+
+
+def _render(db: str | None, taal: str, make) -> bytes:  # noqa: ANN001
+    """Open the workspace, render in ``taal`` with a fresh view context, close."""
+    from wijkkompas.i18n import use_language
+    from wijkkompas.services.reports import standalone_context
+
+    _check_language(taal)
     ws = _workspace(db, create=False)
     try:
         with use_language(taal):
-            body, _name = area_reports.area_report_pdf(standalone_context(ws), preset, area_code)
+            body, _name = make(standalone_context(ws))
     finally:
         ws.close()
+    return body
+
+
+@commands.command()
+@handle_errors
+def urgentiebrief(
+    preset: Annotated[str, typer.Argument(help="Afwegingskader (preset), bijv. enschede.")],
+    area_code: Annotated[str, typer.Argument(metavar="GEBIEDSCODE", help="Gebiedscode, bijv. "
+                                             "WK015301.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Het bestand: .pdf of .docx "
+                                         "(Word, om aan te vullen).")],
+    opgave: Annotated[str | None, typer.Option("--opgave", help="Opgave-code; standaard de "
+                                               "meest urgente van het gebied.")] = None,
+    taal: Annotated[str, typer.Option("--taal", help="Taal: nl of en.")] = "nl",
+    db: DbOption = None,
+) -> None:
+    """Schrijf de urgentiebrief (1–2 pagina's) van één gebied en opgave voor de partners."""
+    from wijkkompas.services.reports.brief import brief_file
+
+    kind = _kind(output, "De urgentiebrief")
+    body = _render(db, taal, lambda ctx: brief_file(ctx, preset, area_code, opgave, kind))
     output.write_bytes(body)
-    console.print(f"Gebiedsrapport geschreven: {output} ({len(body) // 1024} kB)",
+    console.print(f"Urgentiebrief geschreven: {output} ({len(body) // 1024} kB)",
+                  highlight=False)
+
+
+
+def _kind(output: Path, what: str) -> str:
+    kind = output.suffix.lower().lstrip(".")
+    if kind not in ("pdf", "docx"):
+        raise ConfigError(f"{what} is een PDF of een Word-bestand: geef een bestandsnaam die "
+                          f"op .pdf of .docx eindigt (niet {output.name!r}).")
+    return kind
+
+
+@commands.command()
+@handle_errors
+def raadsrapportage(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Het bestand: .pdf of .docx "
+                                         "(Word).")],
+    agenda: Annotated[int | None, typer.Option("--agenda", help="Agendaversie (id, zie "
+                                               "'agenda' op de website); standaard de "
+                                               "nieuwste.")] = None,
+    taal: Annotated[str, typer.Option("--taal", help="Taal: nl of en.")] = "nl",
+    db: DbOption = None,
+) -> None:
+    """Schrijf de raadsrapportage van de investeringsagenda: geld per geldstroom, opgave en
+    bestuurstermijn, maatregelen, wat er veranderde en verplichtingen over de termijn heen."""
+    from wijkkompas.services.reports.council import council_file
+
+    kind = _kind(output, "De raadsrapportage")
+    body = _render(db, taal, lambda ctx: council_file(ctx, agenda, kind))
+    output.write_bytes(body)
+    console.print(f"Raadsrapportage geschreven: {output} ({len(body) // 1024} kB)",
                   highlight=False)
