@@ -13,6 +13,8 @@ from wijkkompas.cli import app
 READ_ONLY = [
     ["partner", "warnings"], ["partner", "list"], ["areas"],
     ["score", "rotterdam"], ["explain", "rotterdam", "WK059919"],
+    ["report", "rotterdam", "WK059910", "--output", "rapport.pdf"],
+    ["urgentiebrief", "enschede", "WK015301", "--output", "brief.docx"],
 ]
 
 

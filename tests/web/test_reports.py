@@ -227,3 +227,29 @@ def test_cli_writes_brief_and_council_report(demo_url: str, tmp_path: Path) -> N
     bad = runner.invoke(cli, ["raadsrapportage", "--output", str(tmp_path / "r.txt"), "--db",
                               demo_url])
     assert bad.exit_code == 1 and ".docx" in bad.output
+
+
+def test_area_workbook_numbers_as_numbers(client, app) -> None:  # noqa: ANN001
+    from openpyxl import load_workbook
+
+    from tests.web.conftest import SENTINEL
+
+    response = client.get("/gebied/WK059901/rapport.xlsx")
+    assert response.status_code == 200 and "attachment" in response.headers[
+        "content-disposition"]
+    book = load_workbook(io.BytesIO(response.content))
+    assert {"Scores", "Bijdragen", "Indicatoren", "Monitor", "Agenda", "Partners",
+            "Bronnen"} <= set(book.sheetnames)
+    profile = _expected(app, "rotterdam", "WK059901")
+    scores = {row[0]: row[1] for row in book["Scores"].iter_rows(min_row=2, values_only=True)}
+    for op in profile.opgaven:
+        if op.score.value is not None:
+            assert isinstance(scores[op.name], float)
+            assert round(scores[op.name], 1) == round(op.score.value, 1)
+    cells = [c for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row]
+    assert "geheim" in cells and not any(isinstance(c, float) and abs(c - SENTINEL) < 1
+                                         for c in cells)
+    assert not any(isinstance(c, str) and c.startswith("=") for c in cells)
+    assert any(isinstance(c, str) and c.startswith("Bron: CBS") for c in cells)
+    header = [c.value for c in book["Agenda"][1]]
+    assert "Kosten (€)" in header

@@ -21,19 +21,23 @@ def report(
     preset: Annotated[str, typer.Argument(help="Afwegingskader (preset), bijv. rotterdam.")],
     area_code: Annotated[str, typer.Argument(metavar="GEBIEDSCODE", help="Gebiedscode, bijv. "
                                              "WK059910 (wijk) of BU05991087 (buurt).")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Het PDF-bestand dat wordt "
-                                         "geschreven.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Het bestand: .pdf (het "
+                                         "rapport) of .xlsx (de getallen, één blad per "
+                                         "onderdeel).")],
     taal: Annotated[str, typer.Option("--taal", help="Taal van het rapport: nl of en.")] = "nl",
     db: DbOption = None,
 ) -> None:
-    """Schrijf het gebiedsrapport (PDF, getagd en toegankelijk) van één gebied."""
+    """Schrijf het gebiedsrapport (PDF, getagd en toegankelijk; of Excel) van één gebied."""
     from wijkkompas.services.reports import area as area_reports
+    from wijkkompas.services.reports.workbook import area_workbook_file
 
     _check_language(taal)
-    if output.suffix.lower() != ".pdf":
-        raise ConfigError(f"Het gebiedsrapport is een PDF: geef een bestandsnaam die op .pdf "
-                          f"eindigt (niet {output.name!r}).")
-    body = _render(db, taal, lambda ctx: area_reports.area_report_pdf(ctx, preset, area_code))
+    suffix = output.suffix.lower()
+    if suffix not in (".pdf", ".xlsx"):
+        raise ConfigError(f"Het gebiedsrapport is een PDF (of de getallen als Excel): geef een "
+                          f"bestandsnaam die op .pdf of .xlsx eindigt (niet {output.name!r}).")
+    make = area_reports.area_report_pdf if suffix == ".pdf" else area_workbook_file
+    body = _render(db, taal, lambda ctx: make(ctx, preset, area_code))
     output.write_bytes(body)
     console.print(f"Gebiedsrapport geschreven: {output} ({len(body) // 1024} kB)",
                   highlight=False)

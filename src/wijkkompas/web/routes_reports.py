@@ -1,5 +1,5 @@
-"""Reports on paper as downloads: the area report (PDF), the urgency brief and the council
-report of the agenda (PDF, DOCX).
+"""Reports on paper as downloads: the area report (PDF, and its numbers as an Excel workbook),
+the urgency brief and the council report of the agenda (PDF, DOCX).
 
 Public like the profile (the private mode's middleware guards them like every page);
 ``?lang=en`` gives the English version."""
@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from wijkkompas.i18n import current_language
 from wijkkompas.services.reports import area as area_reports
 from wijkkompas.services.reports import brief as briefs
-from wijkkompas.services.reports import council
+from wijkkompas.services.reports import council, workbook
 from wijkkompas.web.deps import CtxDep
 
 router = APIRouter(include_in_schema=False)
@@ -45,6 +45,18 @@ def gebied_rapport(ctx: CtxDep, code: str, kader: KaderQuery = None) -> Response
     body, name = ctx.cached("area_report_pdf", preset, code.strip().upper(), current_language(),
                             factory=lambda: area_reports.area_report_pdf(ctx, preset, code))
     return _pdf(body, name)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get("/gebied/{code}/rapport.xlsx")
+def gebied_rapport_xlsx(ctx: CtxDep, code: str, kader: KaderQuery = None) -> Response:
+    preset = area_reports.preset_for(ctx, code, kader)
+    body, name = ctx.cached("area_report_xlsx", preset, code.strip().upper(), current_language(),
+                            factory=lambda: workbook.area_workbook_file(ctx, preset, code))
+    return Response(body, media_type=XLSX, headers={
+        "Content-Disposition": f'attachment; filename="{name}"'})
 
 
 def _brief(ctx: CtxDep, code: str, kader: str | None, opgave: str | None, kind: str
