@@ -253,3 +253,14 @@ def test_area_workbook_numbers_as_numbers(client, app) -> None:  # noqa: ANN001
     assert any(isinstance(c, str) and c.startswith("Bron: CBS") for c in cells)
     header = [c.value for c in book["Agenda"][1]]
     assert "Kosten (€)" in header
+
+
+def test_pdf_rendering_loads_no_file_or_url(tmp_path: Path) -> None:
+    from wijkkompas.services.reports.render import html_to_pdf
+
+    secret = tmp_path / "geheim.css"
+    secret.write_text("p { color: #ff0000 } p::after { content: 'UITGELEKT' }")
+    pdf = html_to_pdf(f'<html lang="nl"><head><title>t</title><link rel="stylesheet" '
+                      f'href="file://{secret}"></head><body><p>tekst</p>'
+                      f'<img src="http://127.0.0.1:9/x.png" alt="x"></body></html>')
+    assert "tekst" in _text(pdf) and "UITGELEKT" not in _text(pdf)

@@ -45,11 +45,25 @@ def render_html(template: str, **context: Any) -> str:
     return environment().get_template(template).render(lang=i18n.current_language(), **context)
 
 
+@lru_cache(maxsize=1)
+def _no_fetcher():  # noqa: ANN202 (a weasyprint URLFetcher)
+    """A URL fetcher that loads nothing: a report is self-contained (inline SVG, no images,
+    fonts from the system), so no file or URL can be read while rendering."""
+    from weasyprint.urls import URLFetcher
+
+    class NoFetcher(URLFetcher):
+        def fetch(self, url: str, headers: object = None) -> None:
+            raise ValueError(f"een rapport laadt geen externe bronnen ({url[:40]})")
+
+    return NoFetcher()
+
+
 def html_to_pdf(html: str) -> bytes:
     """A tagged PDF (PDF/UA-1) of ``html``: title, language and bookmarks from the HTML."""
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=None).write_pdf(pdf_variant=PDF_VARIANT)
+    return HTML(string=html, base_url=None, url_fetcher=_no_fetcher()).write_pdf(
+        pdf_variant=PDF_VARIANT)
 
 
 def file_name(*parts: str, suffix: str) -> str:

@@ -19,6 +19,7 @@ AREA_FILL = "#0072B2"
 NEIGHBOUR_FILL = "#a6cee3"
 OTHER_FILL = "#f0f0f0"
 TOUCH = 0.0005  # degrees (~50 m): simplified outlines of neighbours need not touch exactly
+CHAR_WIDTH = 5.0  # px per character of a 9 px label (DejaVu Sans, about)
 
 
 @dataclass
@@ -86,7 +87,7 @@ def area_map(shapes: list[Shape], code: str, title: str, *, width: int = 480,
     box = shapely.box(minx - (maxx - minx), miny - (maxy - miny), maxx + (maxx - minx),
                       maxy + (maxy - miny))
     neighbour_codes = {s.code for s in neighbours}
-    paths, labels = [], []
+    paths = []
     for shape in shapes:
         geom = geoms.get(shape.code)
         if geom is None or not geom.intersects(box):
@@ -95,13 +96,28 @@ def area_map(shapes: list[Shape], code: str, title: str, *, width: int = 480,
             NEIGHBOUR_FILL if shape.code in neighbour_codes else OTHER_FILL)
         paths.append(f'<path d="{_path(shape, project)}" fill="{fill}" stroke="#ffffff" '
                      f'stroke-width="0.8" fill-rule="evenodd"/>')
-        if shape.code == code or shape.code in neighbour_codes:
-            pt = geom.representative_point()
-            px, py = project(pt.x, pt.y)
-            colour = "#ffffff" if shape.code == code else "#1a1a1a"
-            weight = "bold" if shape.code == code else "normal"
-            labels.append(f'<text x="{px:.1f}" y="{py:.1f}" font-size="9" text-anchor="middle" '
-                          f'fill="{colour}" font-weight="{weight}">{escape(shape.name)}</text>')
+    # Names: the area first, then each neighbour that is wide enough and does not overlap a
+    # name already placed (the caption lists every neighbour anyway).
+    labels: list[str] = []
+    placed: list[tuple[float, float, float, float]] = []
+    by_code = {s.code: s for s in shapes}
+    for name_code in [code, *(s.code for s in neighbours)]:
+        shape, geom = by_code[name_code], geoms[name_code]
+        gx0, _gy0, gx1, _gy1 = geom.bounds
+        fits = (gx1 - gx0) * kx * scale >= CHAR_WIDTH * len(shape.name)
+        pt = geom.representative_point()
+        px, py = project(pt.x, pt.y)
+        half = CHAR_WIDTH * len(shape.name) / 2
+        box_px = (px - half, py - 9, px + half, py + 2)
+        clash = any(box_px[0] < b[2] and b[0] < box_px[2] and box_px[1] < b[3] and b[1] < box_px[3]
+                    for b in placed)
+        if name_code != code and (not fits or clash):
+            continue
+        placed.append(box_px)
+        colour = ("#ffffff" if fits else "#001a33") if name_code == code else "#1a1a1a"
+        weight = "bold" if name_code == code else "normal"
+        labels.append(f'<text x="{px:.1f}" y="{py:.1f}" font-size="9" text-anchor="middle" '
+                      f'fill="{colour}" font-weight="{weight}">{escape(shape.name)}</text>')
     svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
            f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}">'
            f'<title>{escape(title)}</title>'
