@@ -211,15 +211,10 @@ def test_council_report_pdf_and_docx(client, app, tmp_path: Path) -> None:  # no
     assert client.get("/agenda/raadsrapportage.pdf", params={"agenda": 999}).status_code == 404
 
 
-def test_cli_writes_brief_and_council_report(demo_url: str, tmp_path: Path) -> None:
+def test_cli_writes_council_report_and_checks_names(demo_url: str, tmp_path: Path) -> None:
     from wijkkompas.cli import app as cli
 
     runner = CliRunner()
-    brief = tmp_path / "brief.docx"
-    result = runner.invoke(cli, ["urgentiebrief", "enschede", "WK015301", "--opgave",
-                                 "urgentie", "--output", str(brief), "--db", demo_url])
-    assert result.exit_code == 0, result.output
-    assert "Wijk 01 Hogeland - Velve" in _docx_text(brief.read_bytes())[0]
     council = tmp_path / "raad.docx"
     result = runner.invoke(cli, ["raadsrapportage", "--output", str(council), "--db", demo_url])
     assert result.exit_code == 0, result.output
@@ -227,6 +222,13 @@ def test_cli_writes_brief_and_council_report(demo_url: str, tmp_path: Path) -> N
     bad = runner.invoke(cli, ["raadsrapportage", "--output", str(tmp_path / "r.txt"), "--db",
                               demo_url])
     assert bad.exit_code == 1 and ".docx" in bad.output
+    bad = runner.invoke(cli, ["urgentiebrief", "enschede", "WK015301", "--output",
+                              str(tmp_path / "b.odt"), "--db", demo_url])
+    assert bad.exit_code == 1 and ".docx" in bad.output
+    bad = runner.invoke(cli, ["urgentiebrief", "enschede", "WK015301", "--taal", "fr",
+                              "--output", str(tmp_path / "b.pdf"), "--db", demo_url])
+    assert bad.exit_code == 1 and "Onbekende taal" in bad.output
+    assert not list(tmp_path.glob("b.*"))
 
 
 def test_area_workbook_numbers_as_numbers(client, app) -> None:  # noqa: ANN001
