@@ -18,7 +18,8 @@ commands = typer.Typer()
 @commands.command()
 @handle_errors
 def report(
-    preset: Annotated[str, typer.Argument(help="Afwegingskader (preset), bijv. rotterdam.")],
+    preset: Annotated[str, typer.Argument(metavar="PRESET", help="Afwegingskader (preset), "
+                                          "bijv. rotterdam.")],
     area_code: Annotated[str, typer.Argument(metavar="GEBIEDSCODE", help="Gebiedscode, bijv. "
                                              "WK059910 (wijk) of BU05991087 (buurt).")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Het bestand: .pdf (het "
@@ -68,7 +69,8 @@ def _render(db: str | None, taal: str, make) -> bytes:  # noqa: ANN001
 @commands.command()
 @handle_errors
 def urgentiebrief(
-    preset: Annotated[str, typer.Argument(help="Afwegingskader (preset), bijv. enschede.")],
+    preset: Annotated[str, typer.Argument(metavar="PRESET", help="Afwegingskader (preset), "
+                                          "bijv. enschede.")],
     area_code: Annotated[str, typer.Argument(metavar="GEBIEDSCODE", help="Gebiedscode, bijv. "
                                              "WK015301.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Het bestand: .pdf of .docx "
