@@ -76,15 +76,20 @@ def _figures(report: AreaReport, op: OpgaveScore, high: bool, specs: dict
 def urgency_brief(ctx: ViewContext, preset: str, code: str, opgave: str | None = None
                   ) -> UrgencyBrief:
     """The brief of ``code`` on ``opgave`` (default: the area's most urgent scored opgave)."""
+    fw = ctx.framework(preset)
+    codes = [o.code for o in fw.opgaven]
+    if opgave and opgave.strip() not in codes:  # checked before any work is done
+        raise NotFound(_("Opgave {code} bestaat niet in afwegingskader {preset}; kies uit "
+                         "{choices}.").format(code=opgave[:40], preset=preset,
+                                              choices=", ".join(codes)))
     report = area_report(ctx, preset, code)
     profile = report.profile
     scored = [o for o in profile.opgaven if o.score.value is not None]
     if opgave:
         found = [o for o in profile.opgaven if o.code == opgave.strip()]
         if not found:
-            raise NotFound(_("Opgave {code} bestaat niet in afwegingskader {preset}; kies uit "
-                             "{choices}.").format(code=opgave, preset=preset, choices=", ".join(
-                                 o.code for o in profile.opgaven) or "–"))
+            raise NotFound(_("Voor {name} zijn geen scores: er is geen urgentiebrief te maken."
+                             ).format(name=profile.name))
         op = found[0]
     elif scored:
         op = min(scored, key=lambda o: (o.rank if o.rank is not None else 10**6))
@@ -93,7 +98,6 @@ def urgency_brief(ctx: ViewContext, preset: str, code: str, opgave: str | None =
     else:
         raise NotFound(_("Voor {name} zijn geen scores: er is geen urgentiebrief te maken."
                          ).format(name=profile.name))
-    fw = ctx.framework(preset)
     spec = next(o for o in fw.opgaven if o.code == op.code)
     figures, skipped = _figures(report, op, spec.priority_when == "high",
                                 fw.indicator_specs())
