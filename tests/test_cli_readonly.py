@@ -14,6 +14,9 @@ READ_ONLY = [
     ["partner", "warnings"], ["partner", "list"], ["areas"],
     ["score", "rotterdam"], ["explain", "rotterdam", "WK059919"],
     ["middelen", "analyse", "enschede", "--opgave", "urgentie", "--jaar", "2022"],
+
+    ["report", "rotterdam", "WK059910", "--output", "rapport.pdf"],
+    ["urgentiebrief", "enschede", "WK015301", "--output", "brief.docx"],
 ]
 
 

@@ -36,6 +36,7 @@ QUERY: dict[str, list[Any]] = {
     "kleur": ["score"],
 }
 XLSX_TYPES = ("spreadsheetml", "excel")
+DOCX_TYPE = "wordprocessingml"
 
 
 def _variants(route: Any, ws: Any) -> Iterator[str]:
@@ -56,6 +57,17 @@ def _text_of(response: Any) -> str:
         return "\n".join(str(v) for sheet in book.worksheets
                          for row in sheet.iter_rows(values_only=True) for v in row
                          if v is not None)
+    if kind.startswith("application/pdf"):  # the text layer (the streams are compressed)
+        from pypdf import PdfReader
+
+        return "\n".join(page.extract_text() or ""
+                         for page in PdfReader(io.BytesIO(response.content)).pages)
+    if DOCX_TYPE in kind:
+        from docx import Document
+
+        doc = Document(io.BytesIO(response.content))
+        return "\n".join([p.text for p in doc.paragraphs] + [
+            c.text for t in doc.tables for row in t.rows for c in row.cells])
     return response.content.decode("utf-8", "replace")
 
 

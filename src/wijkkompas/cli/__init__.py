@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from wijkkompas import __version__
-from wijkkompas.cli import agenda, data, framework, governance, means, monitor, serve, users
+from wijkkompas.cli import agenda, data, framework, governance, means, monitor, report, serve, users
 from wijkkompas.cli._common import PASSWORD_ENV, clear_acting, console, set_acting
 from wijkkompas.cli._dutch import install as _dutch_typer
 
@@ -48,7 +48,7 @@ def main(
         raise typer.Exit()
 
 
-for _group in (data, framework, serve, governance):
+for _group in (data, framework, serve, governance, report):
     app.add_typer(_group.commands)
 app.add_typer(agenda.agenda_app, name="agenda")
 app.add_typer(monitor.monitor_app, name="monitor")

@@ -257,4 +257,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
 
     app.include_router(routes_national.router)
     app.include_router(routes_national.api)
+    from wijkkompas.web import routes_reports  # reports on paper (PDF)
+
+    app.include_router(routes_reports.router)
     return app

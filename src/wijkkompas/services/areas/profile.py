@@ -191,8 +191,10 @@ def _indicator_table(ctx: ViewContext, codes: list[str], area: str,
     return IndicatorTable(years, comp_year, [n for _c, n in compare], rows), counts
 
 
-def area_profile(ctx: ViewContext, code: str, *, jaar: int | None = None) -> ProfileView:
-    """The Gebiedsprofiel: scores against the reference, contributions, indicators, quality."""
+def area_profile(ctx: ViewContext, code: str, *, jaar: int | None = None,
+                 kader: str | None = None) -> ProfileView:
+    """The Gebiedsprofiel: scores against the reference, contributions, indicators, quality.
+    ``kader``: the framework (preset) to score with; default the municipality's own."""
     area = ctx.area(code)
     code = str(area.name)
     areas = ctx.areas()
@@ -205,7 +207,7 @@ def area_profile(ctx: ViewContext, code: str, *, jaar: int | None = None) -> Pro
                   "url": link(f"/gebied/{parent_code}")}
     notices: list[str] = []
     quality: list[str] = []
-    preset = DEFAULT_PRESETS.get(gm or "")
+    preset = kader or DEFAULT_PRESETS.get(gm or "")
     scored = None
     if preset:
         # Score the area's own level where the framework can; else its own level (below).

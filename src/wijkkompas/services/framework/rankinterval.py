@@ -67,12 +67,13 @@ def _analysis(ctx: ViewContext, preset: str):  # noqa: ANN202 (SensitivityResult
         ctx.ws, fw, draws=DRAWS, concentration=CONCENTRATION, seed=SEED))
 
 
-def _target(ctx: ViewContext, code: str) -> tuple[str | None, str | None, str]:
+def _target(ctx: ViewContext, code: str, kader: str | None = None
+            ) -> tuple[str | None, str | None, str]:
     """(preset, scored area, area name): a buurt is shown with its wijk's interval when the
     framework scores wijken."""
     area = ctx.area(code)
     code = str(area.name)
-    preset = DEFAULT_PRESETS.get(str(area.get("municipality_code") or ""))
+    preset = kader or DEFAULT_PRESETS.get(str(area.get("municipality_code") or ""))
     if preset is None:
         return None, None, str(area["name"])
     level = ctx.framework(preset).level
@@ -101,10 +102,11 @@ def _int(value: float) -> int | None:
     return None if value is None or not math.isfinite(value) else int(round(value))
 
 
-def rank_interval(ctx: ViewContext, code: str) -> RankIntervalView:
-    """Median rank, 5–95% rank interval and P(first tier) per opgave for one area."""
+def rank_interval(ctx: ViewContext, code: str, kader: str | None = None) -> RankIntervalView:
+    """Median rank, 5–95% rank interval and P(first tier) per opgave for one area
+    (``kader``: the framework to analyse; default the municipality's own)."""
     start = time.perf_counter()
-    preset, scored, name = _target(ctx, code)
+    preset, scored, name = _target(ctx, code, kader)
     explanation = _(
         "Hoe zeker is de plaats van dit gebied in de ranglijst? Het afwegingskader is {n} keer "
         "opnieuw doorgerekend met willekeurig gevarieerde gewichten rond de gekozen gewichten. "
