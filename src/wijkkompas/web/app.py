@@ -248,4 +248,8 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     from wijkkompas.web import routes_partners  # partners, core teams, audit trail
 
     app.include_router(routes_partners.router)
+    from wijkkompas.web import routes_residents  # bewoners: cijfers beside residents' voice
+
+    app.include_router(routes_residents.router)
+    app.include_router(routes_residents.api)
     return app

@@ -97,6 +97,7 @@ class ProfileView:
     approach: dict | None = None  # the framework's aanpak for this area: name, approach, why
     monitor: object | None = None  # views_monitor.AreaMonitor: targets, register vs survey
     agenda: object | None = None  # views_agenda.AreaAgendaView: measures in this area
+    residents: object | None = None  # residents.pages.AreaResidents: cijfers vs bewoners
 
 
 def _label(ctx: ViewContext, code: str) -> tuple[str, str, str]:
@@ -279,6 +280,7 @@ def area_profile(ctx: ViewContext, code: str, *, jaar: int | None = None) -> Pro
         approach=approach,
         monitor=monitor,
         agenda=_area_agenda(ctx, code),
+        residents=_area_residents(ctx, code),
     )
 
 
@@ -304,6 +306,12 @@ def _area_agenda(ctx: ViewContext, code: str) -> object:
     from wijkkompas.services.agenda.pages import area_agenda
 
     return ctx.cached("area_agenda", code, factory=lambda: area_agenda(ctx, code))
+
+
+def _area_residents(ctx: ViewContext, code: str) -> object:
+    from wijkkompas.services.residents.pages import area_residents
+
+    return area_residents(ctx, code)
 
 
 # --- comparing ------------------------------------------------------------------------------
