@@ -97,3 +97,16 @@ def test_bad_requests(client: TestClient) -> None:
     assert client.get("/api/v1/bewoners?gemeente=GM9999").status_code == 404
     assert client.get("/api/v1/bewoners.csv?gebied=BU99999999").status_code == 404
     assert client.get("/api/v1/bewoners.csv?gebied=" + "X" * 40).status_code == 422
+
+
+def test_overview_map_has_the_residents_layer(client: TestClient) -> None:
+    query = "gemeente=GM0106&niveau=buurt&kleur=bewoners"
+    view = client.get(f"/api/v1/overzicht?{query}").json()
+    mine = client.get("/api/v1/bewoners?gemeente=GM0106&niveau=buurt").json()
+    classes = {a["code"]: a["colour"] for a in mine["areas"]}
+    assert view["kleur"] == "bewoners" and classes
+    assert sum(i["count"] for i in view["legend"]) == len(view["map"]["figure"]["data"])
+    assert [i["count"] for i in view["legend"][:-1]] == [i["count"] for i in mine["legend"][:-1]]
+    for row in view["ranking"]:
+        assert row["colour"] == classes.get(row["code"], "#d9d9d9")
+    assert "waar bewoners iets anders vinden dan de cijfers" in client.get(f"/?{query}").text

@@ -14,13 +14,12 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from wijkkompas import __version__
-from wijkkompas.errors import ConfigError, FrameworkError
+from wijkkompas.errors import ConfigError
 from wijkkompas.formatting import number, percent
 from wijkkompas.i18n import _
 from wijkkompas.residents import compare as cmp
 from wijkkompas.residents.measures import INDEX_GAP, MIN_RESPONDENTS, PASS_MARK, TOP_THEMES
 from wijkkompas.residents.measures import need_text as _need_rule
-from wijkkompas.residents.store import stored_residents
 from wijkkompas.residents.themes import theme_name
 from wijkkompas.services.framework.overview import (
     Chart,
@@ -28,31 +27,18 @@ from wijkkompas.services.framework.overview import (
     Option,
     choose_municipality,
 )
-from wijkkompas.services.shared.context import (
-    DEFAULT_PRESETS,
-    LEVEL_PARAM,
-    Scored,
-    ViewContext,
-    level_label,
-    link,
+from wijkkompas.services.residents.layer import (
+    CLASS_COLOURS,
+    CLASSES,
+    area_classes,
+    class_labels,
+    comparison,
 )
+from wijkkompas.services.shared.context import DEFAULT_PRESETS, LEVEL_PARAM, ViewContext, level_label, link
 from wijkkompas.services.shared.formatting import show_score
 from wijkkompas.services.shared.maps import NO_DATA, map_figure
 
 FORMAT_VERSION = 1
-# Map classes: where residents and the numbers differ, where residents name a theme the
-# framework does not measure, where they agree, where nothing can be compared.
-CLASSES = ("verschil", "buiten_kader", "eens", "niet_te_vergelijken")
-CLASS_COLOURS = {"verschil": "#D55E00", "buiten_kader": "#E69F00", "eens": "#0072B2",
-                 "niet_te_vergelijken": "#a6cee3"}
-
-
-def _class_labels() -> dict[str, str]:
-    return {"verschil": _("bewoners en cijfers verschillen"),
-            "buiten_kader": _("bewoners noemen een thema buiten het kader"),
-            "eens": _("bewoners en cijfers zijn het eens"),
-            "niet_te_vergelijken": _("niet te vergelijken"),
-            "geen": _("geen bewonersgegevens")}
 
 
 def _verdict_texts() -> dict[str, str]:
@@ -167,49 +153,6 @@ def method_lines() -> list[str]:
     ]
 
 
-def _scored_for(ctx: ViewContext, gm: str | None, level: str
-                ) -> tuple[Scored | None, bool, list[str]]:
-    """The framework for areas of ``level`` in ``gm``; True when a buurt is judged by its
-    wijk's scores."""
-    preset = DEFAULT_PRESETS.get(gm or "")
-    if preset is None:
-        return None, False, [_("Voor deze gemeente is geen afwegingskader ingesteld; alleen "
-                               "wat bewoners zeggen wordt getoond.")]
-    try:
-        scored = ctx.scored(preset, level) if level in ("district", "neighbourhood") \
-            else ctx.scored(preset)
-    except FrameworkError:
-        scored = ctx.scored(preset)
-    fw_level = scored.framework.level
-    if fw_level == level:
-        return scored, False, []
-    if level == "neighbourhood" and fw_level == "district":
-        return scored, True, [_("Het afwegingskader scoort wijken: de cijfers van een buurt "
-                                "zijn die van haar wijk.")]
-    return None, False, [_("Het afwegingskader {name} scoort op niveau {level}; voor deze "
-                           "gebieden zijn geen cijfers om mee te vergelijken.").format(
-        name=scored.framework.name, level=level_label(fw_level))]
-
-
-def comparison(ctx: ViewContext, gm: str | None, level: str
-               ) -> tuple[pd.DataFrame, Scored | None, list[str]]:
-    """The comparison table of every area of ``level`` in ``gm`` (cached per data version)."""
-    def compute() -> tuple[pd.DataFrame, Scored | None, list[str]]:
-        areas = ctx.areas()
-        mine = areas[(areas["level"] == level)
-                     & ((areas["municipality_code"] == gm) if gm else areas["municipality_code"]
-                        .isna())]
-        results = stored_residents(ctx.ws.engine, [str(c) for c in mine.index])
-        scored, by_parent, notices = _scored_for(ctx, gm, level)
-        mapping = ({str(c): (p if isinstance(p, str) else None)
-                    for c, p in mine["parent_code"].items()} if by_parent else None)
-        themes = {str(k): str(v) for k, v in ctx.indicators()["theme"].dropna().items()}
-        table = cmp.compare(results, scored.result if scored else None, themes, mapping)
-        return table, scored, notices
-
-    return ctx.cached("residents", gm or "", level, factory=compute)
-
-
 def _value_text(measure: str, value: float) -> str:
     if measure == "aandeel":
         return percent(value, 0)
@@ -277,16 +220,15 @@ def area_residents(ctx: ViewContext, code: str) -> AreaResidents | None:
 
 
 def _summary(ctx: ViewContext, table: pd.DataFrame) -> list[SummaryRow]:
-    labels = _class_labels()
+    labels = class_labels()
+    classes = area_classes(table)
     areas = ctx.areas()
     out = []
     for code, part in table.groupby("area_code", sort=False):
         verdicts = part["verdict"]
         differ = part[verdicts.isin(cmp.DISAGREE)]
-        outside = part[(verdicts == cmp.NOT_MEASURED) & part["residents_need"]]
         comparable = int((verdicts != cmp.NOT_MEASURED).sum())
-        klass = ("verschil" if len(differ) else "buiten_kader" if len(outside)
-                 else "eens" if comparable else "niet_te_vergelijken")
+        klass = classes[str(code)]
         out.append(SummaryRow(
             str(code), str(areas["name"].get(code, code)), link(f"/gebied/{code}"), klass,
             labels[klass], CLASS_COLOURS[klass], len(differ), comparable - len(differ),
@@ -313,7 +255,7 @@ def residents_overview(ctx: ViewContext, *, gemeente: str | None = None,
     summary = _summary(ctx, table)
     shapes = ctx.shapes(gm, level)
     by_code = {r.code: r for r in summary}
-    labels = _class_labels()
+    labels = class_labels()
     chart = None
     if shapes:
         fills = {c: r.colour for c, r in by_code.items()}
