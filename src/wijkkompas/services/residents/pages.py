@@ -249,7 +249,7 @@ def residents_overview(ctx: ViewContext, *, gemeente: str | None = None,
     table, scored, notices = comparison(ctx, gm, level)
     notices = list(notices)
     if table.empty:
-        notices.append(_("Voor de {level}en van {gm} zijn geen bewonersgegevens geïmporteerd "
+        notices.append(_("Voor {gm} zijn op niveau {level} geen bewonersgegevens geïmporteerd "
                          "(wijkkompas bewoners import BESTAND).").format(
             level=level_label(level), gm=gm_name))
     summary = _summary(ctx, table)
