@@ -78,15 +78,3 @@ def residents_see_need(frame: pd.DataFrame) -> pd.Series:
             method="dense", ascending=False)
         out[share] = (rank <= TOP_THEMES) & (part["value"] > 0)
     return out
-
-
-def need_text(measure: str, need: bool) -> str:
-    """Why residents do or do not see a need on a theme, in Dutch: the rule that applied."""
-    if measure == "rapportcijfer":
-        return (f"rapportcijfer lager dan {PASS_MARK:.0f}" if need
-                else f"rapportcijfer {PASS_MARK:.0f} of hoger")
-    if measure == "index":
-        return (f"{INDEX_GAP:.0f} punten of meer onder 100" if need
-                else f"minder dan {INDEX_GAP:.0f} punten onder 100")
-    return (f"een van de {TOP_THEMES} meest genoemde thema's" if need
-            else f"niet bij de {TOP_THEMES} meest genoemde thema's")

@@ -16,10 +16,9 @@ import pandas as pd
 from wijkkompas import __version__
 from wijkkompas.errors import ConfigError
 from wijkkompas.formatting import number, percent
-from wijkkompas.i18n import _
+from wijkkompas.i18n import _, current_language
 from wijkkompas.residents import compare as cmp
 from wijkkompas.residents.measures import INDEX_GAP, MIN_RESPONDENTS, PASS_MARK, TOP_THEMES
-from wijkkompas.residents.measures import need_text as _need_rule
 from wijkkompas.residents.themes import theme_name
 from wijkkompas.services.framework.overview import (
     Chart,
@@ -153,6 +152,19 @@ def method_lines() -> list[str]:
     ]
 
 
+def _need_rule(measure: str, need: bool) -> str:
+    """The rule that made residents see a need on a theme, or not (see
+    :mod:`wijkkompas.residents.measures`)."""
+    if measure == "rapportcijfer":
+        return (_("rapportcijfer lager dan {mark}") if need else
+                _("rapportcijfer {mark} of hoger")).format(mark=number(PASS_MARK, 0))
+    if measure == "index":
+        return (_("{gap} punten of meer onder 100") if need else
+                _("minder dan {gap} punten onder 100")).format(gap=number(INDEX_GAP, 0))
+    return (_("een van de {n} meest genoemde thema's") if need else
+            _("niet bij de {n} meest genoemde thema's")).format(n=TOP_THEMES)
+
+
 def _value_text(measure: str, value: float) -> str:
     if measure == "aandeel":
         return percent(value, 0)
@@ -191,7 +203,7 @@ def _rows(ctx: ViewContext, table: pd.DataFrame) -> list[ResidentRow]:
         code = str(rec.area_code)
         out.append(ResidentRow(
             code, str(areas["name"].get(code, code)), link(f"/gebied/{code}"), rec.theme,
-            theme_name(cat, rec.theme), rec.label, int(rec.year),
+            theme_name(cat, rec.theme, current_language()), rec.label, int(rec.year),
             measures.get(rec.measure, rec.measure), _value_text(rec.measure, rec.value), n_text,
             small, bool(rec.residents_need), residents,
             None if rec.numbers_need is None else bool(rec.numbers_need), numbers, opgaven,
