@@ -110,3 +110,13 @@ def test_overview_map_has_the_residents_layer(client: TestClient) -> None:
     for row in view["ranking"]:
         assert row["colour"] == classes.get(row["code"], "#d9d9d9")
     assert "waar bewoners iets anders vinden dan de cijfers" in client.get(f"/?{query}").text
+
+
+def test_themes_follow_the_areas_with_differences_first(client: TestClient) -> None:
+    view = client.get("/api/v1/bewoners?gemeente=GM0106&niveau=buurt").json()
+    areas = [a["code"] for a in view["areas"]]
+    first_seen = list(dict.fromkeys(r["area_code"] for r in view["rows"]))
+    assert first_seen == areas
+    klassen = [a["klasse"] for a in view["areas"]]
+    assert klassen == sorted(klassen, key=["verschil", "buiten_kader", "eens",
+                                           "niet_te_vergelijken"].index)

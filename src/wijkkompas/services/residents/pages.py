@@ -265,6 +265,9 @@ def residents_overview(ctx: ViewContext, *, gemeente: str | None = None,
                          "(wijkkompas bewoners import BESTAND).").format(
             level=level_label(level), gm=gm_name))
     summary = _summary(ctx, table)
+    # The themes follow the areas' order: where residents and numbers differ first.
+    order = {r.code: i for i, r in enumerate(summary)}
+    rows = sorted(_rows(ctx, table), key=lambda r: order.get(r.area_code, len(order)))
     shapes = ctx.shapes(gm, level)
     by_code = {r.code: r for r in summary}
     labels = class_labels()
@@ -291,7 +294,7 @@ def residents_overview(ctx: ViewContext, *, gemeente: str | None = None,
                    if c in DEFAULT_PRESETS],
         niveaus=[Option("wijk", _("wijk"), niveau == "wijk"),
                  Option("buurt", _("buurt"), niveau == "buurt")],
-        notices=notices, map=chart, legend=legend, areas=summary, rows=_rows(ctx, table),
+        notices=notices, map=chart, legend=legend, areas=summary, rows=rows,
         method=method_lines(),
         downloads={fmt: link(f"/api/v1/bewoners.{fmt}", gemeente=gm, niveau=niveau)
                    for fmt in ("csv", "xlsx")})
