@@ -121,7 +121,8 @@ def test_import_is_all_or_nothing_with_run_and_audit(workspace: Workspace,
     report = import_residents(workspace, _csv(tmp_path, body))
     assert (report.inserted, report.changed, report.regions, report.values) == (5, 0, 2, 5)
     assert import_residents(workspace, _csv(tmp_path, body)).skipped
-    stored = resident_results(workspace, ["WK059910"])
+    stored = workspace.resident_results(["WK059910"])
+    assert stored.equals(resident_results(workspace, ["WK059910"]))
     assert len(stored) == 4 and set(stored["import_run_id"]) == {report.run_id}
     with workspace.engine.connect() as conn:
         kind = conn.execute(text("SELECT kind FROM import_runs WHERE id = :i"),

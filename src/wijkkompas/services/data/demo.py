@@ -15,11 +15,9 @@ def build_demo(ws, *, progress: Callable[[str], None] | None = None) -> list[Imp
     """Import every file of the demo manifest into ``ws`` (idempotent: a second run skips)."""
     reports = []
     folder = data_dir()
-    from wijkkompas.services.residents.usecases import import_residents
-
     importers = {"cbs": ws.import_cbs, "table": getattr(ws, "import_table", None),
                  "boundaries": getattr(ws, "import_boundaries", None),
-                 "bewoners": lambda path, **options: import_residents(ws, path, **options)}
+                 "bewoners": getattr(ws, "import_residents", None)}
     for entry in manifest():
         importer = importers.get(entry["kind"])
         if importer is None:
