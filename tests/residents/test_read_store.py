@@ -151,3 +151,25 @@ def test_cli_import_and_show(workspace: Workspace, database_url: str, tmp_path: 
                               + "WK059910;Kattenkwaad;;2025;10;;50;\n", "fout.csv")),
                               "--db", database_url])
     assert bad.exit_code != 0 and "Kattenkwaad" in bad.output and "rij 2" in bad.output
+
+
+def test_only_who_may_import_imports_resident_input(workspace: Workspace,
+                                                    tmp_path: Path) -> None:
+    from wijkkompas.errors import Forbidden
+    from wijkkompas.services.accounts import users as acc
+
+    add_areas(workspace)
+    path = _csv(tmp_path, GOOD.replace("BU05991001", "WK059915"))
+    viewer = workspace.as_user(acc.add_user(workspace, "victor", "lang-genoeg-wachtwoord",
+                                            role="viewer"))
+    scoped = workspace.as_user(acc.add_user(workspace, "femke", "lang-genoeg-wachtwoord",
+                                            role="editor", scopes=["area:WK059910"]))
+    before = table_counts(workspace)
+    for ws in (viewer, scoped):
+        with pytest.raises(Forbidden, match="mag niet"):
+            ws.import_residents(path)
+    assert table_counts(workspace) == before
+    editor = workspace.as_user(acc.add_user(workspace, "eddy", "lang-genoeg-wachtwoord",
+                                            role="editor"))
+    report = editor.import_residents(path)
+    assert set(workspace.import_runs().loc[[report.run_id], "user"]) == {"eddy"}
