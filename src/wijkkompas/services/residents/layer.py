@@ -6,6 +6,7 @@ without an import cycle (this module imports no page module)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from wijkkompas.errors import FrameworkError
@@ -72,17 +73,33 @@ def comparison(ctx: ViewContext, gm: str | None, level: str
     return ctx.cached("residents", gm or "", level, factory=compute)
 
 
+def _flags(table: pd.DataFrame) -> pd.DataFrame:
+    """Per row: a difference, a need residents name outside the framework, comparable."""
+    verdict = table["verdict"]
+    return pd.DataFrame({
+        "area_code": table["area_code"].astype(str),
+        "differ": verdict.isin(cmp.DISAGREE),
+        "outside": (verdict == cmp.NOT_MEASURED) & table["residents_need"].astype(bool),
+        "comparable": verdict != cmp.NOT_MEASURED,
+    })
+
+
 def area_classes(table: pd.DataFrame) -> dict[str, str]:
     """Area -> its map class (:data:`CLASSES`) from a comparison table."""
-    out = {}
-    for code, part in table.groupby("area_code", sort=False):
-        verdicts = part["verdict"]
-        differ = verdicts.isin(cmp.DISAGREE).any()
-        outside = ((verdicts == cmp.NOT_MEASURED) & part["residents_need"]).any()
-        comparable = (verdicts != cmp.NOT_MEASURED).any()
-        out[str(code)] = ("verschil" if differ else "buiten_kader" if outside
-                          else "eens" if comparable else "niet_te_vergelijken")
-    return out
+    if table.empty:
+        return {}
+    found = _flags(table).groupby("area_code", sort=False).any()
+    klass = np.select([found["differ"], found["outside"], found["comparable"]],
+                      ["verschil", "buiten_kader", "eens"], "niet_te_vergelijken")
+    return dict(zip(found.index, klass.tolist(), strict=True))
+
+
+def area_counts(table: pd.DataFrame) -> pd.DataFrame:
+    """Per area: themes that differ, agree, are not measured, and small samples."""
+    flags = _flags(table).assign(small=table["small_sample"].astype(bool))
+    return flags.groupby("area_code", sort=False).agg(
+        differs=("differ", "sum"), comparable=("comparable", "sum"), small=("small", "sum"),
+        rows=("differ", "size"))
 
 
 def layer(ctx: ViewContext, gm: str, level: str) -> dict[str, tuple[str, str, str]]:

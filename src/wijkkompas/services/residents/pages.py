@@ -30,6 +30,7 @@ from wijkkompas.services.residents.layer import (
     CLASS_COLOURS,
     CLASSES,
     area_classes,
+    area_counts,
     class_labels,
     comparison,
 )
@@ -232,20 +233,22 @@ def area_residents(ctx: ViewContext, code: str) -> AreaResidents | None:
 
 
 def _summary(ctx: ViewContext, table: pd.DataFrame) -> list[SummaryRow]:
+    if table.empty:
+        return []
     labels = class_labels()
     classes = area_classes(table)
-    areas = ctx.areas()
+    counts = area_counts(table)
+    differing = table[table["verdict"].isin(cmp.DISAGREE)].groupby("area_code")["label"].agg(
+        lambda s: sorted(set(s)))
+    names = ctx.areas()["name"]
     out = []
-    for code, part in table.groupby("area_code", sort=False):
-        verdicts = part["verdict"]
-        differ = part[verdicts.isin(cmp.DISAGREE)]
-        comparable = int((verdicts != cmp.NOT_MEASURED).sum())
-        klass = classes[str(code)]
+    for code, rec in counts.iterrows():
+        klass = classes[code]
+        differs, comparable = int(rec["differs"]), int(rec["comparable"])
         out.append(SummaryRow(
-            str(code), str(areas["name"].get(code, code)), link(f"/gebied/{code}"), klass,
-            labels[klass], CLASS_COLOURS[klass], len(differ), comparable - len(differ),
-            int((verdicts == cmp.NOT_MEASURED).sum()), int(part["small_sample"].sum()),
-            sorted(set(differ["label"]))))
+            code, str(names.get(code, code)), link(f"/gebied/{code}"), klass, labels[klass],
+            CLASS_COLOURS[klass], differs, comparable - differs, int(rec["rows"]) - comparable,
+            int(rec["small"]), list(differing.get(code, []))))
     order = {k: i for i, k in enumerate(CLASSES)}
     out.sort(key=lambda r: (order[r.klasse], -r.differs, r.name))
     return out
