@@ -16,11 +16,12 @@ from wijkkompas.agenda import store as agenda_store
 from wijkkompas.means import store as means_store
 from wijkkompas.monitor import store as monitor_store
 from wijkkompas.partners import store as partners_store
+from wijkkompas.residents import store as residents_store
 from wijkkompas.store import accounts, models
 
 #: Every module that declares tables, store first (foreign keys point that way).
 TABLE_MODULES = (models, accounts, audit, agenda_store, monitor_store, partners_store,
-                 means_store)
+                 means_store, residents_store)
 
 
 def metadata() -> MetaData:

@@ -272,6 +272,23 @@ class Workspace:
             frame = pd.read_sql(select(ImportRun).order_by(ImportRun.id), conn)
         return frame.set_index("id")
 
+    # --- resident input --------------------------------------------------------------------
+
+    def import_residents(self, path: str | Path, *, source: str | None = None,
+                         sheet: str | int | None = None) -> ImportReport:
+        """Import survey or participation results (a table, or a Wijkprofiel workbook's
+        subjective indices); see :mod:`wijkkompas.residents.read`."""
+        from wijkkompas.services.residents.usecases import import_residents
+
+        return import_residents(self, path, source=source, sheet=sheet)
+
+    def resident_results(self, areas: list[str] | None = None) -> pd.DataFrame:
+        """Stored resident results (area, theme, label, year, measure, value, respondents,
+        margin, source, import run), optionally for some areas."""
+        from wijkkompas.services.residents.usecases import resident_results
+
+        return resident_results(self, areas)
+
     # --- boundaries ------------------------------------------------------------------------
 
     def import_boundaries(self, path: str | Path, *, year: int | None = None,

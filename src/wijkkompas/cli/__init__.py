@@ -11,7 +11,18 @@ from typing import Annotated
 import typer
 
 from wijkkompas import __version__
-from wijkkompas.cli import agenda, data, framework, governance, means, monitor, report, serve, users
+from wijkkompas.cli import (
+    agenda,
+    data,
+    framework,
+    governance,
+    means,
+    monitor,
+    report,
+    residents,
+    serve,
+    users,
+)
 from wijkkompas.cli._common import PASSWORD_ENV, clear_acting, console, set_acting
 from wijkkompas.cli._dutch import install as _dutch_typer
 
@@ -54,3 +65,4 @@ app.add_typer(agenda.agenda_app, name="agenda")
 app.add_typer(monitor.monitor_app, name="monitor")
 app.add_typer(means.means_app, name="middelen")
 app.add_typer(users.user_app, name="user")
+app.add_typer(residents.residents_app, name="bewoners")

@@ -260,4 +260,8 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     from wijkkompas.web import routes_reports  # reports on paper (PDF)
 
     app.include_router(routes_reports.router)
+    from wijkkompas.web import routes_residents  # bewoners: cijfers beside residents' voice
+
+    app.include_router(routes_residents.router)
+    app.include_router(routes_residents.api)
     return app

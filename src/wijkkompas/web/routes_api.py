@@ -26,9 +26,9 @@ Kader = Annotated[str | None, Query(description="Afwegingskader (preset); standa
 Opgave = Annotated[str | None, Query(description="Opgave-code; standaard de eerste.")]
 Jaar = Annotated[int | None, Query(description="Jaar; standaard het laatste met scores.")]
 Niveau = Annotated[Literal["wijk", "buurt"], Query(description="wijk of buurt.")]
-Kleur = Annotated[Literal["klasse", "score", "aanpak"], Query(
-    description="Kaartkleur: prioriteitsklasse, scoreklasse of de aanpak (als het kader een "
-    "typologie heeft).")]
+Kleur = Annotated[Literal["klasse", "score", "aanpak", "bewoners"], Query(
+    description="Kaartkleur: prioriteitsklasse, scoreklasse, de aanpak (als het kader een "
+    "typologie heeft) of waar bewoners iets anders vinden dan de cijfers.")]
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

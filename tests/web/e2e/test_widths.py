@@ -25,6 +25,8 @@ PAGES = [
     pytest.param("overzicht-buurt-aanpak", "/?gemeente=GM0153&niveau=buurt&kleur=aanpak",
                  id="overzicht-buurt-aanpak"),
     pytest.param("partners", "/partners", id="partners"),
+    pytest.param("bewoners", "/bewoners?gemeente=GM0106&niveau=buurt", id="bewoners"),
+    pytest.param("gebiedsprofiel-bewoners", "/gebied/BU01060105", id="gebiedsprofiel-bewoners"),
     pytest.param("begrippen", "/begrippen", id="begrippen"),
     pytest.param("middelen", "/middelen?gemeente=GM0153&herverdeel=jeugd&procent=10",
                  id="middelen"),

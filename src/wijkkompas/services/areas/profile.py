@@ -98,6 +98,7 @@ class ProfileView:
     monitor: object | None = None  # views_monitor.AreaMonitor: targets, register vs survey
     agenda: object | None = None  # views_agenda.AreaAgendaView: measures in this area
     means: object | None = None  # views_means.AreaMeans: regular money against the city
+    residents: object | None = None  # residents.pages.AreaResidents: cijfers vs bewoners
 
 
 def _label(ctx: ViewContext, code: str) -> tuple[str, str, str]:
@@ -283,6 +284,7 @@ def area_profile(ctx: ViewContext, code: str, *, jaar: int | None = None,
         monitor=monitor,
         agenda=_area_agenda(ctx, code),
         means=_area_means(ctx, code),
+        residents=_area_residents(ctx, code),
     )
 
 
@@ -314,6 +316,12 @@ def _area_means(ctx: ViewContext, code: str) -> object:
     from wijkkompas.services.means.pages import area_means
 
     return ctx.cached("area_means", code, factory=lambda: area_means(ctx, code))
+
+
+def _area_residents(ctx: ViewContext, code: str) -> object:
+    from wijkkompas.services.residents.pages import area_residents
+
+    return area_residents(ctx, code)
 
 
 # --- comparing ------------------------------------------------------------------------------

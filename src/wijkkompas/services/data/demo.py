@@ -16,7 +16,8 @@ def build_demo(ws, *, progress: Callable[[str], None] | None = None) -> list[Imp
     reports = []
     folder = data_dir()
     importers = {"cbs": ws.import_cbs, "table": getattr(ws, "import_table", None),
-                 "boundaries": getattr(ws, "import_boundaries", None)}
+                 "boundaries": getattr(ws, "import_boundaries", None),
+                 "bewoners": getattr(ws, "import_residents", None)}
     for entry in manifest():
         importer = importers.get(entry["kind"])
         if importer is None:

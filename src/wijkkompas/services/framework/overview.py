@@ -45,7 +45,7 @@ from wijkkompas.services.shared.maps import (
     tier_colours,
 )
 
-COLOUR_MODES = ("klasse", "score", "aanpak")
+COLOUR_MODES = ("klasse", "score", "aanpak", "bewoners")
 
 
 @dataclass
@@ -281,6 +281,16 @@ def _legend(scored: Scored, opgave: str, mode: str, rows: list[RankRow],
     return items
 
 
+def _residents_legend(residents: dict[str, tuple[str, str, str]], shapes: list) -> list[LegendItem]:
+    """The legend of the residents' layer, with the number of areas per class on the map."""
+    from wijkkompas.services.residents.layer import CLASS_COLOURS, CLASSES, class_labels
+
+    labels = class_labels()
+    drawn = [residents.get(s.code, ("geen",))[0] for s in shapes]
+    return [LegendItem(labels[k], CLASS_COLOURS[k], drawn.count(k)) for k in CLASSES] + [
+        LegendItem(labels["geen"], NO_DATA, drawn.count("geen"))]
+
+
 def ranking_rows(ctx: ViewContext, scored: Scored, opgave: str, year: int,
                  mode: str = "klasse") -> list[RankRow]:
     frame = ctx.derived(scored, "ranking", opgave, year)
@@ -352,8 +362,8 @@ def overview(ctx: ViewContext, *, gemeente: str | None = None, kader: str | None
     if niveau not in LEVEL_PARAM:
         raise ConfigError(_("niveau moet 'wijk' of 'buurt' zijn (kreeg {v!r})").format(v=niveau))
     if kleur not in COLOUR_MODES:
-        raise ConfigError(_("kleur moet 'klasse', 'score' of 'aanpak' zijn (kreeg {v!r})"
-                            ).format(v=kleur))
+        raise ConfigError(_("kleur moet 'klasse', 'score', 'aanpak' of 'bewoners' zijn (kreeg "
+                            "{v!r})").format(v=kleur))
     notices: list[str] = []
     gm, gm_name = choose_municipality(ctx, gemeente)
     preset = choose_preset(gm, kader, notices, ctx)
@@ -390,13 +400,24 @@ def overview(ctx: ViewContext, *, gemeente: str | None = None, kader: str | None
     labels = {s.code: (f"{s.name}: {by_code[s.code].score.text} "
                        f"({by_code[s.code].tier or '–'})" if s.code in by_code else s.name)
               for s in shapes}
+    residents = None
+    if kleur == "bewoners":  # the residents' layer: where residents see it otherwise
+        from wijkkompas.services.residents.layer import layer
+
+        residents = layer(ctx, gm, level)
+        fills = {code: colour for code, (_k, _l, colour) in residents.items()}
+        for row in rows:
+            row.colour = residents.get(row.code, (None, None, NO_DATA))[2]
+        labels = {code: f"{label}; {residents[code][1]}" if code in residents else label
+                  for code, label in labels.items()}
     urls = {s.code: link(f"/gebied/{s.code}") for s in shapes}
     chart = None
     if shapes:
         alt = _("Kaart van {gm} per {level}: {op} in {year}, gekleurd naar {mode}. De tabel "
                 "'Ranglijst' ernaast bevat dezelfde gegevens.").format(
             gm=gm_name, level=level_label(level), op=op_name, year=year,
-            mode={"klasse": _("prioriteitsklasse"), "score": _("scoreklasse")}.get(
+            mode={"klasse": _("prioriteitsklasse"), "score": _("scoreklasse"),
+                  "bewoners": _("waar bewoners iets anders vinden dan de cijfers")}.get(
                 kleur, fw.approach.name if fw.approach else kleur))
         chart = Chart("kaart", map_figure(shapes, fills, labels, urls), alt)
     else:
@@ -414,9 +435,12 @@ def overview(ctx: ViewContext, *, gemeente: str | None = None, kader: str | None
         jaren=_options([(str(y), str(y)) for y in years], str(year)),
         niveaus=_options([("wijk", _("wijk")), ("buurt", _("buurt"))], niveau),
         kleuren=_options([("klasse", _("prioriteitsklasse")), ("score", _("score"))]
-                         + ([("aanpak", fw.approach.name)] if fw.approach else []), kleur),
+                         + ([("aanpak", fw.approach.name)] if fw.approach else [])
+                         + [("bewoners", _("waar bewoners iets anders vinden dan de cijfers"))],
+                         kleur),
         notices=notices, ranking=rows,
-        legend=_legend(scored, opgave, kleur, rows, sum(s.code not in by_code for s in shapes)),
+        legend=(_residents_legend(residents, shapes) if residents is not None else
+                _legend(scored, opgave, kleur, rows, sum(s.code not in by_code for s in shapes))),
         breaks=scored.breaks.get(opgave, []), map=chart,
         koppelkansen=_koppelkansen(ctx, scored, year), provenance=result.provenance(),
         aanpak=approach_matrix(ctx, scored, year) if level == fw.level else None,
