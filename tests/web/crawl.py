@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 DOWNLOAD_SUFFIXES = (".csv", ".xlsx", ".geojson", ".json", ".md", ".zip", ".png")
 SKIP_PREFIXES = ("/static/", "/uitloggen")
+REPORT_SUFFIXES = (".pdf", ".docx")
 # Python reprs and values that leaked from pandas/None into a text node.
 LEAKED_VALUE = re.compile(r"(?<![\w-])(nan|NaN|None|NaT|<NA>)(?![\w-])")
 REPR = re.compile(r"<built-in|<bound method|<function |object at 0x|Traceback \(most recent")
@@ -94,6 +95,8 @@ def _internal(base: str, href: str) -> str | None:
     if parts.netloc and parts.netloc not in ("testserver", urlsplit(base).netloc):
         return None
     if not parts.path.startswith("/") or parts.path.startswith(SKIP_PREFIXES):
+        return None
+    if parts.path.endswith(REPORT_SUFFIXES):  # rendered and checked in tests/web/test_reports.py
         return None
     query = urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True)))
     return parts.path + (f"?{query}" if query else "")
