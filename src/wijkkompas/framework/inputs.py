@@ -35,6 +35,7 @@ class Coded:
     statuses: pd.Index
     year_values: np.ndarray  # the year column as it is
     value: np.ndarray  # float, NaN where missing
+    fingerprints: dict[tuple, str] = field(default_factory=dict)  # per selection
 
     @classmethod
     def of(cls, obs: pd.DataFrame) -> Coded:
@@ -129,7 +130,16 @@ class ScoringData:
         return sorted(int(y) for y in self.coded.years)
 
     def fingerprint(self, codes: list[str], indicators: list[str], years: list[int]) -> str:
-        """A short hash of exactly the values used (order-independent)."""
+        """A short hash of exactly the values used (order-independent). Kept per selection
+        with the codes: scoring variants of one framework on the same data (sensitivity,
+        what-if) select the same rows."""
+        c = self.coded
+        key = (frozenset(codes), frozenset(indicators), frozenset(years))
+        if key not in c.fingerprints:
+            c.fingerprints[key] = self._fingerprint(codes, indicators, years)
+        return c.fingerprints[key]
+
+    def _fingerprint(self, codes: list[str], indicators: list[str], years: list[int]) -> str:
         c = self.coded
         wanted = (c.member(c.areas, codes)[c.area]
                   & c.member(c.indicators, indicators)[c.indicator]
@@ -142,30 +152,31 @@ class ScoringData:
         if not _is_sorted(keys):
             rows = np.arange(len(wanted))[rows][np.lexsort(keys[::-1])]
         h = hashlib.sha256()
-        h.update(_joined(c.areas, c.area[rows]))
-        h.update(_joined(c.indicators, c.indicator[rows]))
+        _update_joined(h, c.areas, c.area[rows])
+        _update_joined(h, c.indicators, c.indicator[rows])
         h.update(np.ascontiguousarray(c.year_values[rows], dtype=np.int64))
         h.update(np.nan_to_num(c.value[rows], nan=-1e300))
         # a missing status (code -1, the last entry) reads "nan"
-        h.update(_joined(c.statuses.append(pd.Index(["nan"])), c.status[rows]))
+        _update_joined(h, c.statuses.append(pd.Index(["nan"])), c.status[rows])
         return h.hexdigest()[:16]
 
 
-def _joined(uniques: pd.Index, codes: np.ndarray) -> bytes:
-    """``"|".join(str(uniques[k]) for k in codes)`` in UTF-8 (code -1: the last unique),
-    taking the row strings from the uniques instead of converting every row; a column in
-    long runs (the area codes of sorted observations) is written run by run."""
-    names = [f"{u}|" for u in uniques]
+def _update_joined(h: hashlib._Hash, uniques: pd.Index, codes: np.ndarray) -> None:
+    """Feed ``"|".join(str(uniques[k]) for k in codes)`` (UTF-8; code -1 is the last unique)
+    into ``h``, taking the row texts from the uniques instead of converting every row; a
+    column in long runs (the area codes of sorted observations) is written run by run."""
     if not len(codes):
-        return b""
+        return
     starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
-    if len(starts) * 64 <= len(codes):  # long runs
+    if len(starts) * 8 <= len(codes):  # long runs
+        names = [f"{u}|".encode() for u in uniques]
         sizes = np.diff(np.r_[starts, len(codes)])
-        text = "".join([names[k] * n for k, n in zip(codes[starts].tolist(), sizes.tolist(),
-                                                     strict=True)])
+        text = b"".join([names[k] * n for k, n in zip(codes[starts].tolist(), sizes.tolist(),
+                                                      strict=True)])
     else:
-        text = "".join(np.array(names, dtype=object)[codes].tolist())
-    return text[:-1].encode()
+        names = np.array([f"{u}|" for u in uniques], dtype=object)
+        text = "".join(names[codes].tolist()).encode()
+    h.update(memoryview(text)[:-1])  # no separator after the last value
 
 
 def _is_sorted(keys: list[np.ndarray]) -> bool:
