@@ -163,3 +163,15 @@ def test_topsis_by_year_blocks_equals_the_groupby_path() -> None:
     assert [m for m in w1 if "constant" in m] == [m for m in w2 if "constant" in m] == [
         "topsis: indicator(en) c constant in 2022: ideaal = slechtst, telt niet mee"]
     assert s1.notna().sum() > 100
+
+
+def test_priority_ranks_kept_until_the_scores_change() -> None:
+    result = score(make_fw(), scoring_data(base_values()))
+    first = result.priority_ranks
+    first.iloc[:, :] = -1.0  # the caller's copy; the kept one stays
+    again = result.priority_ranks
+    assert (again.to_numpy() != -1.0).any()
+    assert again.equals(result._priority_ranks())
+    result.scores = -result.scores  # new scores: ranks made anew, the other way round
+    flipped = result.priority_ranks
+    assert flipped.equals(result._priority_ranks()) and not flipped.equals(again)

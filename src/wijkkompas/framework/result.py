@@ -156,6 +156,19 @@ class ScoreResult:
         an opgave with ``priority_when: high`` (``ranks`` always has 1 = the highest score).
         Same shape and tie rule as ``ranks``. An area that is not assessed (too few inhabitants,
         a business area: :attr:`assessment`) has no priority rank."""
+        return self._derived("priority_ranks", self._priority_ranks)
+
+    def _derived(self, name: str, make: Callable[[], Any], *args: Any) -> Any:
+        """``make(*args)``, kept with the result while the frames it rests on are the same
+        objects (a ranking per opgave reads the same priority ranks and approaches)."""
+        basis = (self.framework, self.scores, self.tiers, self.assessment)
+        cache = self.__dict__.setdefault("_derived_cache", {})
+        kept = cache.get((name, args))
+        if kept is None or any(a is not b for a, b in zip(kept[0], basis, strict=True)):
+            kept = cache[(name, args)] = (basis, make(*args))
+        return kept[1].copy(deep=False)  # copy-on-write: the caller may change its copy
+
+    def _priority_ranks(self) -> pd.DataFrame:
         from wijkkompas.framework.rank import rank_scores
 
         high = {op.code for op in self.framework.opgaven if op.priority_when == "high"}
@@ -250,11 +263,13 @@ class ScoreResult:
         framework's approach typology: index area_code; columns ``approach`` (None for an area
         that is not assessed), ``rule`` (1-based; None for the default) and ``explanation``
         (one Dutch sentence: the conditions that chose it). Empty without a typology."""
+        return self._derived("approaches", self._approaches, year or self.years[-1])
+
+    def _approaches(self, year: int) -> pd.DataFrame:
         spec = self.framework.approach
         columns = ["name", "approach", "rule", "explanation"]
         if spec is None:
             return pd.DataFrame(columns=columns)
-        year = year or self.years[-1]
         tiers = self.tiers.xs(year, level="year")
         scores = self.scores.xs(year, level="year")
         earlier = [y for y in self.years if y < year]
