@@ -2,8 +2,9 @@
 
     python benchmarks/bench_cli.py [--db DEMO.sqlite] [--build] [--runs 5] [--importtime]
 
-Runs each command as a new process, ``--runs`` times (median; the runs are listed), round-robin
-so that a machine that gets busier or quieter affects every command alike:
+Runs each command as a new process, ``--runs`` times (median wall seconds, which the aims are
+about, and median CPU seconds, user + system, steadier on a busy machine; the runs are listed),
+round-robin so that a machine that gets busier or quieter affects every command alike:
 
 | command | aim |
 |---|---|
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -51,14 +53,17 @@ def load() -> str:
         return "?"
 
 
-def run(cmd: list[str]) -> float:
-    """Wall seconds from start to exit; a command that fails stops the benchmark."""
+def run(cmd: list[str]) -> tuple[float, float]:
+    """Wall and CPU (user + system) seconds from start to exit; a command that fails stops
+    the benchmark."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     took = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} gave exit code {done.returncode}:\n{done.stderr}")
-    return took
+    return took, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def largest_imports(cmd: list[str], top: int = 10) -> list[tuple[int, str]]:
@@ -119,22 +124,24 @@ def main(argv: list[str] | None = None) -> int:
               f"{load()}")
         for cmd in commands.values():  # warm the file cache once (not timed)
             run(cmd)
-        times: dict[str, list[float]] = {name: [] for name in commands}
+        times: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
         for _ in range(args.runs):
             for name, cmd in commands.items():
                 times[name].append(run(cmd))
-        print(f"\n{'command':<34} {'median s':>9}  aim      runs (s)")
+        print(f"\n{'command':<38} {'wall s':>7} {'cpu s':>6}  aim      runs (wall s)")
         verdicts = []
         for name, runs in times.items():
-            med = statistics.median(runs)
+            med = statistics.median(t for t, _ in runs)
+            cpu = statistics.median(c for _, c in runs)
             aim = AIMS.get(name)
-            shown = ", ".join(f"{t:.2f}" for t in runs)
-            print(f"{name:<34} {med:>9.2f}  {f'< {aim:g} s' if aim else '':<8} {shown}")
+            shown = ", ".join(f"{t:.2f}" for t, _ in runs)
+            print(f"{name:<38} {med:>7.2f} {cpu:>6.2f}  {f'< {aim:g} s' if aim else '':<8} "
+                  f"{shown}")
             if aim is not None:
                 verdicts.append((name, med < aim))
         print(f"\nload average after: {load()}")
         for name, ok in verdicts:
-            print(f"{name:<34} {'aim met' if ok else 'AIM MISSED'}")
+            print(f"{name:<38} {'aim met' if ok else 'AIM MISSED'}")
         if args.importtime:
             for name, cmd in commands.items():
                 if name == "python -c pass":

@@ -28,6 +28,10 @@ c. ten years with the normalisation pooled over all years, scores (and ranks, ti
    contributions) per year and the change per area year on year, through ``score``; against
    numpy from the same long frame. Aim: <= 1.5x numpy.
 
+The timed ``score()`` runs reuse one ``ScoringData`` (its observations are factorised into
+integer codes once per data version, the fingerprint kept per selection); a "cold" row times the
+first run on a new ``ScoringData`` as well (no aim).
+
 ``--profile a|b|c`` adds a cProfile of one extra wijkkompas run of that measurement.
 """
 
