@@ -4,13 +4,17 @@ labels (``<bool>``, ``<str>``) and the error boxes ("No such option", "Missing a
 Typer (0.29) ships a copy of Click with English strings written into the code, not gettext, so
 there is no catalogue to install. :func:`install` sets Typer's rich_utils constants and wraps the
 two functions through which all help and error output passes (``rich_format_help``,
-``rich_format_error``) plus the usage prefix. Every patch is guarded: when a later Typer moves a
+``rich_format_error``) plus the usage prefix; rich_utils only when Typer loads it (for help or
+an error), so that a command that just runs starts faster. Every patch is guarded: when a later Typer moves a
 name, that text stays English and the CLI keeps working (``tests/test_cli.py`` notices).
 """
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.util
 import re
+import sys
 from typing import Any
 
 PANELS = {
@@ -101,20 +105,64 @@ def _type_label(original: Any) -> Any:
 
 
 def install() -> None:
-    """Put Typer's and Click's texts into Dutch (idempotent)."""
+    """Put Typer's and Click's texts into Dutch (idempotent).
+
+    Typer imports ``typer.rich_utils`` (and with it rich.markdown, markdown-it and pygments:
+    about 0.3 s) only to show help or an error. So its texts are translated the moment it is
+    imported (:class:`_WhenImported`), not at start-up; a command that just runs never loads it.
+    The usage line, the help option and the type labels live in modules Typer has loaded
+    already and are patched at once."""
     try:
-        from typer import core, rich_utils
+        from typer import core
+        from typer._click import core as click_core
         from typer._click import formatting
     except ImportError:  # pragma: no cover - another Typer layout: stay English, keep working
         return
+    if getattr(formatting, "_wijkkompas_dutch", False):
+        return
+    original_usage = formatting.HelpFormatter.write_usage
+
+    def write_usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
+        for english, dutch in USAGE_PIECES.items():
+            args = args.replace(english, dutch)
+        return original_usage(self, prog, args, USAGE if prefix is None else prefix)
+
+    original_help_option = click_core.Command.get_help_option
+
+    def get_help_option(self: Any, ctx: Any) -> Any:
+        option = original_help_option(self, ctx)
+        if option is not None and option.help in OPTION_HELP:
+            option.help = OPTION_HELP[option.help]
+        return option
+
+    click_core.Command.get_help_option = get_help_option  # type: ignore[method-assign]
+    formatting.HelpFormatter.write_usage = write_usage  # type: ignore[method-assign]
+    for cls_name in ("TyperOption", "TyperArgument"):
+        cls = getattr(core, cls_name, None)
+        if cls is not None and hasattr(cls, "display_type"):
+            cls.display_type = _type_label(cls.display_type)
+    formatting._wijkkompas_dutch = True  # type: ignore[attr-defined]
+    rich_utils = sys.modules.get(RICH_UTILS)
+    if rich_utils is not None:
+        _dutch_rich_utils(rich_utils)
+    elif not any(isinstance(f, _WhenImported) for f in sys.meta_path):
+        sys.meta_path.insert(0, _WhenImported())
+
+
+RICH_UTILS = "typer.rich_utils"
+
+
+def _dutch_rich_utils(rich_utils: Any) -> None:
+    """The panel titles and the two functions all help and error output passes through."""
     if getattr(rich_utils, "_wijkkompas_dutch", False):
         return
     for name, text in PANELS.items():
         if hasattr(rich_utils, name):
             setattr(rich_utils, name, text)
-
-    original_help = rich_utils.rich_format_help
-    original_error = rich_utils.rich_format_error
+    original_help = getattr(rich_utils, "rich_format_help", None)
+    original_error = getattr(rich_utils, "rich_format_error", None)
+    if original_help is None or original_error is None:  # pragma: no cover - another Typer
+        return
 
     def rich_format_help(*, obj: Any, ctx: Any, **kwargs: Any) -> None:
         _dutch_params(getattr(ctx, "command", None) or obj)
@@ -128,29 +176,31 @@ def install() -> None:
 
     rich_utils.rich_format_help = rich_format_help
     rich_utils.rich_format_error = rich_format_error
+    rich_utils._wijkkompas_dutch = True
 
-    original_usage = formatting.HelpFormatter.write_usage
 
-    def write_usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
-        for english, dutch in USAGE_PIECES.items():
-            args = args.replace(english, dutch)
-        return original_usage(self, prog, args, USAGE if prefix is None else prefix)
+class _WhenImported(importlib.abc.MetaPathFinder):
+    """Finds ``typer.rich_utils`` through the other finders and translates it right after
+    it has run (a one-off: the finder then leaves ``sys.meta_path``)."""
 
-    from typer._click import core as click_core
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
+        if fullname != RICH_UTILS:
+            return None
+        if self in sys.meta_path:
+            sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(fullname)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _ThenDutch(spec.loader)
+        return spec
 
-    original_help_option = click_core.Command.get_help_option
 
-    def get_help_option(self: Any, ctx: Any) -> Any:
-        option = original_help_option(self, ctx)
-        if option is not None and option.help in OPTION_HELP:
-            option.help = OPTION_HELP[option.help]
-        return option
+class _ThenDutch(importlib.abc.Loader):
+    def __init__(self, loader: Any) -> None:
+        self.loader = loader
 
-    click_core.Command.get_help_option = get_help_option  # type: ignore[method-assign]
+    def create_module(self, spec: Any) -> Any:
+        return self.loader.create_module(spec)
 
-    formatting.HelpFormatter.write_usage = write_usage  # type: ignore[method-assign]
-    for cls_name in ("TyperOption", "TyperArgument"):
-        cls = getattr(core, cls_name, None)
-        if cls is not None and hasattr(cls, "display_type"):
-            cls.display_type = _type_label(cls.display_type)
-    rich_utils._wijkkompas_dutch = True  # type: ignore[attr-defined]
+    def exec_module(self, module: Any) -> None:
+        self.loader.exec_module(module)
+        _dutch_rich_utils(module)

@@ -5,13 +5,15 @@ CSV or Excel with ``--output``."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.table import Table
 
 from wijkkompas.cli._common import DbOption, _fmt, _workspace, console, handle_errors
+
+if TYPE_CHECKING:  # pandas loads only in the commands that print a frame (fast start-up)
+    import pandas as pd
 
 monitor_app = typer.Typer(help="Monitoring: doelen, voortgang, verschillen tussen gebieden, "
                                "pilots.", no_args_is_help=True)
@@ -140,6 +142,8 @@ def progress(
     db: DbOption = None,
 ) -> None:
     """Voortgang per gebied: basis → nu → doel, deel van de weg, prognose, op koers."""
+    import pandas as pd
+
     from wijkkompas.formatting import percent
     from wijkkompas.services.monitor import usecases as svc
 
@@ -255,6 +259,8 @@ def pilot(
     db: DbOption = None,
 ) -> None:
     """Vergelijk een pilot met gelijkende gebieden (verschil-in-verschillen)."""
+    import pandas as pd
+
     from wijkkompas.monitor.pilots import Pilot
     from wijkkompas.services.monitor import pilots as pilot_svc
     from wijkkompas.services.monitor import usecases as svc

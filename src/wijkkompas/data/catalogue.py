@@ -317,4 +317,5 @@ def _parse(data: dict[str, Any]) -> Catalogue:
 def load_catalogue() -> Catalogue:
     """The catalogue shipped with the package."""
     text = resources.files("wijkkompas.data").joinpath("catalogue.yaml").read_text("utf-8")
-    return _parse(yaml.safe_load(text))
+    # libyaml's parser when present: the same data, ten times faster (CLI start-up)
+    return _parse(yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))

@@ -240,47 +240,67 @@ def aggregate_geomean(values: pd.DataFrame, weights: pd.Series, ctx: StepContext
 
 
 def _topsis_parts(values: pd.DataFrame, x: np.ndarray, w: np.ndarray, avail: np.ndarray,
-                  ctx: StepContext) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Per-year min-max rescaled matrix ``r``, the weight per cell (0 where unused), lo, hi."""
-    lo, hi = _year_min_max(values, x)
-    span = hi - lo
-    constant = avail & (span == 0)
-    if constant.any():
-        cols = [str(c) for c, b in zip(values.columns, constant.any(axis=0), strict=True) if b]
-        years = sorted({str(y) for y in _years(values.index)[constant.any(axis=1)]})
+                  ctx: StepContext, per_row: bool = False
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per-year min-max rescaled matrix ``r``, the weight per cell (0 where unused), and the
+    year's column min and max (``lo``, ``hi``: one row per year, or with ``per_row`` (and
+    when the years are not in blocks) one per row)."""
+    blocks = _year_blocks(values, len(x))
+    if blocks is None:
+        lo, hi = _grouped_min_max(values)
+        bounds = [(slice(None), lo, hi)]
+    else:
+        lo = np.fmin.reduceat(x, blocks[:-1], axis=0) if len(x) else np.empty((0, x.shape[1]))
+        hi = np.fmax.reduceat(x, blocks[:-1], axis=0) if len(x) else np.empty((0, x.shape[1]))
+        bounds = [(slice(start, stop), lo[k], hi[k])
+                  for k, (start, stop) in enumerate(zip(blocks[:-1], blocks[1:], strict=True))]
+    r = np.empty_like(x)
+    wm = np.empty_like(x)
+    constant_cols = np.zeros(x.shape[1], dtype=bool)
+    constant_rows = np.zeros(len(x), dtype=bool)
+    for rows, lo_b, hi_b in bounds:  # one pass per year: no full-size copies of lo and hi
+        span = hi_b - lo_b
+        av = avail[rows]
+        if (span == 0).any():
+            constant = av & (span == 0)
+            constant_cols |= constant.any(axis=0)
+            constant_rows[rows] = constant.any(axis=1)
+        active = av & (span > 0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            r[rows] = np.where(active, (x[rows] - lo_b) / np.where(active, span, 1.0), 0.0)
+        wm[rows] = np.where(active, w[None, :], 0.0)
+    if constant_cols.any():
+        cols = [str(c) for c, b in zip(values.columns, constant_cols, strict=True) if b]
+        years = sorted({str(y) for y in _years(values.index)[constant_rows]})
         ctx.warn(f"topsis: indicator(en) {', '.join(cols)} constant in {', '.join(years)}: "
                  "ideaal = slechtst, telt niet mee")
-    active = avail & (span > 0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        r = np.where(active, (x - lo) / np.where(active, span, 1.0), 0.0)
-    return r, np.where(active, w[None, :], 0.0), lo, hi
+    if per_row and blocks is not None:
+        sizes = np.diff(blocks)
+        lo, hi = np.repeat(lo, sizes, axis=0), np.repeat(hi, sizes, axis=0)
+    return r, wm, lo, hi
 
 
-def _year_min_max(values: pd.DataFrame, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per-year column min and max of ``x`` (NaN ignored), broadcast back to every row.
+def _year_blocks(values: pd.DataFrame, n: int) -> np.ndarray | None:
+    """Start rows of the year blocks plus ``n`` at the end, when the rows of each year are
+    one contiguous block of integer years (as the scorer hands them over) or there is no
+    year; ``None`` otherwise."""
+    if "year" not in (values.index.names or []):
+        return np.array([0, n]) if n else np.array([0])
+    years = np.asarray(values.index.get_level_values("year"))
+    if years.dtype.kind not in "iu":
+        return None
+    starts = np.flatnonzero(np.r_[True, years[1:] != years[:-1]]) if n else \
+        np.zeros(0, dtype=np.intp)
+    if len(np.unique(years[starts])) != len(starts):  # a year in several blocks
+        return None
+    return np.r_[starts, n]
 
-    Plain numpy when the rows of each year are one contiguous block (integer years, as the
-    scorer hands them over); otherwise a pandas groupby."""
-    if "year" in (values.index.names or []):
-        years = np.asarray(values.index.get_level_values("year"))
-        if years.dtype.kind not in "iu":
-            grouped = _by_year(values.astype(float))
-            return (grouped.transform("min").to_numpy(dtype=float, na_value=np.nan),
-                    grouped.transform("max").to_numpy(dtype=float, na_value=np.nan))
-        starts = np.flatnonzero(np.r_[True, years[1:] != years[:-1]]) if len(years) else \
-            np.zeros(0, dtype=np.intp)
-        if len(np.unique(years[starts])) != len(starts):  # a year in several blocks
-            grouped = _by_year(values.astype(float))
-            return (grouped.transform("min").to_numpy(dtype=float, na_value=np.nan),
-                    grouped.transform("max").to_numpy(dtype=float, na_value=np.nan))
-    else:
-        starts = np.zeros(1 if len(x) else 0, dtype=np.intp)
-    if not len(x):
-        return x.copy(), x.copy()
-    sizes = np.diff(np.r_[starts, len(x)])
-    lo = np.repeat(np.fmin.reduceat(x, starts, axis=0), sizes, axis=0)
-    hi = np.repeat(np.fmax.reduceat(x, starts, axis=0), sizes, axis=0)
-    return lo, hi
+
+def _grouped_min_max(values: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Per-year column min and max (NaN ignored) for every row, through a pandas groupby."""
+    grouped = _by_year(values.astype(float))
+    return (grouped.transform("min").to_numpy(dtype=float, na_value=np.nan),
+            grouped.transform("max").to_numpy(dtype=float, na_value=np.nan))
 
 
 def _years(index: pd.Index) -> np.ndarray:
@@ -465,7 +485,7 @@ def _geomean_contrib(values: pd.DataFrame, x: np.ndarray, ref: np.ndarray, a: np
 
 def _topsis_contrib(values: pd.DataFrame, x: np.ndarray, w: np.ndarray, avail: np.ndarray,
                     ok: np.ndarray, ref: np.ndarray, ctx: StepContext) -> np.ndarray:
-    r, wm, lo, hi = _topsis_parts(values, x, w, avail, ctx)
+    r, wm, lo, hi = _topsis_parts(values, x, w, avail, ctx, per_row=True)
     span = hi - lo
     active = wm > 0
     with np.errstate(invalid="ignore", divide="ignore"):

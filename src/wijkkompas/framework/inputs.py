@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -20,28 +20,85 @@ from wijkkompas.errors import DataError
 
 
 @dataclass
+class Coded:
+    """The observations as integer codes: each key column factorised once (sorted, so code
+    order is value order; -1 = missing), plus the year, value and status arrays. Every look-up
+    of the scorer (which rows, which years, the wide table, the fingerprint) works on these
+    instead of the object columns."""
+
+    area: np.ndarray  # codes into ``areas``
+    areas: pd.Index
+    indicator: np.ndarray  # codes into ``indicators``
+    indicators: pd.Index
+    year: np.ndarray  # codes into ``years``
+    years: pd.Index
+    status: np.ndarray  # codes into ``statuses``
+    statuses: pd.Index
+    year_values: np.ndarray  # the year column as it is
+    value: np.ndarray  # float, NaN where missing
+    fingerprints: dict[tuple, str] = field(default_factory=dict)  # per selection
+
+    @classmethod
+    def of(cls, obs: pd.DataFrame) -> Coded:
+        parts = []
+        for col in ("area_code", "indicator", "year", "status"):
+            codes, uniques = pd.factorize(obs[col], sort=True)
+            parts += [codes.astype(np.int32), pd.Index(uniques)]
+        return cls(*parts, year_values=obs["year"].to_numpy(),
+                   value=obs["value"].to_numpy(dtype=float, na_value=np.nan))
+
+    @staticmethod
+    def positions(uniques: pd.Index, wanted: list) -> np.ndarray:  # noqa: ANN001
+        """Per unique value its position in ``wanted`` (-1: not wanted), one more entry
+        (-1) at the end for the missing code -1."""
+        return np.append(pd.Index(wanted).get_indexer(uniques), -1)
+
+    @staticmethod
+    def member(uniques: pd.Index, wanted: list) -> np.ndarray:  # noqa: ANN001
+        """Per unique value whether it is in ``wanted`` (as ``isin``), plus False for -1."""
+        return np.append(uniques.isin(wanted), False)
+
+    def status_is(self, *values: str) -> np.ndarray:
+        """Per row whether the status is one of ``values``."""
+        return self.member(self.statuses, list(values))[self.status]
+
+
+@dataclass
 class ScoringData:
     """``observations``: columns area_code, indicator, year, value, status (value NaN unless
-    status is ok). ``areas``: index area_code, columns name, level, municipality_code."""
+    status is ok). ``areas``: index area_code, columns name, level, municipality_code.
+
+    The observations are factorised into integer codes once, on first use, and kept with the
+    object (:attr:`coded`): one ScoringData per data version serves every scoring run on that
+    version. Replace ``observations`` rather than changing the frame in place."""
 
     observations: pd.DataFrame
     areas: pd.DataFrame
+    _coded: tuple[pd.DataFrame, Coded] | None = field(default=None, init=False, repr=False,
+                                                      compare=False)
+
+    @property
+    def coded(self) -> Coded:
+        """The integer codes of :attr:`observations` (made on first use, then cached)."""
+        if self._coded is None or self._coded[0] is not self.observations:
+            self._coded = (self.observations, Coded.of(self.observations))
+        return self._coded[1]
 
     def wide(self, codes: list[str], indicators: list[str], years: list[int]) -> pd.DataFrame:
         """Rows (year, area_code) for every requested area and year; one column per indicator."""
-        obs = self.observations
+        c = self.coded
         # Scatter into a dense (year, area, indicator) array: the first non-missing value of
         # a cell wins (as pivot_table's "first"); much faster than a pivot on large frames.
         # The positions double as the selection (-1: not requested).
         u_years = sorted(set(years))
         u_codes = sorted(set(codes))
         u_inds = list(dict.fromkeys(indicators))
-        ai = pd.Index(u_codes).get_indexer(obs["area_code"])
-        ii = pd.Index(u_inds).get_indexer(obs["indicator"])
-        yi = pd.Index(u_years).get_indexer(obs["year"])
+        ai = c.positions(c.areas, u_codes)[c.area]
+        ii = c.positions(c.indicators, u_inds)[c.indicator]
+        yi = c.positions(c.years, u_years)[c.year]
         rows = np.flatnonzero((ai >= 0) & (ii >= 0) & (yi >= 0))
-        ok = obs["status"].iloc[rows].isin(["ok", "estimated"]).to_numpy()
-        v = obs["value"].iloc[rows].to_numpy(dtype=float, na_value=np.nan)
+        ok = c.member(c.statuses, ["ok", "estimated"])[c.status[rows]]
+        v = c.value[rows]
         has = ok & ~np.isnan(v)
         rows, v = rows[has], v[has]
         flat = (yi[rows].astype(np.int64) * len(u_codes) + ai[rows]) * len(u_inds) + ii[rows]
@@ -54,7 +111,7 @@ class ScoringData:
             out[flat[order][first]] = v[order][first]
         full = pd.MultiIndex.from_product([u_years, u_codes], names=["year", "area_code"])
         wide = pd.DataFrame(out.reshape(len(full), len(u_inds)), index=full,
-                            columns=pd.Index(u_inds))
+                            columns=pd.Index(u_inds), copy=False)
         if len(u_years) != len(years) or len(u_codes) != len(codes) \
                 or len(u_inds) != len(indicators):
             wide = wide.reindex(index=pd.MultiIndex.from_product(
@@ -83,30 +140,64 @@ class ScoringData:
                              f"kolom van de tabel of een gebiedskenmerk ({', '.join(known)})")
 
     def years_with(self, indicators: list[str]) -> list[int]:
-        obs = self.observations
-        ok = obs[obs["indicator"].isin(indicators) & (obs["status"] == "ok")]
-        return sorted(int(y) for y in ok["year"].unique())
+        """The years in which any of ``indicators`` has a value with status ok."""
+        c = self.coded
+        rows = c.member(c.indicators, indicators)[c.indicator] & c.status_is("ok")
+        present = np.bincount(c.year[rows & (c.year >= 0)], minlength=len(c.years)) > 0
+        return sorted(int(y) for y in c.years[present])
+
+    def all_years(self) -> list[int]:
+        """Every year in the observations (any status)."""
+        return sorted(int(y) for y in self.coded.years)
 
     def fingerprint(self, codes: list[str], indicators: list[str], years: list[int]) -> str:
-        """A short hash of exactly the values used (order-independent)."""
-        obs = self.observations
-        sel = obs[obs["area_code"].isin(codes) & obs["indicator"].isin(indicators)
-                  & obs["year"].isin(years)]
-        # Sorted by (area_code, indicator, year), via sorted codes (faster than sort_values);
+        """A short hash of exactly the values used (order-independent). Kept per selection
+        with the codes: scoring variants of one framework on the same data (sensitivity,
+        what-if) select the same rows."""
+        c = self.coded
+        key = (frozenset(codes), frozenset(indicators), frozenset(years))
+        if key not in c.fingerprints:
+            c.fingerprints[key] = self._fingerprint(codes, indicators, years)
+        return c.fingerprints[key]
+
+    def _fingerprint(self, codes: list[str], indicators: list[str], years: list[int]) -> str:
+        c = self.coded
+        wanted = (c.member(c.areas, codes)[c.area]
+                  & c.member(c.indicators, indicators)[c.indicator]
+                  & c.member(c.years, years)[c.year])
+        # Every row (the workspace loads only what the framework needs): no copies.
+        rows = slice(None) if wanted.all() else np.flatnonzero(wanted)
+        # Sorted by (area_code, indicator, year): the codes are sorted like the values, and
         # the workspace hands observations over in that order already, so check that first.
-        if not _is_sorted([sel[c].to_numpy() for c in ("area_code", "indicator", "year")]):
-            keys = []
-            for col in ("year", "indicator", "area_code"):
-                codes_, uniques = pd.factorize(sel[col].to_numpy(), sort=True)
-                keys.append(np.where(codes_ < 0, len(uniques), codes_))  # missing sorts last
-            sel = sel.iloc[np.lexsort(keys)]
+        keys = [c.area[rows], c.indicator[rows], c.year[rows]]
+        if not _is_sorted(keys):
+            rows = np.arange(len(wanted))[rows][np.lexsort(keys[::-1])]
         h = hashlib.sha256()
-        h.update("|".join(sel["area_code"].astype(str).tolist()).encode())
-        h.update("|".join(sel["indicator"].astype(str).tolist()).encode())
-        h.update(sel["year"].to_numpy(dtype=np.int64).tobytes())
-        h.update(np.nan_to_num(sel["value"].to_numpy(dtype=float), nan=-1e300).tobytes())
-        h.update("|".join(sel["status"].astype(str).tolist()).encode())
+        _update_joined(h, c.areas, c.area[rows])
+        _update_joined(h, c.indicators, c.indicator[rows])
+        h.update(np.ascontiguousarray(c.year_values[rows], dtype=np.int64))
+        h.update(np.nan_to_num(c.value[rows], nan=-1e300))
+        # a missing status (code -1, the last entry) reads "nan"
+        _update_joined(h, c.statuses.append(pd.Index(["nan"])), c.status[rows])
         return h.hexdigest()[:16]
+
+
+def _update_joined(h: hashlib._Hash, uniques: pd.Index, codes: np.ndarray) -> None:
+    """Feed ``"|".join(str(uniques[k]) for k in codes)`` (UTF-8; code -1 is the last unique)
+    into ``h``, taking the row texts from the uniques instead of converting every row; a
+    column in long runs (the area codes of sorted observations) is written run by run."""
+    if not len(codes):
+        return
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    if len(starts) * 8 <= len(codes):  # long runs
+        names = [f"{u}|".encode() for u in uniques]
+        sizes = np.diff(np.r_[starts, len(codes)])
+        text = b"".join([names[k] * n for k, n in zip(codes[starts].tolist(), sizes.tolist(),
+                                                      strict=True)])
+    else:
+        names = np.array([f"{u}|" for u in uniques], dtype=object)
+        text = "".join(names[codes].tolist()).encode()
+    h.update(memoryview(text)[:-1])  # no separator after the last value
 
 
 def _is_sorted(keys: list[np.ndarray]) -> bool:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -13,6 +15,37 @@ from wijkkompas.exportsafe import excel_writer, write_csv
 from wijkkompas.framework.schema import Framework
 
 N_STRENGTHS = 3
+
+
+class Deferred:
+    """A frame that is made on first use: ``Deferred(make, *args)`` gives ``make(*args)``
+    (a module-level function keeps the result picklable)."""
+
+    def __init__(self, make: Callable[..., pd.DataFrame], *args: Any) -> None:
+        self.func, self.args = make, args
+
+    def make(self) -> pd.DataFrame:
+        return self.func(*self.args)
+
+
+class _LazyFrame:
+    """A dataclass field holding a frame or a :class:`Deferred`; reading it makes the frame
+    once and keeps it. (``__get__`` on the class raises AttributeError, so the field has no
+    default.)"""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = f"_{name}"
+
+    def __get__(self, obj: Any, objtype: type | None = None) -> pd.DataFrame:
+        if obj is None:
+            raise AttributeError(self.slot)
+        value = obj.__dict__[self.slot]
+        if isinstance(value, Deferred):
+            value = obj.__dict__[self.slot] = value.make()
+        return value
+
+    def __set__(self, obj: Any, value: pd.DataFrame | Deferred) -> None:
+        obj.__dict__[self.slot] = value
 
 
 def framework_provenance(fw: Framework, data_fingerprint: str, created: str) -> dict[str, str]:
@@ -87,7 +120,8 @@ class ScoreResult:
     Frames are indexed by ``(year, area_code)``. ``scores``/``ranks`` have one column per
     opgave, theme and (optional) overall index; ``tiers`` one per opgave; ``contributions``
     is long (year, area_code, opgave, theme, indicator, contribution): how far each indicator
-    pushes the opgave score above (+) or below (-) the reference.
+    pushes the opgave score above (+) or below (-) the reference; :func:`score` hands it over
+    as a :class:`Deferred`, made when it is first read.
     """
 
     framework: Framework
@@ -96,7 +130,7 @@ class ScoreResult:
     scores: pd.DataFrame
     ranks: pd.DataFrame
     tiers: pd.DataFrame
-    contributions: pd.DataFrame
+    contributions: pd.DataFrame = _LazyFrame()  # type: ignore[assignment]  # or a Deferred
     reference: pd.Series
     reference_normalised: pd.Series
     reference_scores: pd.Series
@@ -126,6 +160,19 @@ class ScoreResult:
         an opgave with ``priority_when: high`` (``ranks`` always has 1 = the highest score).
         Same shape and tie rule as ``ranks``. An area that is not assessed (too few inhabitants,
         a business area: :attr:`assessment`) has no priority rank."""
+        return self._derived("priority_ranks", self._priority_ranks)
+
+    def _derived(self, name: str, make: Callable[[], Any], *args: Any) -> Any:
+        """``make(*args)``, kept with the result while the frames it rests on are the same
+        objects (a ranking per opgave reads the same priority ranks and approaches)."""
+        basis = (self.framework, self.scores, self.tiers, self.assessment)
+        cache = self.__dict__.setdefault("_derived_cache", {})
+        kept = cache.get((name, args))
+        if kept is None or any(a is not b for a, b in zip(kept[0], basis, strict=True)):
+            kept = cache[(name, args)] = (basis, make(*args))
+        return kept[1].copy(deep=False)  # copy-on-write: the caller may change its copy
+
+    def _priority_ranks(self) -> pd.DataFrame:
         from wijkkompas.framework.rank import rank_scores
 
         high = {op.code for op in self.framework.opgaven if op.priority_when == "high"}
@@ -220,11 +267,13 @@ class ScoreResult:
         framework's approach typology: index area_code; columns ``approach`` (None for an area
         that is not assessed), ``rule`` (1-based; None for the default) and ``explanation``
         (one Dutch sentence: the conditions that chose it). Empty without a typology."""
+        return self._derived("approaches", self._approaches, year or self.years[-1])
+
+    def _approaches(self, year: int) -> pd.DataFrame:
         spec = self.framework.approach
         columns = ["name", "approach", "rule", "explanation"]
         if spec is None:
             return pd.DataFrame(columns=columns)
-        year = year or self.years[-1]
         tiers = self.tiers.xs(year, level="year")
         scores = self.scores.xs(year, level="year")
         earlier = [y for y in self.years if y < year]

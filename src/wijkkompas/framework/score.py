@@ -27,7 +27,7 @@ from wijkkompas.framework.context import StepContext
 from wijkkompas.framework.inputs import ScoringData
 from wijkkompas.framework.rank import rank_scores
 from wijkkompas.framework.registry import AGGREGATE, IMPUTE, NORMALISE, TREAT, WEIGHT
-from wijkkompas.framework.result import ScoreResult
+from wijkkompas.framework.result import Deferred, ScoreResult
 from wijkkompas.framework.schema import Framework, StepSpec, ThemeSpec
 from wijkkompas.framework.screening import screen_after_impute, screen_before_impute
 from wijkkompas.framework.tiers import ASSESSMENT_COLUMNS, assess, assign_tiers
@@ -121,7 +121,7 @@ def reference_values(fw: Framework, data: ScoringData, raw_scored: pd.DataFrame,
         codes = list(ref.codes)
     needed = sorted({*indicators, *[s.denominator for s in fw.indicator_specs().values()
                                     if s.denominator]})
-    earlier = sorted(y for y in data.observations["year"].unique() if y <= year)
+    earlier = [y for y in data.all_years() if y <= year]
     wide = data.wide(codes, needed, earlier or [year])
     dummy = StepContext(directions=pd.Series(dtype=float))
     per_year = _denominate(wide, fw, dummy).groupby(level="year").mean()
@@ -561,7 +561,8 @@ def score(fw: Framework, data: ScoringData, *, years: list[int] | None = None,
         scores=score_frame,
         ranks=ranks,
         tiers=tiers,
-        contributions=_long_contributions(agg.contribution_parts),
+        # The long table is built when it is first read (explain, exports), not per run.
+        contributions=Deferred(_long_contributions, agg.contribution_parts),
         reference=ctx.reference,
         reference_normalised=ref_norm,
         reference_scores=pd.Series(agg.reference_scores),

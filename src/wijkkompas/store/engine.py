@@ -80,7 +80,16 @@ def upgrade_schema(engine: Engine, revision: str = "head") -> None:
 
 
 def current_revision(engine: Engine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
+    """The schema's Alembic revision, None without a wijkkompas schema. Read from the version
+    table directly: loading Alembic costs a CLI command about 0.3 s."""
+    from sqlalchemy import inspect, text
 
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        heads = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+        if len(heads) > 1:  # Alembic says what is wrong
+            from alembic.runtime.migration import MigrationContext
+
+            return MigrationContext.configure(conn).get_current_revision()
+    return heads[0] if heads else None
