@@ -49,7 +49,8 @@ PAGES: dict[str, list[str]] = {
                        "/gebied/BU05990110"],
     "kader (pagina)": ["/kader/rotterdam", "/kader/assen"],
     "kader wat-als (htmx)": ["/kader/rotterdam/wat-als?w.fysiek_wonen={w}",
-                             "/kader/groningen/wat-als?w.fysiek_wonen={w}&aggregate=topsis"],
+                             "/kader/groningen/wat-als?w.fysiek_woningvoorraad={w}"
+                             "&aggregate=topsis"],
     "data": ["/data"],
     "api overzicht": ["/api/v1/overzicht?gemeente=GM0599"],
     "api gebied": ["/api/v1/gebied/WK059901"],
@@ -131,10 +132,41 @@ def start_server(db: Path, data_dir: Path, port: int, workers: int = 1,
     raise SystemExit("uvicorn did not start")
 
 
-def theme_codes(base: str, cookies: dict[str, str] | None = None) -> list[str]:
-    data = httpx.get(f"{base}/api/v1/kader/rotterdam/whatif", timeout=120,
-                     cookies=cookies).json()
-    return [c["code"] for c in data["controls"] if c["level"] == "thema"]
+def theme_codes() -> list[str]:
+    """The themes of the Rotterdam preset (read from the preset: asking the server would
+    warm it up before a cold start)."""
+    from wijkkompas.framework.schema import load_preset
+
+    return [th.code for op in load_preset("rotterdam").opgaven for th in op.themes]
+
+
+def _tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (uvicorn's worker processes), from /proc."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    todo.extend(int(c) for c in f.read().split())
+        except OSError:
+            continue
+    return out
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of the server and its workers so far (Linux /proc): the cost
+    per request, which the machine's load hardly changes (the latencies it does)."""
+    total = 0
+    for p in _tree(pid):
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        except OSError:
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def expand(template: str, i: int, themes: list[str]) -> str:
@@ -241,12 +273,8 @@ def run_once(db: Path, data_dir: Path, *, clients: int, seconds: float, workers:
         cookies = login(base) if logged_in else None
         print(f"server {base}, demo db {db}, {os.cpu_count()} CPUs, load average "
               f"{' '.join(f'{v:.2f}' for v in os.getloadavg())}")
-        if cold:  # from the preset itself: asking the server would warm it up
-            from wijkkompas.framework.schema import load_preset
-
-            themes = [th.code for op in load_preset("rotterdam").opgaven for th in op.themes]
-        else:
-            themes = theme_codes(base, cookies)
+        themes = theme_codes()
+        if not cold:
             print("warming up ...")
             for urls in PAGES.values():  # every page once (scores, maps, sensitivity)
                 for url in urls:
@@ -264,12 +292,15 @@ def run_once(db: Path, data_dir: Path, *, clients: int, seconds: float, workers:
             await asyncio.gather(*(client(base, deadline, timings, errors, i, themes, cookies,
                                           log) for i in range(clients)))
 
+        cpu0 = server_cpu_seconds(proc.pid)
         start = time.perf_counter()
         asyncio.run(run())
         wall = time.perf_counter() - start
+        cpu = server_cpu_seconds(proc.pid) - cpu0
         total = sum(len(t) for t in timings.values())
         print(f"\n{clients} clients, {wall:.1f} s, {total} requests "
-              f"({total / wall:.0f} req/s)\n")
+              f"({total / wall:.0f} req/s); server CPU {cpu:.1f} s, "
+              f"{cpu / max(total, 1) * 1000:.1f} ms per request\n")
         print(f"{'page':24} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'errors':>6}")
         for name, t in timings.items():
             if not t:
