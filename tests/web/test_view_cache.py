@@ -130,10 +130,11 @@ def test_logged_in_page_shares_the_main_block_but_not_the_frame(app) -> None:  #
 
 def test_language_is_part_of_the_key(off_app) -> None:  # noqa: ANN001
     with TestClient(off_app) as anon:
-        nl = anon.get("/api/v1/gebied/WK059901").json()
-        en = anon.get("/api/v1/gebied/WK059901?lang=en").json()
+        nl = anon.get("/api/v1/data").json()
+        en = anon.get("/api/v1/data?lang=en").json()
         nl_page = anon.get("/data?lang=nl").text
         en_page = anon.get("/data?lang=en").text
+        assert anon.get("/api/v1/data").json() == nl
     assert nl != en
     assert "Importgeschiedenis" in nl_page and "Importgeschiedenis" not in en_page
 
