@@ -199,6 +199,24 @@ def test_start_is_a_single_flight() -> None:
     assert cache.start("k", slow) is True
 
 
+def test_failed_background_computation_is_not_restarted() -> None:
+    cache = ResultCache()
+    calls: list[int] = []
+
+    def bad() -> int:
+        calls.append(1)
+        raise ValueError("kapot")
+
+    assert cache.start("k", bad) is False
+    deadline = time.monotonic() + 5
+    while cache._running and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert cache.start("k", bad) is False and not cache._running  # not started again
+    assert calls == [1]
+    with pytest.raises(ValueError, match="kapot"):  # a request that needs it sees the error
+        cache.get("k", bad)
+
+
 def test_failed_computation_leaves_no_lock_and_is_retried() -> None:
     cache = ResultCache()
 

@@ -37,6 +37,7 @@ class ResultCache:
         self._lock = threading.Lock()
         self._key_locks: dict[Hashable, threading.Lock] = {}
         self._running: set[Hashable] = set()  # keys computed by start() right now
+        self._failed: set[Hashable] = set()  # keys whose background computation failed
         self.hits = 0
         self.misses = 0
 
@@ -71,11 +72,12 @@ class ResultCache:
     def start(self, key: Hashable, factory: Callable[[], object]) -> bool:
         """Compute ``key`` in a background thread unless it is cached or being computed
         (single flight: :meth:`get` on the same key waits for that thread). Returns whether
-        the value is ready now. A failure is logged; the next call tries again."""
+        the value is ready now. A failure is logged and not tried again in the background
+        for that key (a request that needs the value computes it and reports the error)."""
         with self._lock:
             if key in self._items:
                 return True
-            if key in self._running:
+            if key in self._running or key in self._failed:
                 return False
             self._running.add(key)
 
@@ -85,6 +87,10 @@ class ResultCache:
             except Exception:  # noqa: BLE001 - the request that needs it reports the error
                 log.exception("background computation of %r failed", key[:2]
                               if isinstance(key, tuple) else key)
+                with self._lock:
+                    if len(self._failed) >= self.maxsize:
+                        self._failed.clear()
+                    self._failed.add(key)
             finally:
                 with self._lock:
                     self._running.discard(key)
@@ -100,6 +106,7 @@ class ResultCache:
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._failed.clear()
 
     def __len__(self) -> int:
         return len(self._items)
