@@ -209,12 +209,14 @@ class ViewContext:
         """All observations, long (area_code, indicator, year) -> value, status."""
         return self._cached("observations", factory=self.ws.observations)
 
-    def shapes(self, municipality: str, level: str) -> list[Shape]:
+    def shapes(self, municipality: str, level: str, year: int | None = None) -> list[Shape]:
+        """Screen shapes per (municipality, level, boundary year; None: each area's newest),
+        per data version (a boundary import changes it)."""
         def compute() -> list[Shape]:
-            frame = self.ws.boundaries(level=level, municipality=municipality)
+            frame = self.ws.boundaries(level=level, municipality=municipality, year=year)
             return shapes_from_boundaries(frame)
 
-        return self._cached("shapes", municipality, level, factory=compute)
+        return self._cached("shapes", municipality, level, year, factory=compute)
 
     def municipalities(self) -> pd.DataFrame:
         def compute() -> pd.DataFrame:
