@@ -80,21 +80,26 @@ def demo(
         _serve(target, host=host, port=port)
 
 
-def _serve(db: str | None, *, host: str, port: int, workers: int = 1) -> None:
+def _serve(db: str | None, *, host: str, port: int, workers: int = 1,
+           response_cache: bool | None = None) -> None:
 
     import uvicorn
 
     from wijkkompas.settings import as_database_url
     from wijkkompas.web import create_app
+    from wijkkompas.web.config import load_web_config
 
     # Built once here: migrates the database and creates the session secret before any
     # worker process starts, so all workers share them.
-    web_app = create_app(database_url=db)
+    config = load_web_config(host=host, port=port, response_cache=response_cache)
+    web_app = create_app(database_url=db, config=config)
     console.print(f"wijkkompas draait op [bold]http://{host}:{port}/[/] (stoppen: Ctrl+C)",
                   highlight=False)
     if workers > 1:
         if db:
             os.environ["WIJKKOMPAS_DATABASE_URL"] = as_database_url(db)
+        if not config.response_cache:  # the worker processes read their settings anew
+            os.environ["WIJKKOMPAS_RESPONSE_CACHE"] = "0"
         uvicorn.run("wijkkompas.web.app:create_app", factory=True, host=host, port=port,
                     workers=workers, log_level="warning", proxy_headers=False)
     else:
@@ -115,24 +120,32 @@ def serve(
                                             "druk het antwoord af.")] = None,
     workers: Annotated[int, typer.Option(min=1, help="Aantal serverprocessen (meer "
                                          "processen = meer gelijktijdige gebruikers).")] = 1,
+    no_response_cache: Annotated[bool, typer.Option(
+        "--no-response-cache", help="Bewaar geen kant-en-klare antwoorden voor bezoekers "
+        "zonder login; elke pagina wordt opgebouwd uit de bewaarde berekeningen, zoals voor "
+        "ingelogde gebruikers (WIJKKOMPAS_RESPONSE_CACHE=0).")] = False,
     db: DbOption = None,
 ) -> None:
     """Start de webapp (kaart, ranglijsten, gebiedsprofielen en JSON-API)."""
     from wijkkompas.web.config import load_web_config
 
+    response_cache = False if no_response_cache else None
     if get is not None:
         from fastapi.testclient import TestClient
 
         from wijkkompas.web import create_app
 
-        with TestClient(create_app(database_url=db), raise_server_exceptions=False) as client:
+        app = create_app(database_url=db,
+                         config=load_web_config(response_cache=response_cache))
+        with TestClient(app, raise_server_exceptions=False) as client:
             response = client.get(get)
         typer.echo(response.text)
         if response.status_code >= 400:
             raise typer.Exit(1)
         return
-    config = load_web_config(host=host, port=port)
-    _serve(db, host=config.host, port=config.port, workers=workers)
+    config = load_web_config(host=host, port=port, response_cache=response_cache)
+    _serve(db, host=config.host, port=config.port, workers=workers,
+           response_cache=config.response_cache)
 
 
 def _content_width(table: Table) -> int:

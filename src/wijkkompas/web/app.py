@@ -30,6 +30,7 @@ from wijkkompas.settings import Settings, as_database_url, load_settings
 from wijkkompas.web.config import WebConfig, load_web_config
 
 OPEN_PATHS = frozenset({"/inloggen", "/uitloggen", "/favicon.ico"})
+VIEW_CACHE_SIZE = 128  # finished view models and JSON bodies (ViewContext.view)
 
 
 def package_dir() -> Path:
@@ -125,7 +126,8 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     app.state.settings = settings
     app.state.config = config
     app.state.ctx = ViewContext(ws, ResultCache(maxsize=config.cache_size),
-                                whatif_cache=ResultCache(maxsize=256))
+                                whatif_cache=ResultCache(maxsize=256),
+                                views=ResultCache(maxsize=VIEW_CACHE_SIZE))
     app.state.templates = make_templates()
     from wijkkompas.web import auth
 
@@ -157,7 +159,8 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
 
     app.state.page_cache = PageCache(maxsize=config.page_cache_size)
     app.add_middleware(PageCacheMiddleware, cache=app.state.page_cache,
-                       version=lambda: app.state.ctx.for_request().version())
+                       version=lambda: app.state.ctx.for_request().version(),
+                       enabled=config.response_cache)
 
     @app.middleware("http")
     async def language(request: Request, call_next):  # noqa: ANN001, ANN202

@@ -179,6 +179,7 @@ def current_user(request: Request) -> CurrentUser | None:
         account = get_user(request.app.state.ctx.ws, int(data["uid"]))
         if account is not None and account.name == data.get("name"):
             user = CurrentUser(account.id, account.name, str(data["csrf"]))
+            request.state.account = account  # read once per request (reading_account)
     request.state.user = user
     return user
 
@@ -353,5 +354,9 @@ def reading_account(request: Request) -> Any:
     if bearer_token(request) is not None:
         return token_account(request)
     user = current_user(request)
-    account = get_user(ws, user.id) if user is not None else None
+    account = getattr(request.state, "account", None)
+    if user is not None and (account is None or account.id != user.id):
+        account = get_user(ws, user.id)
+    elif user is None:
+        account = None
     return account if account is not None and account.active else None

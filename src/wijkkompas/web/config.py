@@ -17,6 +17,11 @@ WEB_SETTINGS: tuple[Setting, ...] = (
             "Number of finished pages and downloads kept in memory for visitors who are not "
             "logged in (per server process; 0 turns the page cache off). Entries are keyed by "
             "URL, language and data version, so imports and edits are visible at once."),
+    Setting("response_cache", "WIJKKOMPAS_RESPONSE_CACHE", "ja",
+            "'ja': keep finished responses for visitors who are not logged in (the page "
+            "cache above); 'nee' (also 0 or 'uit'): every request is rendered from the "
+            "cached computations, as for logged-in users ('wijkkompas serve "
+            "--no-response-cache')."),
     Setting("public", "WIJKKOMPAS_PUBLIC", "ja",
             "'ja': anyone may read the pages and the JSON API (public read-only pages; "
             "changes always need an account); 'nee': every page and API answer needs a "
@@ -49,6 +54,7 @@ class WebConfig:
     port: int = 8000
     cache_size: int = 64
     page_cache_size: int = 256
+    response_cache: bool = True
     public: bool = True
     max_body_bytes: int = 1024 * 1024
     max_upload_bytes: int = 20 * 1024 * 1024
@@ -61,10 +67,14 @@ def load_web_config(environ: dict[str, str] | None = None, **overrides: object) 
     env = os.environ if environ is None else environ
     values: dict[str, object] = {}
     for s in WEB_SETTINGS:
-        values[s.name] = overrides.get(s.name) or env.get(s.env) or s.default
+        given = overrides.get(s.name)
+        values[s.name] = given if given is not None and given != "" else \
+            (env.get(s.env) or s.default)
     return WebConfig(host=str(values["host"]), port=int(str(values["port"])),
                      cache_size=int(str(values["cache_size"])),
                      page_cache_size=int(str(values["page_cache_size"])),
+                     response_cache=_yes(values["response_cache"],
+                                         "WIJKKOMPAS_RESPONSE_CACHE"),
                      public=_yes(values["public"]),
                      max_body_bytes=parse_size(values["max_body_bytes"], "max_body_bytes"),
                      max_upload_bytes=parse_size(values["max_upload_bytes"],
@@ -155,7 +165,7 @@ def _proxies(value: object) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _yes(value: object) -> bool:
+def _yes(value: object, name: str = "WIJKKOMPAS_PUBLIC") -> bool:
     if isinstance(value, bool):
         return value
     text = str(value).strip().lower()
@@ -165,4 +175,4 @@ def _yes(value: object) -> bool:
         return False
     from wijkkompas.errors import ConfigError
 
-    raise ConfigError(f"WIJKKOMPAS_PUBLIC={value!r}: kies ja of nee")
+    raise ConfigError(f"{name}={value!r}: kies ja of nee")

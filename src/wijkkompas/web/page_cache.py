@@ -29,6 +29,11 @@ to the request's :class:`~wijkkompas.services.shared.context.ViewContext`
 
 Every response that passes through carries ``X-Wijkkompas-Cache: hit`` or ``miss``.
 
+The whole response cache can be switched off (``wijkkompas serve --no-response-cache`` or
+``WIJKKOMPAS_RESPONSE_CACHE=0``/``uit``/``nee``): every request is then rendered from the cached
+computations (:class:`~wijkkompas.services.shared.cache.ResultCache`), as for logged-in users,
+and every response says ``X-Wijkkompas-Cache: miss``.
+
 The middleware sits inside the language middleware (which adds the ``lang`` cookie after
 ``?lang=`` and ``Content-Language``) and outside the security middleware (whose headers, and any
 new CSRF cookie, are therefore part of what is seen and stored).
@@ -190,13 +195,14 @@ class PageCacheMiddleware:
     """ASGI middleware serving and storing :class:`PageCache` entries (see the module text)."""
 
     def __init__(self, app: ASGIApp, cache: PageCache,
-                 version: Callable[[], str]) -> None:
+                 version: Callable[[], str], enabled: bool = True) -> None:
         self.app = app
         self.cache = cache
         self.version = version
+        self.enabled = enabled
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        base = request_key(scope) if scope["type"] == "http" else None
+        base = request_key(scope) if scope["type"] == "http" and self.enabled else None
         if base is None:
             if scope["type"] != "http":
                 await self.app(scope, receive, send)

@@ -15,6 +15,7 @@ from wijkkompas.services.data import pages as views_data
 from wijkkompas.services.framework import downloads as exports
 from wijkkompas.services.framework import overview as views
 from wijkkompas.services.shared import glossary
+from wijkkompas.services.shared.context import ViewContext
 from wijkkompas.web.deps import CtxDep
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -38,6 +39,23 @@ def _json(view: Any) -> JSONResponse:
     return JSONResponse(views.to_dict(view))
 
 
+def cached_json(ctx: ViewContext, kind: str, *parts: object, factory: Any,
+                whatif: bool = False) -> Response:
+    """The JSON twin of a page from the view cache: the view model (shared with the page) and
+    its serialised body, both per parameters, language and data version."""
+    def body() -> bytes:
+        view = ctx.view(kind, *parts, factory=factory, whatif=whatif)
+        return bytes(JSONResponse(views.to_dict(view)).body)
+
+    return Response(ctx.view(f"{kind}.json", *parts, factory=body, whatif=whatif),
+                    media_type="application/json")
+
+
+def cached_bytes(ctx: ViewContext, kind: str, *parts: object, factory: Any) -> bytes:
+    """A download's bytes from the view cache (per parameters, language and data version)."""
+    return ctx.view(kind, *parts, factory=factory)
+
+
 def _download(body: bytes, media_type: str, filename: str) -> Response:
     return Response(body, media_type=media_type,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
@@ -53,13 +71,17 @@ def _query(gemeente: str | None, kader: str | None, opgave: str | None, jaar: in
 def overzicht(ctx: CtxDep, gemeente: Gemeente = None, kader: Kader = None,
               opgave: Opgave = None, jaar: Jaar = None, niveau: Niveau = "wijk",
               kleur: Kleur = "klasse") -> JSONResponse:
-    return _json(views.overview(ctx, **_query(gemeente, kader, opgave, jaar, niveau, kleur)))
+    query = _query(gemeente, kader, opgave, jaar, niveau, kleur)
+    return cached_json(ctx, "overview", *query.values(),
+                       factory=lambda: views.overview(ctx, **query))
 
 
 @router.get("/ranglijst.csv", summary="Ranglijst als CSV (met herkomst in #-regels)")
 def ranglijst_csv(ctx: CtxDep, gemeente: Gemeente = None, kader: Kader = None,
                   opgave: Opgave = None, jaar: Jaar = None, niveau: Niveau = "wijk") -> Response:
-    body = exports.ranking_csv(ctx, **_query(gemeente, kader, opgave, jaar, niveau))
+    query = _query(gemeente, kader, opgave, jaar, niveau)
+    body = cached_bytes(ctx, "ranking.csv", *query.values(),
+                        factory=lambda: exports.ranking_csv(ctx, **query))
     return _download(body, "text/csv; charset=utf-8", "ranglijst.csv")
 
 
@@ -107,7 +129,8 @@ def gebied_xlsx(ctx: CtxDep, code: str) -> Response:
 
 @router.get("/gebied/{code}", summary="Gebiedsprofiel")
 def gebied(ctx: CtxDep, code: str, jaar: Jaar = None) -> JSONResponse:
-    return _json(views_area.area_profile(ctx, code, jaar=jaar))
+    return cached_json(ctx, "profile", code, jaar,
+                       factory=lambda: views_area.area_profile(ctx, code, jaar=jaar))
 
 
 @router.get("/vergelijken", summary="Twee tot vier gebieden naast elkaar")
@@ -118,7 +141,7 @@ def vergelijken(ctx: CtxDep, gebied: Annotated[list[str], Query(
 
 @router.get("/data", summary="Bronnen, dekking, importgeschiedenis en herkomst")
 def data(ctx: CtxDep) -> JSONResponse:
-    return _json(views_data.data_overview(ctx))
+    return cached_json(ctx, "data", factory=lambda: views_data.data_overview(ctx))
 
 
 @router.get("/data/herkomst", summary="Herkomstbeschrijving van de demodata (Markdown)")
@@ -133,7 +156,8 @@ def begrippen() -> JSONResponse:
 
 @router.get("/kader/{preset}", summary="Afwegingskader in leesbare vorm")
 def kader(ctx: CtxDep, preset: str) -> JSONResponse:
-    return _json(views_data.framework_view(ctx, preset))
+    return cached_json(ctx, "framework", preset,
+                       factory=lambda: views_data.framework_view(ctx, preset))
 
 
 @router.get("/gebieden", summary="Gebieden (gemeenten, wijken, buurten)")

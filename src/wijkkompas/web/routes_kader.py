@@ -10,11 +10,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from wijkkompas.services.data import pages as views_data
-from wijkkompas.services.framework import overview as views
 from wijkkompas.services.framework import rankinterval, whatif
 from wijkkompas.web import auth
 from wijkkompas.web.deps import CtxDep
-from wijkkompas.web.routes_api import Jaar
+from wijkkompas.web.routes_api import Jaar, cached_json
 
 router = APIRouter(include_in_schema=False)
 api_router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -26,12 +25,26 @@ AggregateQ = Annotated[str | None, Query(description="Andere aggregatie: mean, g
                                          "topsis; leeg: zoals opgeslagen.")]
 
 
+def _whatif_key(preset: str, params: dict[str, str], opgave: str | None, jaar: int | None,
+                normalise: str | None, aggregate: str | None) -> tuple:
+    """The what-if's parameters as a view-cache key (weights parsed, so invalid ones fail
+    here and nothing is cached for them)."""
+    weights = whatif.parse_weights(params)
+    return (preset, opgave or None, jaar, tuple(sorted(weights.items())), normalise or None,
+            aggregate or None)
+
+
 def _whatif(ctx, preset: str, params: dict[str, str], opgave: str | None,  # noqa: ANN001
             jaar: int | None, normalise: str | None, aggregate: str | None
             ) -> whatif.WhatIfView:
-    return whatif.whatif(ctx, preset, opgave=opgave or None, jaar=jaar,
-                         weights=whatif.parse_weights(params), normalise=normalise or None,
-                         aggregate=aggregate or None)
+    key = _whatif_key(preset, params, opgave, jaar, normalise, aggregate)
+    return ctx.view("whatif", *key, whatif=True, factory=_whatif_factory(ctx, key))
+
+
+def _whatif_factory(ctx, key: tuple):  # noqa: ANN001, ANN202
+    preset, opgave, jaar, weights, normalise, aggregate = key
+    return lambda: whatif.whatif(ctx, preset, opgave=opgave, jaar=jaar, weights=dict(weights),
+                                 normalise=normalise, aggregate=aggregate)
 
 
 def _context(request: Request, **values: object) -> dict:
@@ -49,7 +62,7 @@ def kader(request: Request, ctx: CtxDep, preset: str = "rotterdam", opgave: Opga
     the form submits here)."""
     if "preset" in request.query_params and request.url.path == "/kader":
         return RedirectResponse(f"/kader/{quote(request.query_params['preset'])}", 303)
-    view = views_data.framework_view(ctx, preset)
+    view = ctx.view("framework", preset, factory=lambda: views_data.framework_view(ctx, preset))
     wif = _whatif(ctx, preset, dict(request.query_params), opgave, jaar, normalise, aggregate)
     query = str(request.url.query)
     api = f"/api/v1/kader/{view.preset}/whatif" + (f"?{query}" if query else "")
@@ -92,14 +105,14 @@ def kader_whatif(request: Request, ctx: CtxDep, preset: str, opgave: OpgaveQ = N
                  aggregate: AggregateQ = None) -> JSONResponse:
     """Gewichten als query-parameters ``w.<code>=<gewicht>`` (0–10), bijv.
     ``?w.fysiek_wonen=3``; de opgeslagen versie kan ook ``preset@n`` zijn."""
-    view = _whatif(ctx, preset, dict(request.query_params), opgave, jaar, normalise, aggregate)
-    return JSONResponse(views.to_dict(view))
+    key = _whatif_key(preset, dict(request.query_params), opgave, jaar, normalise, aggregate)
+    return cached_json(ctx, "whatif", *key, whatif=True, factory=_whatif_factory(ctx, key))
 
 
 @router.get("/gebied/{code}/ranginterval")
 def gebied_rank_interval(request: Request, ctx: CtxDep, code: str) -> Response:
     """The rank interval (htmx fragment; a full page without htmx)."""
-    view = rankinterval.rank_interval(ctx, code)
+    view = rankinterval.cached_view(ctx, code)
     template = "_rank_interval.html" if request.headers.get("hx-request") == "true" \
         else "ranginterval.html"
     return request.app.state.templates.TemplateResponse(request, template, _context(
@@ -109,4 +122,5 @@ def gebied_rank_interval(request: Request, ctx: CtxDep, code: str) -> Response:
 @api_router.get("/gebied/{code}/ranginterval", summary="Rangonzekerheid van een gebied "
                 "(gevoeligheidsanalyse)")
 def gebied_rank_interval_api(ctx: CtxDep, code: str) -> JSONResponse:
-    return JSONResponse(views.to_dict(rankinterval.rank_interval(ctx, code)))
+    return cached_json(ctx, "rankinterval", code,
+                       factory=lambda: rankinterval.rank_interval(ctx, code))

@@ -5,7 +5,9 @@ around the chosen weights (:func:`wijkkompas.framework.sensitivity.sensitivity`,
 draws, fixed seed, so the numbers are reproducible). Per opgave the view shows the median rank,
 the 5–95% interval of the rank, and the share of draws in which the area lands in the first
 priority tier. The analysis runs once per framework and data version (cached); it takes a few
-hundred milliseconds, so the profile loads it lazily (htmx) unless it is cached already.
+hundred milliseconds, so the profile starts it in the background (:func:`prepare`, one
+computation per key however many profiles ask) and loads it lazily (htmx) until it is ready; a
+request for the interval itself waits for that same computation.
 """
 
 from __future__ import annotations
@@ -59,12 +61,34 @@ def _key(ctx: ViewContext, preset: str) -> tuple:
     return ("sensitivity", preset, ctx.framework(preset).fingerprint(), DRAWS, SEED)
 
 
-def _analysis(ctx: ViewContext, preset: str):  # noqa: ANN202 (SensitivityResult)
+def _compute(ctx: ViewContext, preset: str):  # noqa: ANN202 (a factory of SensitivityResult)
     from wijkkompas.services.framework.scoring import sensitivity_workspace
 
     fw = ctx.framework(preset)
-    return ctx._cached(*_key(ctx, preset), factory=lambda: sensitivity_workspace(
-        ctx.ws, fw, draws=DRAWS, concentration=CONCENTRATION, seed=SEED))
+    return lambda: sensitivity_workspace(ctx.ws, fw, draws=DRAWS, concentration=CONCENTRATION,
+                                         seed=SEED)
+
+
+def _analysis(ctx: ViewContext, preset: str):  # noqa: ANN202 (SensitivityResult)
+    return ctx._cached(*_key(ctx, preset), factory=_compute(ctx, preset))
+
+
+def prepare(ctx: ViewContext, code: str) -> bool:
+    """Whether the area's interval is ready to show inline; when it is not, its analysis is
+    started in a background thread (unless it is running already)."""
+    try:
+        preset, scored, _name = _target(ctx, code)
+    except Exception:  # noqa: BLE001 - the profile reports unknown areas itself
+        return False
+    if preset is None or scored is None:
+        return True
+    kind, *parts = _key(ctx, preset)
+    return ctx.cache.start((kind, ctx.db_key, ctx.version(), *parts), _compute(ctx, preset))
+
+
+def cached_view(ctx: ViewContext, code: str) -> RankIntervalView:
+    """:func:`rank_interval` from the view cache (per area, language and data version)."""
+    return ctx.view("rankinterval", code, factory=lambda: rank_interval(ctx, code))
 
 
 def _target(ctx: ViewContext, code: str, kader: str | None = None

@@ -3,6 +3,11 @@
 Scored results, the area table, coverage and map shapes are cached per data version (see
 :mod:`wijkkompas.services.shared.cache`), so a page costs a few dictionary look-ups and some
 formatting once the cache is warm.
+
+The finished view models of the busiest pages (overview, profile, what-if, framework, rank
+interval) and their JSON bodies are cached too (:meth:`ViewContext.view`), keyed by page, the
+page's parameters, the language and the data version. They hold nothing of the visitor, so a
+logged-in user's page is rendered from them as well: only the template runs per request.
 """
 
 from __future__ import annotations
@@ -93,9 +98,11 @@ class ViewContext:
     cache: ResultCache
     _version: str | None = None
     whatif_cache: ResultCache | None = None  # what-if variants (kept apart: many, small)
+    views: ResultCache | None = None  # finished view models and JSON bodies, per language
 
     def for_request(self) -> ViewContext:
-        return ViewContext(self.ws, self.cache, whatif_cache=self.whatif_cache)
+        return ViewContext(self.ws, self.cache, whatif_cache=self.whatif_cache,
+                           views=self.views)
 
     @property
     def db_key(self) -> str:
@@ -118,6 +125,17 @@ class ViewContext:
         what-ifs does not evict the pages' results)."""
         cache = self.whatif_cache if self.whatif_cache is not None else self.cache
         return cache.get((kind, self.db_key, self.version(), *parts), factory)
+
+    def view(self, kind: str, *parts: object, factory, whatif: bool = False):  # noqa: ANN001, ANN202
+        """A page's view model (or JSON body) from ``factory()``, cached under ``kind``,
+        ``parts`` (the page's parameters, hashable), the language and the data version.
+        What-if answers go to the what-if cache (so a burst of them does not evict pages).
+        Without a view cache (scripts, tests that want fresh models) ``factory()`` runs."""
+        cache = (self.whatif_cache or self.views) if whatif else self.views
+        if cache is None:
+            return factory()
+        return cache.get(("view", kind, self.db_key, self.version(), current_language(),
+                          *parts), factory)
 
     def framework(self, key: str) -> Framework:
         """A preset (``rotterdam``) or a saved version of one (``rotterdam@2``)."""
@@ -191,12 +209,14 @@ class ViewContext:
         """All observations, long (area_code, indicator, year) -> value, status."""
         return self._cached("observations", factory=self.ws.observations)
 
-    def shapes(self, municipality: str, level: str) -> list[Shape]:
+    def shapes(self, municipality: str, level: str, year: int | None = None) -> list[Shape]:
+        """Screen shapes per (municipality, level, boundary year; None: each area's newest),
+        per data version (a boundary import changes it)."""
         def compute() -> list[Shape]:
-            frame = self.ws.boundaries(level=level, municipality=municipality)
+            frame = self.ws.boundaries(level=level, municipality=municipality, year=year)
             return shapes_from_boundaries(frame)
 
-        return self._cached("shapes", municipality, level, factory=compute)
+        return self._cached("shapes", municipality, level, year, factory=compute)
 
     def municipalities(self) -> pd.DataFrame:
         def compute() -> pd.DataFrame:
