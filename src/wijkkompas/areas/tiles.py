@@ -27,6 +27,7 @@ from wijkkompas.store.models import Area, Boundary
 
 LAYER = "gebieden"
 EXTENT = 4096
+SCREEN_TILE_PX = 512
 MAX_ZOOM = 16
 WEB_MERCATOR_WIDTH = 40_075_016.685578488  # metres at the equator
 # GeoJSON simplification per level (degrees): a national buurt map at ~1 km/px still looks right.
@@ -78,7 +79,9 @@ def vector_tile(conn: Connection, *, level: str, year: int, z: int, x: int, y: i
     """One Mapbox vector tile (protobuf; empty bytes when no area touches it)."""
     check_tile(z, x, y)
     postgis.use_extension(conn)
-    tolerance = WEB_MERCATOR_WIDTH / (1 << z) / EXTENT  # one tile pixel, in metres
+    # Half a screen pixel (MapLibre draws a tile 512 px wide): finer detail is never seen, and
+    # at the zoom levels of a whole-country view it is most of a tile's bytes.
+    tolerance = WEB_MERCATOR_WIDTH / (1 << z) / (2 * SCREEN_TILE_PX)
     data = conn.execute(text(_TILE_SQL), {
         "z": z, "x": x, "y": y, "layer": LAYER, "extent": EXTENT, "tol": tolerance,
         "year": int(year), "level": normalise_level(level)}).scalar()

@@ -29,22 +29,31 @@
     : { type: "geojson", data: url };
   var common = { source: "gebieden" };
   if (kind === "tiles") { common["source-layer"] = layer; }
-  layers.push(Object.assign({ id: "vlak", type: "fill",
-    paint: { "fill-color": "#d9d9d9", "fill-opacity": background ? 0.75 : 1 } }, common));
-  layers.push(Object.assign({ id: "rand", type: "line",
-    paint: { "line-color": "#ffffff", "line-width": 0.4 } }, common));
   var b = (el.getAttribute("data-bounds") || "").split(",").map(Number);
-  var map;
-  try {
-    map = new ml.Map({
-      container: el, style: { version: 8, sources: sources, layers: layers },
-      bounds: b.length === 4 && b.every(isFinite) ? [[b[0], b[1]], [b[2], b[3]]] : undefined,
-      fitBoundsOptions: { padding: 10 }, attributionControl: false, dragRotate: false
-    });
-  } catch (err) { noMap(); return; }
-  el.maplibre = map;  // for the browser tests
-  map.addControl(new ml.NavigationControl({ showCompass: false }));
-  map.touchZoomRotate.disableRotation();
+
+  // The colours first (the page preloads them), then the map with them in its style: every tile
+  // is then laid out once, not once grey and once more in colour.
+  function draw(fill) {
+    layers.push(Object.assign({ id: "vlak", type: "fill",
+      paint: { "fill-color": fill, "fill-opacity": background ? 0.75 : 1 } }, common));
+    layers.push(Object.assign({ id: "rand", type: "line",
+      paint: { "line-color": "#ffffff", "line-width": 0.4 } }, common));
+    var map;
+    try {
+      map = new ml.Map({
+        container: el, style: { version: 8, sources: sources, layers: layers },
+        bounds: b.length === 4 && b.every(isFinite) ? [[b[0], b[1]], [b[2], b[3]]] : undefined,
+        fitBoundsOptions: { padding: 10 }, attributionControl: false, dragRotate: false
+      });
+    } catch (err) { noMap(); return; }
+    el.maplibre = map;  // for the browser tests
+    el.setAttribute("data-ready", "1");
+    map.addControl(new ml.NavigationControl({ showCompass: false }));
+    map.touchZoomRotate.disableRotation();
+    interact(map);
+    map.once("idle", function () { el.setAttribute("data-painted", String(performance.now())); });
+  }
+
   fetch(el.getAttribute("data-values"), { headers: { Accept: "application/json" } })
     .then(function (r) { return r.json(); })
     .then(function (v) {
@@ -53,21 +62,22 @@
         if (codes.length) { expr.push(codes, v.kleuren[i]); }
       });
       expr.push(v.geen_waarde);
-      var apply = function () { map.setPaintProperty("vlak", "fill-color", expr.length > 3 ? expr : v.geen_waarde); el.setAttribute("data-ready", "1"); };
-      if (map.loaded()) { apply(); } else { map.once("load", apply); }
+      draw(expr.length > 3 ? expr : v.geen_waarde);
+    }, function () { draw("#d9d9d9"); });
+
+  function interact(map) {
+    map.on("mousemove", "vlak", function () { map.getCanvas().style.cursor = "pointer"; });
+    map.on("mouseleave", "vlak", function () { map.getCanvas().style.cursor = ""; });
+    var popup = new ml.Popup({ closeButton: false, closeOnClick: false });
+    map.on("mousemove", "vlak", function (e) {
+      var f = e.features && e.features[0];
+      if (!f) { return; }
+      popup.setLngLat(e.lngLat).setText(f.properties.name + " (" + f.properties.code + ")").addTo(map);
     });
-  map.on("mousemove", "vlak", function () { map.getCanvas().style.cursor = "pointer"; });
-  map.on("mouseleave", "vlak", function () { map.getCanvas().style.cursor = ""; });
-  var popup = new ml.Popup({ closeButton: false, closeOnClick: false });
-  map.on("mousemove", "vlak", function (e) {
-    var f = e.features && e.features[0];
-    if (!f) { return; }
-    popup.setLngLat(e.lngLat).setText(f.properties.name + " (" + f.properties.code + ")").addTo(map);
-  });
-  map.on("mouseleave", "vlak", function () { popup.remove(); });
-  map.on("click", "vlak", function (e) {
-    var f = e.features && e.features[0];
-    if (f) { window.location.href = "/gebied/" + encodeURIComponent(f.properties.code); }
-  });
-  map.once("idle", function () { el.setAttribute("data-painted", String(performance.now())); });
+    map.on("mouseleave", "vlak", function () { popup.remove(); });
+    map.on("click", "vlak", function (e) {
+      var f = e.features && e.features[0];
+      if (f) { window.location.href = "/gebied/" + encodeURIComponent(f.properties.code); }
+    });
+  }
 })();
