@@ -13,12 +13,14 @@ from sqlalchemy import MetaData
 
 from wijkkompas import audit
 from wijkkompas.agenda import store as agenda_store
+from wijkkompas.budgeting import store as budgeting_store
 from wijkkompas.monitor import store as monitor_store
 from wijkkompas.partners import store as partners_store
 from wijkkompas.store import accounts, models
 
 #: Every module that declares tables, store first (foreign keys point that way).
-TABLE_MODULES = (models, accounts, audit, agenda_store, monitor_store, partners_store)
+TABLE_MODULES = (models, accounts, audit, agenda_store, monitor_store, partners_store,
+                 budgeting_store)
 
 
 def metadata() -> MetaData:

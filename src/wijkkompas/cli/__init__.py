@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from wijkkompas import __version__
-from wijkkompas.cli import agenda, data, framework, governance, monitor, serve, users
+from wijkkompas.cli import agenda, data, framework, governance, monitor, pb, serve, users
 from wijkkompas.cli._common import PASSWORD_ENV, clear_acting, console, set_acting
 from wijkkompas.cli._dutch import install as _dutch_typer
 
@@ -53,3 +53,4 @@ for _group in (data, framework, serve, governance):
 app.add_typer(agenda.agenda_app, name="agenda")
 app.add_typer(monitor.monitor_app, name="monitor")
 app.add_typer(users.user_app, name="user")
+app.add_typer(pb.pb_app, name="pb")
