@@ -62,7 +62,7 @@ def test_equal_shares_is_proportional_where_greedy_is_not() -> None:
     # everything; equal shares gives each voter 100: the six pay 50 each for X1 and X2 (their
     # money is then gone), the four pay 75 each for Y1.
     rnd = make(1000, {"X1": 300, "X2": 300, "X3": 300, "Y1": 300, "Y2": 300},
-               ["X1 X2 X3".split()] * 6 + [["Y1", "Y2"]] * 4)
+               [["X1", "X2", "X3"]] * 6 + [["Y1", "Y2"]] * 4)
     assert run(rnd, "greedy").selected == ["X1", "X2", "X3"]
     mes = run(rnd, "equal-shares")
     assert mes.selected == ["X1", "X2", "Y1"] and mes.cost == 90_000
@@ -97,7 +97,7 @@ def test_a_project_costing_more_than_the_budget_is_never_chosen() -> None:
 
 def test_reasons_and_comparison() -> None:
     rnd = make(1000, {"X1": 300, "X2": 300, "X3": 300, "Y1": 300, "Y2": 300},
-               ["X1 X2 X3".split()] * 6 + [["Y1", "Y2"]] * 4)
+               [["X1", "X2", "X3"]] * 6 + [["Y1", "Y2"]] * 4)
     mes, greedy = run(rnd, "equal-shares"), run(rnd, "greedy")
     why = {r.project: r for r in reasons(rnd, mes)}
     assert why["Y1"].selected and "€ 75" in why["Y1"].text

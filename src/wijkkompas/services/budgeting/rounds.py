@@ -46,7 +46,8 @@ def _insert_proposals(conn, rid: int, projects: list[Project], area_code: str | 
     if projects:
         conn.execute(BudgetProposal.__table__.insert(), [
             {"round_id": rid, "code": p.id, "position": i, "name": p.name, "cost_cents": p.cost,
-             "area_code": p.extra.get("area") or area_code, "theme": p.extra.get("category"),
+             "area_code": p.extra.get("area") or area_code,
+             "theme": p.extra.get("theme") or p.extra.get("category"),
              "proposer": p.extra.get("proposer"), "status": "toegelaten", "reason": "",
              "extra": p.extra, "lock_version": 1} for i, p in enumerate(projects)])
 
@@ -107,8 +108,9 @@ def export_round(ws, round_id: int) -> str:  # noqa: ANN001
         r = by_code[p.id]
         p.extra = {**p.extra, "status": r["status"]}
         for key in ("area_code", "theme", "proposer"):
-            if r[key]:
-                p.extra[key.removesuffix("_code")] = r[key]
+            name = key.removesuffix("_code")
+            if r[key] and not (key == "theme" and r[key] == p.extra.get("category")):
+                p.extra[name] = r[key]
     return write_pb(rnd)
 
 
