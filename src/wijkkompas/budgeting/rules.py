@@ -125,18 +125,41 @@ def greedy(rnd: Round, key: Callable[[str], tuple], tie_break: str,
                    steps=steps)
 
 
-def _matrix(rnd: Round) -> np.ndarray:
-    """Ballots × proposals, 1 where the ballot approves the proposal (``int64``)."""
-    index = {p.id: j for j, p in enumerate(rnd.projects)}
-    a = np.zeros((len(rnd.ballots), len(rnd.projects)), dtype=np.int64)
-    rows = [i for i, b in enumerate(rnd.ballots) for _ in b.projects]
-    cols = [index[pid] for b in rnd.ballots for pid in b.projects]
-    a[rows, cols] = 1
-    return a
+@dataclass
+class Approvals:
+    """The approvals as sparse rows (ballot → proposals) and columns (proposal → ballots)."""
+
+    n: int
+    m: int
+    indptr: np.ndarray  # ballot i approves indices[indptr[i]:indptr[i + 1]]
+    indices: np.ndarray
+    voters: list[np.ndarray]  # per proposal: the ballots approving it
+
+    @classmethod
+    def of(cls, rnd: Round) -> Approvals:
+        index = {p.id: j for j, p in enumerate(rnd.projects)}
+        lengths = np.array([len(b.projects) for b in rnd.ballots], dtype=np.int64)
+        indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        indices = np.fromiter((index[pid] for b in rnd.ballots for pid in b.projects),
+                              dtype=np.int64, count=int(indptr[-1]))
+        rows = np.repeat(np.arange(len(rnd.ballots), dtype=np.int64), lengths)
+        by = np.argsort(indices, kind="stable")
+        bounds = np.searchsorted(indices[by], np.arange(len(index) + 1))
+        voters = [rows[by[bounds[j]:bounds[j + 1]]] for j in range(len(index))]
+        return cls(len(rnd.ballots), len(index), indptr, indices, voters)
+
+    def rows_of(self, who: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For the ballots ``who``: each approval's position in ``who`` and its proposal."""
+        starts = self.indptr[who]
+        lengths = self.indptr[who + 1] - starts
+        owner = np.repeat(np.arange(len(who), dtype=np.int64), lengths)
+        offsets = np.arange(int(lengths.sum()), dtype=np.int64) - np.repeat(
+            np.cumsum(lengths) - lengths, lengths)
+        return owner, self.indices[starts[owner] + offsets]
 
 
 def equal_shares(rnd: Round, budget: int, key: Callable[[str], tuple], tie_break: str,
-                 matrix: np.ndarray | None = None) -> Outcome:
+                 approvals: Approvals | None = None) -> Outcome:
     """MES with cost satisfaction and total budget ``budget`` (cents), without completion.
 
     Voters with the same money left form one class (a count and an amount; the classes are kept
@@ -145,28 +168,39 @@ def equal_shares(rnd: Round, budget: int, key: Callable[[str], tuple], tie_break
     A float pass over all proposals finds the few whose price is within 1e-9 of the lowest; only
     those are priced exactly, and the exact prices decide.
     """
-    a = _matrix(rnd) if matrix is None else matrix
-    n, m = a.shape
+    a = Approvals.of(rnd) if approvals is None else approvals
+    n, m = a.n, a.m
     ids = [p.id for p in rnd.projects]
     costs = [p.cost for p in rnd.projects]
     costs_f = np.array(costs, dtype=np.float64)
     money, den = [budget], n  # per class, ascending; a voter holds money[c] / den cents
     klass = np.zeros(n, dtype=np.int64)  # each voter's class
-    counts = a.sum(axis=0, dtype=np.int64)[None, :].copy()  # class × proposal supporters
+    counts = np.bincount(a.indices, minlength=m).astype(np.int64)[None, :]  # class × proposal supporters
     remaining = np.ones(m, dtype=bool)
+    bound = np.zeros(m)  # a lower bound of each proposal's rho: prices only go up
     steps: list[Step] = []
     selected: list[str] = []
     while remaining.any():
-        rho_f, total_f = _prices_float(costs_f, counts, [x / den for x in money])
-        remaining &= ~(total_f < costs_f * (1 - 1e-9) - 1e-9)
-        if not remaining.any():
-            break
-        low = np.min(np.where(remaining, rho_f, np.inf))
-        near = remaining & ((rho_f <= low * (1 + 1e-9) + 1e-12) | ~np.isfinite(rho_f))
+        money_f = np.array([x / den for x in money])
+        columns = np.ascontiguousarray(counts.T)
+        rho_f: dict[int, float] = {}
+        low = np.inf
+        for j in sorted(np.flatnonzero(remaining).tolist(), key=bound.__getitem__):
+            if bound[j] > low * (1 + 1e-9) + 1e-12:
+                break  # this one and the rest cost more than the cheapest found
+            rho, total = _price_float(costs_f[j], columns[j], money_f)
+            if total < costs_f[j] * (1 - 1e-9) - 1e-9:
+                remaining[j] = False  # its supporters can no longer pay: never again
+                continue
+            rho_f[j] = rho
+            bound[j] = rho * (1 - 1e-9) if np.isfinite(rho) else bound[j]
+            low = min(low, rho)
+        near = [j for j, rho in rho_f.items()
+                if rho <= low * (1 + 1e-9) + 1e-12 or not np.isfinite(rho)]
         best: list[tuple[int, int, int]] = []  # (proposal, rest, r): p = rest / (r × den)
-        for j in np.flatnonzero(near):
+        for j in near:
             found = _price(costs[j] * den, counts[:, j], money)
-            if found is None:  # its supporters can no longer pay: never again
+            if found is None:
                 remaining[j] = False
             else:
                 best.append((int(j), *found))
@@ -189,22 +223,23 @@ def equal_shares(rnd: Round, budget: int, key: Callable[[str], tuple], tie_break
     return out
 
 
-def _prices_float(costs: np.ndarray, counts: np.ndarray,
-                  money: list[float]) -> tuple[np.ndarray, np.ndarray]:
-    """Approximate ``rho`` per proposal (``inf`` when unaffordable) and its supporters' money."""
-    b = np.array(money, dtype=np.float64)[:, None]
-    paid = b * counts
-    before = np.cumsum(paid, axis=0) - paid  # money of the poorer classes
-    rest = counts.sum(axis=0)[None, :] - (np.cumsum(counts, axis=0) - counts)  # supporters left
-    need = costs[None, :] - before
-    ok = (b * rest >= need) & (rest > 0)
-    first = np.argmax(ok, axis=0)
-    cols = np.arange(counts.shape[1])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = need[first, cols] / rest[first, cols]
-        rho = np.where(costs > 0, p / costs, 0.0)
-    rho = np.where(ok.any(axis=0) & (counts.sum(axis=0) > 0), rho, np.inf)
-    return rho, paid.sum(axis=0)
+def _price_float(cost: float, supporters: np.ndarray, money: np.ndarray) -> tuple[float, float]:
+    """Approximate ``rho`` of one proposal (``inf`` when unaffordable) and its supporters' money."""
+    nz = np.flatnonzero(supporters)
+    if not len(nz):
+        return np.inf, 0.0
+    b, k = money[nz], supporters[nz]
+    paid = b * k
+    total = float(paid.sum())
+    if cost == 0:
+        return 0.0, total
+    before = np.cumsum(paid) - paid  # money of the poorer classes
+    rest = int(k.sum()) - (np.cumsum(k) - k)  # supporters from this class on
+    ok = b * rest >= cost - before
+    if not ok.any():
+        return np.inf, total
+    t = int(np.argmax(ok))
+    return (cost - before[t]) / rest[t] / cost, total
 
 
 def _price(cost: int, supporters: np.ndarray, money: list[int]) -> tuple[int, int] | None:
@@ -224,7 +259,7 @@ def _price(cost: int, supporters: np.ndarray, money: list[int]) -> tuple[int, in
     return None  # together they hold less than the cost
 
 
-def _pay(a: np.ndarray, j: int, rest: int, r: int, money: list[int], den: int,
+def _pay(a: Approvals, j: int, rest: int, r: int, money: list[int], den: int,
          klass: np.ndarray, counts: np.ndarray) -> tuple[list[int], int, np.ndarray, np.ndarray]:
     """Every supporter of proposal ``j`` pays ``min(money, rest / r)``; classes with equal money
     merge (money stays ascending); the common denominator becomes ``den × r`` (reduced)."""
@@ -241,17 +276,16 @@ def _pay(a: np.ndarray, j: int, rest: int, r: int, money: list[int], den: int,
     moved = keep.copy()
     for c, v in after.items():
         moved[c] = index[v]
-    who = np.flatnonzero(a[:, j])
+    who = a.voters[j]
     old = klass[who]
     new_klass = keep[klass]
     new_klass[who] = moved[old]
-    new_counts = np.zeros((len(values), counts.shape[1]), dtype=np.int64)
+    k, m = len(values), counts.shape[1]
+    new_counts = np.zeros((k, m), dtype=np.int64)
     new_counts[keep] = counts
-    by = np.argsort(old, kind="stable")
-    olds, starts = np.unique(old[by], return_index=True)
-    sums = np.add.reduceat(a[who[by]], starts, axis=0)
-    np.subtract.at(new_counts, keep[olds], sums)
-    np.add.at(new_counts, moved[olds], sums)
+    owner, proj = a.rows_of(who)  # the supporters' approvals move from old class to new
+    new_counts -= np.bincount(keep[old][owner] * m + proj, minlength=k * m).reshape(k, m)
+    new_counts += np.bincount(moved[old][owner] * m + proj, minlength=k * m).reshape(k, m)
     used = np.flatnonzero(np.bincount(new_klass, minlength=len(values)))
     remap = np.full(len(values), -1, dtype=np.int64)
     remap[used] = np.arange(len(used))
@@ -260,13 +294,13 @@ def _pay(a: np.ndarray, j: int, rest: int, r: int, money: list[int], den: int,
 
 def add1(rnd: Round, key: Callable[[str], tuple], tie_break: str) -> Outcome:
     """MES with the add1 completion: raise each share by one unit while the outcome fits."""
-    a = _matrix(rnd)
-    n = a.shape[0]
+    a = Approvals.of(rnd)
+    n = a.n
     cost = {p.id: p.cost for p in rnd.projects}
     budget = rnd.budget
     previous: Outcome | None = None
     while budget <= rnd.budget * (n + 1):
-        out = equal_shares(rnd, budget, key, tie_break, matrix=a)
+        out = equal_shares(rnd, budget, key, tie_break, approvals=a)
         if out.cost > rnd.budget:
             break
         previous = out
