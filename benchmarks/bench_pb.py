@@ -71,10 +71,9 @@ def main() -> None:
     if args.no_pabutools:
         return
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from tests.budgeting.pabu import convert
-
     from pabutools.election import Cost_Sat
     from pabutools.rules import method_of_equal_shares
+    from tests.budgeting.pabu import convert
 
     inst, profile = convert(rnd)
     t, c = time.perf_counter(), time.process_time()

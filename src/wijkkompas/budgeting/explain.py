@@ -56,14 +56,14 @@ def reasons(rnd: Round, out: Outcome) -> list[Reason]:
         if p.id in chosen:
             n, step = steps[p.id]
             if step.phase == "equal-shares":
-                text = (f"gekozen in stap {n}: de {votes[p.id]} steunende kiezers betaalden elk "
+                text = (f"stap {n}: de {votes[p.id]} steunende kiezers betaalden elk "
                         f"hoogstens {money(step.payment or 0, cur)} (wie minder over had, betaalde "
                         "alles wat hij nog had)")
             elif step.phase == "completion":
-                text = (f"gekozen bij de aanvulling in stap {n}: met {votes[p.id]} stemmen paste "
+                text = (f"aanvulling, stap {n}: met {votes[p.id]} stemmen paste "
                         f"het nog in het restbudget van {money(step.left or 0, cur)}")
             else:
-                text = (f"gekozen in stap {n}: {votes[p.id]} stemmen, en het paste in het "
+                text = (f"stap {n}: {votes[p.id]} stemmen, en het paste in het "
                         f"restbudget van {money(step.left or 0, cur)}")
         elif p.cost > rnd.budget:
             text = f"kost {money(p.cost, cur)}, meer dan het hele budget ({money(rnd.budget, cur)})"
@@ -72,12 +72,12 @@ def reasons(rnd: Round, out: Outcome) -> list[Reason]:
                 "geen stemmen, en het paste niet meer in het restbudget")
         elif out.rule == "equal-shares" and out.completion != "greedy":
             left = out.leftover.get(p.id, Fraction(0))
-            text = (f"niet gekozen: de {votes[p.id]} steunende kiezers hadden samen nog "
+            text = (f"de {votes[p.id]} steunende kiezers hadden samen nog "
                     f"{money(left, cur)} over, te weinig voor de kosten van "
                     f"{money(p.cost, cur)}")
         else:
             rest = rnd.budget - sum(spent[s] for s in out.selected)
-            text = (f"niet gekozen: {votes[p.id]} stemmen; toen het aan de beurt was paste "
+            text = (f"{votes[p.id]} stemmen; toen het aan de beurt was paste "
                     f"{money(p.cost, cur)} niet meer (nu over: {money(rest, cur)})")
         result.append(Reason(p.id, p.id in chosen, text))
     return result

@@ -93,6 +93,8 @@ def _rows(rows: list[tuple[int, list[str]]], file: str, section: str,
 
 
 def _meta(rows: list[tuple[int, list[str]]], file: str) -> dict[str, str]:
+    # a value may hold an unquoted ";" (a comment): the fields after the key are one value
+    rows = [rows[0], *((num, [f[0], ";".join(f[1:])]) for num, f in rows[1:])]
     _, body = _rows(rows, file, "META", ("key", "value"))
     meta: dict[str, str] = {}
     for num, rec in body:

@@ -248,4 +248,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     from wijkkompas.web import routes_partners  # partners, core teams, audit trail
 
     app.include_router(routes_partners.router)
+    from wijkkompas.web import routes_budget  # buurtbudget rounds, JSON twins, .pb download
+
+    app.include_router(routes_budget.router)
     return app
