@@ -14,7 +14,7 @@ from tests.budgeting.test_pabulib import SMALL
 from wijkkompas.audit import entries
 from wijkkompas.budgeting.pabulib import read_pb
 from wijkkompas.cli import app
-from wijkkompas.errors import Conflict, DataError, Forbidden
+from wijkkompas.errors import ConfigError, Conflict, DataError, Forbidden
 from wijkkompas.services.budgeting.rounds import (
     add_proposal,
     export_round,
@@ -114,3 +114,26 @@ def test_cli_import_and_export(database_url: str, tmp_path: Path, shared_data: P
     assert again.ballots == read_pb(path.read_bytes()).ballots
     bad = runner.invoke(app, ["pb", "run", str(path), "--rule", "borda"])
     assert bad.exit_code == 1
+
+
+def test_a_winning_proposal_becomes_an_agenda_measure(workspace: Workspace) -> None:
+    from tests.agenda.factories import agenda, measure, stream
+    from wijkkompas.services.agenda.usecases import load_agenda, save_agenda
+    from wijkkompas.services.budgeting.agenda_link import promote
+
+    aid = save_agenda(workspace, agenda([measure("M1", {2025: 100})], [stream("s", {2025: 500})]))
+    rid = import_round(workspace, SMALL.encode(), file="k.pb", area_code="w1")["id"]
+    # € 1.000,50 over three ballots (€ 333,50 each): a's two supporters pay € 500, b's one
+    # supporter cannot pay € 400,25
+    import_ballots(workspace, rid, b"voter_id;vote\n1;a\n2;a\n3;b\n", file="s.csv")
+    with pytest.raises(ConfigError, match="niet gekozen"):
+        promote(workspace, rid, "b", agenda_id=aid, year=2025)
+    with pytest.raises(ConfigError, match="bestaat niet"):
+        promote(workspace, rid, "zz", agenda_id=aid, year=2025)
+    code = promote(workspace, rid, "a", agenda_id=aid, year=2025)
+    saved = load_agenda(workspace, agenda_id=aid)
+    m = saved.measure(code)
+    assert m.costs == {2025: 50_000} and m.streams == (f"buurtbudget-{rid}",)
+    assert saved.stream(f"buurtbudget-{rid}").amounts == {2025: 100_050}
+    with pytest.raises(ConfigError, match="al in de agenda"):
+        promote(workspace, rid, "a", agenda_id=aid, year=2025)

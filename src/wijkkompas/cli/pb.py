@@ -107,3 +107,25 @@ def export_cmd(
     ws = _workspace(db)
     out.write_text(export_round(ws, round_id), encoding="utf-8")
     console.print(f"geschreven: {out}", highlight=False)
+
+
+@pb_app.command("agenda")
+@handle_errors
+def agenda_cmd(
+    round_id: Annotated[int, typer.Argument(help="Het nummer van de ronde.")],
+    code: Annotated[str, typer.Argument(help="Project-id van het gekozen voorstel.")],
+    agenda_id: Annotated[int, typer.Option("--agenda", help="Id van de opgeslagen agenda.")],
+    year: Annotated[int, typer.Option("--jaar", help="Jaar van uitvoering.")],
+    rule: RuleOption = "equal-shares",
+    completion: CompletionOption = None,
+    db: DbOption = None,
+) -> None:
+    """Neem een gekozen voorstel op als maatregel in de investeringsagenda, betaald uit het
+    buurtbudget (een eigen geldstroom)."""
+    from wijkkompas.cli._common import _workspace
+    from wijkkompas.services.budgeting.agenda_link import promote
+
+    ws = _workspace(db)
+    code = promote(ws, round_id, code, agenda_id=agenda_id, year=year, rule=rule,
+                   completion=completion)
+    console.print(f"maatregel {code} toegevoegd aan agenda {agenda_id}", highlight=False)
