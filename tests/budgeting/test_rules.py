@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,12 @@ def test_properties_and_pabutools_on_small_rounds(rnd: Round, tie: str) -> None:
         if rule == "greedy" or completion == "greedy":  # exhaustive: nothing else fits
             left = rnd.budget - out.cost
             assert all(p.cost > left for p in rnd.projects if p.id not in out.selected)
+
+
+def test_no_runtime_code_imports_pabutools() -> None:
+    # pabutools is GPL: a test-only reference, never a dependency of wijkkompas itself.
+    src = Path(__file__).resolve().parents[2] / "src" / "wijkkompas"
+    offenders = [p.name for p in src.rglob("*.py")
+                 if re.search(r"^\s*(from|import)\s+pabutools", p.read_text("utf-8"), re.M)]
+    assert not offenders
+    assert sum(1 for _ in src.rglob("*.py")) > 100  # the scan saw the package
