@@ -45,8 +45,8 @@ def test_import_export_round_trip(workspace: Workspace) -> None:
 def test_a_bad_file_stores_nothing(workspace: Workspace) -> None:
     with pytest.raises(DataError):
         import_round(workspace, SMALL.replace("1;a,b", "1;a,q").encode(), file="fout.pb")
-    assert workspace.engine.connect().exec_driver_sql(
-        "select count(*) from budget_rounds").scalar() == 0
+    with workspace.engine.connect() as conn:
+        assert conn.exec_driver_sql("select count(*) from budget_rounds").scalar() == 0
 
 
 def test_proposals_roles_and_locking(workspace: Workspace) -> None:
