@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "wijkkompas"
-CORES = ("framework", "monitor", "agenda", "data", "areas", "partners", "means", "residents")
+CORES = ("framework", "monitor", "agenda", "data", "areas", "partners", "means", "residents", "budgeting")
 
 
 def module_name(path: Path) -> str:

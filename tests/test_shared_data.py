@@ -24,6 +24,7 @@ from tests.conftest import SHARED_DATA, table_counts
 from wijkkompas.areas.boundaries import read_boundaries
 from wijkkompas.data.kwb import read_kwb
 from wijkkompas.errors import DataError
+from wijkkompas.services.budgeting.rounds import import_round, load
 from wijkkompas.workspace import Workspace
 
 HISTOGRAPH_BUURTEN = "rotterdam_wijkprofiel_shinyhousemap/geojsons/buurten/*.json"
@@ -40,7 +41,7 @@ HISTOGRAPH_SAMPLES = (
 class Expect:
     """How one file is imported and what must come out."""
 
-    importer: str  # cbs / boundaries / table
+    importer: str  # cbs / boundaries / table / pb (a buurtbudget round)
     options: dict[str, Any] = field(default_factory=dict)
     refused: str | None = None  # part of the DataError message; None = must import
     not_area: str | None = None  # reason the file holds no area statistics (skipped)
@@ -72,8 +73,6 @@ SCP = "scp_jeugdhulp_in_de_wijk_2017/"
 TWENTE = "twente_wbk2021_buurten_chimneyfire/"
 RIVM = "rivm_gezondheid_wijk_buurt_50090NED/"
 PABU = "pabulib/"
-PB_NOT_AREA = ("pabulib-stemronde (projecten en stemmen van een buurtbudget), geen "
-               "gebiedscijfers; hoort bij de buurtbudgetten")
 
 NO_CODES = "geen veld met CBS-gebiedscodes"
 NO_YEAR = "het jaar staat niet in het bestand of de bestandsnaam"
@@ -177,11 +176,11 @@ EXPECTED: dict[str, list[Expect]] = {
     # `import table` would turn the age group into an indicator, so it refuses and says so.
     RIVM + "*.xlsx": [ok("cbs"), refused("table", "wijkkompas import cbs")],
     PABU + "Netherlands_Amsterdam_304.pb": [
-        not_area("table", PB_NOT_AREA, "geen scheidingsteken gevonden")],
+        ok("pb"), refused("table", "geen scheidingsteken gevonden")],
     PABU + "Netherlands_Assen_2024.pb": [
-        not_area("table", PB_NOT_AREA, "geen scheidingsteken gevonden")],
+        ok("pb"), refused("table", "geen scheidingsteken gevonden")],
     PABU + "Poland_Warszawa_2019_Zacisze.pb": [
-        not_area("table", PB_NOT_AREA, "geen scheidingsteken gevonden")],
+        ok("pb"), refused("table", "geen scheidingsteken gevonden")],
     PABU + "PROVENANCE.txt": [
         not_area("table", "herkomst en checksums van de pabulib-bestanden (tekst)",
                  "niet te lezen als tabel")],
@@ -240,6 +239,12 @@ def test_shared_file(rel: str, expect: Expect, shared_data: Path,
         assert table_counts(workspace) == before
         if expect.not_area:
             pytest.skip(f"geen gebiedsgegevens: {expect.not_area}")
+        return
+    if expect.importer == "pb":  # a buurtbudget round: projects and ballots as META counts them
+        info = import_round(workspace, path.read_bytes(), file=path.name)
+        _row, rnd, _props = load(workspace, info["id"])
+        assert len(rnd.projects) == int(rnd.meta["num_projects"]) == info["projects"]
+        assert len(rnd.ballots) == int(rnd.meta["num_votes"]) == info["ballots"]
         return
     report = run_import(workspace, path, expect)
     assert not report.skipped

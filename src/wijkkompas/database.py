@@ -13,6 +13,7 @@ from sqlalchemy import MetaData
 
 from wijkkompas import audit
 from wijkkompas.agenda import store as agenda_store
+from wijkkompas.budgeting import store as budgeting_store
 from wijkkompas.means import store as means_store
 from wijkkompas.monitor import store as monitor_store
 from wijkkompas.partners import store as partners_store
@@ -21,7 +22,7 @@ from wijkkompas.store import accounts, models
 
 #: Every module that declares tables, store first (foreign keys point that way).
 TABLE_MODULES = (models, accounts, audit, agenda_store, monitor_store, partners_store,
-                 means_store, residents_store)
+                 means_store, residents_store, budgeting_store)
 
 
 def metadata() -> MetaData:

@@ -144,6 +144,10 @@ def _token_id(ws: Workspace) -> str | None:
     return _first(ws, "SELECT MIN(id) FROM api_tokens")
 
 
+def _budget_round(ws: Workspace) -> str | None:
+    return _first(ws, "SELECT MIN(id) FROM budget_rounds")
+
+
 def _user(ws: Workspace) -> str | None:
     return _first(ws, "SELECT name FROM users WHERE role = 'viewer' ORDER BY id")
 
@@ -174,6 +178,7 @@ BY_NAME: dict[str, Resolver] = {
     "scenario": _scenario,
     "token_id": _token_id,
     "user": _user, "gebruiker": _user,
+    "ronde": _budget_round,
     "gemeente": lambda ws: "GM0599",
     "versie": lambda ws: "1", "version": lambda ws: "1",
 }

@@ -18,6 +18,7 @@ from wijkkompas.cli import (
     governance,
     means,
     monitor,
+    pb,
     report,
     residents,
     serve,
@@ -66,3 +67,4 @@ app.add_typer(monitor.monitor_app, name="monitor")
 app.add_typer(means.means_app, name="middelen")
 app.add_typer(users.user_app, name="user")
 app.add_typer(residents.residents_app, name="bewoners")
+app.add_typer(pb.pb_app, name="pb")

@@ -267,4 +267,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
 
     app.include_router(routes_residents.router)
     app.include_router(routes_residents.api)
+    from wijkkompas.web import routes_budget  # buurtbudget rounds, JSON twins, .pb download
+
+    app.include_router(routes_budget.router)
     return app

@@ -170,11 +170,23 @@ BODIES: dict[tuple[str, str], tuple[dict[str, Any], list[str]]] = {
             "description": "Indicatorcodes: een lijst, of komma-gescheiden."},
         "maatregelen": _s("Gekoppelde maatregelen, komma-gescheiden."),
         "toelichting": _s("Toelichting."), "versie": VERSIE}, ["code", "gebieden", "startjaar"]),
+    ("post", "/api/v1/buurtbudget/{ronde}/voorstellen"): ({
+        "code": _s("Project-id van het voorstel (zonder komma of puntkomma)."),
+        "naam": _s("Naam van het voorstel."), "kosten": EUROS,
+        "gebied": _s("Gebiedscode (standaard dat van de ronde)."), "thema": _s("Thema."),
+        "indiener": _s("Wie het voorstel indiende."),
+        "status": _s("Status.", enum=["ingediend", "toegelaten", "afgewezen"]),
+        "reden": _s("Reden (verplicht bij afgewezen)."), "versie": VERSIE},
+        ["code", "naam", "kosten"]),
 }
 UPLOADS: dict[tuple[str, str], tuple[dict[str, Any], list[str]]] = {
     ("post", "/api/v1/agenda/import"): ({
         "bestand": {"type": "string", "format": "binary", "description": "De werkmap (.xlsx)."},
         "agenda": _i("Id van de getoonde agenda."), "vervang": ON, "versie": VERSIE},
+        ["bestand"]),
+    ("post", "/api/v1/buurtbudget/{ronde}/stemmen"): ({
+        "bestand": {"type": "string", "format": "binary",
+                    "description": "CSV of Excel met voter_id en vote, of een .pb-bestand."}},
         ["bestand"]),
 }
 # Writes that check the version the user loaded (or a concurrent first save): 409.
@@ -183,6 +195,7 @@ CONFLICTS = {
     ("post", "/api/v1/agenda/opslaan"), ("post", "/api/v1/agenda/vastleggen"),
     ("post", "/api/v1/agenda/markeren"), ("post", "/api/v1/agenda/import"),
     ("post", "/api/v1/monitor/doelen/{code}"), ("post", "/api/v1/monitor/pilots"),
+    ("post", "/api/v1/buurtbudget/{ronde}/voorstellen"),
 }
 # Reads that need a login or token (view_audit).
 PROTECTED_READS = {("get", "/api/v1/audit")}

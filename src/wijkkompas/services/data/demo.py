@@ -31,7 +31,33 @@ def build_demo(ws, *, progress: Callable[[str], None] | None = None) -> list[Imp
     from wijkkompas.services.means.demo import store_demo_means
 
     store_demo_means(ws, progress=progress)
+    store_demo_budget(ws, progress=progress)
     return reports
+
+
+DEMO_BUDGET = "buurtbudget-oranjebuurt-voorbeeld.pb"
+DEMO_BUDGET_AREA = "BU01060003"  # Oranjebuurt, Assen
+
+
+def store_demo_budget(ws, *, progress: Callable[[str], None] | None = None) -> bool:  # noqa: ANN001
+    """Store one buurtbudget round for an Assen buurt from a constructed file, labelled as an
+    example (idempotent: skipped when the table is missing or already holds a round)."""
+    from sqlalchemy import func, inspect, select
+
+    from wijkkompas.budgeting.store import BudgetRound
+    from wijkkompas.services.budgeting.rounds import import_round
+
+    if not inspect(ws.engine).has_table("budget_rounds"):
+        return False
+    with ws.engine.connect() as conn:
+        if conn.execute(select(func.count()).select_from(BudgetRound.__table__)).scalar():
+            return False
+    if progress:
+        progress("demo-buurtbudget Oranjebuurt (voorbeeld)")
+    path = data_dir().parent / DEMO_BUDGET
+    import_round(ws, path.read_bytes(), file=DEMO_BUDGET, area_code=DEMO_BUDGET_AREA,
+                 name="Buurtbudget Oranjebuurt 2026 (voorbeeld)", example=True)
+    return True
 
 
 def store_demo_governance(ws, *, progress: Callable[[str], None] | None = None) -> bool:  # noqa: ANN001

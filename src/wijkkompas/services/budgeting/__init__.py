@@ -1,0 +1,1 @@
+"""Buurtbudget use cases and pages."""
