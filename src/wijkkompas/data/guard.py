@@ -59,6 +59,12 @@ try:  # xlrd is optional at runtime (only .xls needs it)
     EXCEL_ERRORS += (xlrd.XLRDError, CompDocError)
 except ImportError:  # pragma: no cover
     pass
+try:  # openpyxl parses with lxml when it is installed (python-docx and WeasyPrint bring it)
+    from lxml.etree import LxmlError
+
+    EXCEL_ERRORS += (LxmlError,)
+except ImportError:  # pragma: no cover
+    pass
 
 
 @functools.cache
