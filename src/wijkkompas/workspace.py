@@ -348,6 +348,11 @@ class Workspace:
         from wijkkompas.areas import tiles
 
         with self.engine.begin() as conn:  # the search path is set for this transaction only
+            if not tiles.tiles_available(conn):
+                from wijkkompas.errors import NotFound
+
+                raise NotFound("Deze database levert geen vectortegels (daarvoor is PostgreSQL met "
+                               "PostGIS nodig); de kaart gebruikt dan /kaart/vormen/…geojson.")
             return tiles.vector_tile(conn, level=level, year=year, z=z, x=x, y=y)
 
     def map_geojson(self, level: str, year: int) -> bytes:

@@ -7,6 +7,7 @@ Every refusal is located and leaves the database exactly as it was (``table_coun
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -187,8 +188,9 @@ def _cache(path: Path, cell: str, cached: str) -> None:
     xml = parts[member].decode()
     start = xml.index(f'<c r="{cell}"')
     end = xml.index("</c>", start)
-    parts[member] = (xml[:start] + xml[start:end].replace("<v />", f"<v>{cached}</v>")
-                     + xml[end:]).encode()
+    # openpyxl writes the empty value as <v /> (ElementTree) or <v/>, <v></v> (lxml)
+    cell_xml = re.sub(r"<v\s*/>|<v></v>", f"<v>{cached}</v>", xml[start:end])
+    parts[member] = (xml[:start] + cell_xml + xml[end:]).encode()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in parts.items():
             zf.writestr(name, data)

@@ -153,6 +153,13 @@ def _user(ws: Workspace) -> str | None:
 
 
 Resolver = Callable[[Workspace], str | None]
+
+
+def _tile(lon: float, lat: float, z: int) -> tuple[int, int]:
+    from tests.areas.test_tiles import tile_of
+
+    return tile_of(lon, lat, z)
+
 # (pattern on the route template, parameter) -> value; the first match wins.
 RULES: list[tuple[str, str, Resolver]] = [
     (r"/(monitor/)?(doel|doelen|targets?)/", "code", _target),
@@ -165,6 +172,12 @@ RULES: list[tuple[str, str, Resolver]] = [
     (r"/scenarios?/", "name", _scenario),
     (r"/tokens?/", "id", _token_id),
     (r"/(gebruikers?|users?)/", "name", _user),
+    # the national map's geometry: wijken, their newest boundary year, a tile over Rotterdam
+    (r"/kaart/", "niveau", lambda ws: "wijk"),
+    (r"/kaart/", "jaar", lambda ws: str(ws.map_source("district", 2100)["year"])),
+    (r"/kaart/", "z", lambda ws: "10"),
+    (r"/kaart/", "x", lambda ws: str(_tile(4.48, 51.90, 10)[0])),
+    (r"/kaart/", "y", lambda ws: str(_tile(4.48, 51.90, 10)[1])),
 ]
 # parameter name alone -> value (when no rule above matched)
 BY_NAME: dict[str, Resolver] = {

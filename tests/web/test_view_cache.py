@@ -29,7 +29,7 @@ TEMPLATES = Path(__file__).parents[2] / "src" / "wijkkompas" / "web" / "template
 # with cache=...), and what they include.
 SHARED_BLOCKS = ["overzicht.html", "gebied.html", "data.html"]
 SHARED_INCLUDES = ["_macros.html", "_rank_interval.html", "_monitor_area.html",
-                   "_agenda_area.html"]
+                   "_agenda_area.html", "_residents_area.html", "_means_area.html"]
 PER_VISITOR = ("request", "current_user", "csrf_token", "may_view_audit")
 
 

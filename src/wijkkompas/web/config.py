@@ -11,7 +11,7 @@ WEB_SETTINGS: tuple[Setting, ...] = (
     Setting("host", "WIJKKOMPAS_HOST", "127.0.0.1",
             "Address 'wijkkompas serve' listens on; 127.0.0.1 keeps it on this machine."),
     Setting("port", "WIJKKOMPAS_PORT", "8000", "Port 'wijkkompas serve' listens on."),
-    Setting("cache_size", "WIJKKOMPAS_CACHE_SIZE", "64",
+    Setting("cache_size", "WIJKKOMPAS_CACHE_SIZE", "256",
             "Number of scored results, tables and map geometries kept in memory."),
     Setting("page_cache_size", "WIJKKOMPAS_PAGE_CACHE_SIZE", "256",
             "Number of finished pages and downloads kept in memory for visitors who are not "
@@ -52,7 +52,7 @@ WEB_SETTINGS: tuple[Setting, ...] = (
 class WebConfig:
     host: str = "127.0.0.1"
     port: int = 8000
-    cache_size: int = 64
+    cache_size: int = 256
     page_cache_size: int = 256
     response_cache: bool = True
     public: bool = True

@@ -34,6 +34,8 @@ def _field_labels() -> dict[str, str]:
         "methods": _("Methoden"),
         "year": _("jaar"),
         "years": _("jaren"),
+        "level": _("niveau"),
+        "peiljaar_window": _("Peiljaar: hoogstens zoveel jaar terug"),
         "regions": _("gebieden in het bestand"),
         # audit fields
         "active": _("actief"),
@@ -162,6 +164,9 @@ def field_value(key: str, value: Any) -> str:
         return _("ja") if value in (True, "ja") else _("nee")
     if (key == "cents" or key.endswith("_cents")) and isinstance(value, int | float):
         return formatting.money(int(value))
+    if key == "level" and isinstance(value, str):
+        return {"municipality": _("gemeente"), "district": _("wijk"),
+                "neighbourhood": _("buurt")}.get(value, value)
     if key in ("created", "created_at", "at") and isinstance(value, str):
         return formatting.moment(value)
     if key in ("starts", "ends", "decided_on") and isinstance(value, str):
