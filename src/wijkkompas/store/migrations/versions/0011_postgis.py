@@ -34,6 +34,9 @@ def upgrade() -> None:
           NEW.{postgis.SPATIAL_COLUMN} := {gis}.ST_Transform({gis}.ST_SetSRID(
               {gis}.ST_GeomFromWKB(NEW.geometry_simplified), 4326), 3857);
           RETURN NEW;
+        EXCEPTION WHEN OTHERS THEN  -- bytes that are no geometry: no tile, never a failed write
+          NEW.{postgis.SPATIAL_COLUMN} := NULL;
+          RETURN NEW;
         END $$""")
     op.execute(f"CREATE TRIGGER boundaries_geom BEFORE INSERT OR UPDATE OF geometry_simplified "
                f"ON boundaries FOR EACH ROW EXECUTE FUNCTION {postgis.TRIGGER_FUNCTION}()")
