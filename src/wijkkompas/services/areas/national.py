@@ -246,12 +246,13 @@ def national_csv(ctx: ViewContext, *, indicator: str | None = None, jaar: int | 
     code, meta, level, rows, _years, year = _select(ctx, indicator, jaar, niveau)
     decimals = int(meta.get("decimals") or 0)
     areas = ctx.areas()
+    codes = rows["area_code"].astype(str)
     shown = [show_observation(v, s, decimals=decimals) for v, s in
              zip(rows["value"], rows["status"], strict=True)]
     frame = pd.DataFrame({
         "gebied": rows["area_code"].to_numpy(dtype=str),
-        "naam": [str(areas["name"].get(c, c)) for c in rows["area_code"]],
-        "gemeente": [str(areas["municipality_code"].get(c) or "") for c in rows["area_code"]],
+        "naam": codes.map(areas["name"]).fillna(codes).astype(str).to_numpy(),
+        "gemeente": codes.map(areas["municipality_code"]).fillna("").astype(str).to_numpy(),
         "jaar": year, "waarde": [s.value for s in shown], "status": [s.text if s.value is None
                                                                    else "" for s in shown]})
     meta_lines = {"indicator": code, "naam": _label(meta), "eenheid": meta.get("unit") or "",
